@@ -1,0 +1,159 @@
+package dev.neurona.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The library's one thread pool and the two loops every kernel uses. Never the common pool.
+ *
+ * <p>The size comes from {@code -Dneurona.threads=N}, else the number of available processors,
+ * and can be changed with {@link #setThreads(int)}. Calls made from inside a pool task run
+ * serially (no nested fan-out, no deadlock).
+ *
+ * <p>Determinism: {@link #forRange} hands out disjoint index ranges, so kernels whose iterations
+ * write disjoint outputs give bit-identical results for any thread count. Reductions use
+ * {@link #forChunks}, whose chunk boundaries depend only on {@code n} and {@code chunk} — never on
+ * the thread count — and combine the per-chunk partial results in chunk order.
+ */
+public final class Parallel {
+  /** A body run over the half-open index range {@code [from, to)}. */
+  @FunctionalInterface
+  public interface RangeBody {
+    void run(int from, int to);
+  }
+
+  /** A body run for one fixed chunk: its index and its range {@code [from, to)}. */
+  @FunctionalInterface
+  public interface ChunkBody {
+    void run(int chunk, int from, int to);
+  }
+
+  private static final AtomicInteger POOL_ID = new AtomicInteger();
+  private static volatile ForkJoinPool pool;
+  private static volatile int threads = initialThreads();
+
+  private Parallel() {}
+
+  private static int initialThreads() {
+    String p = System.getProperty("neurona.threads");
+    if (p == null || p.isBlank()) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int n = Integer.parseInt(p.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("-Dneurona.threads must be a whole number >= 1, got '" + p + "'");
+  }
+
+  /** The number of threads kernels use. */
+  public static int threads() {
+    return threads;
+  }
+
+  /** Sets the number of threads (≥ 1); the old pool finishes its tasks and is shut down. */
+  public static synchronized void setThreads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("Parallel.setThreads: n must be >= 1, got " + n);
+    }
+    if (n == threads) {
+      return;
+    }
+    threads = n;
+    ForkJoinPool old = pool;
+    pool = null;
+    if (old != null) {
+      old.shutdown();
+    }
+  }
+
+  private static ForkJoinPool pool() {
+    ForkJoinPool p = pool;
+    if (p == null) {
+      synchronized (Parallel.class) {
+        p = pool;
+        if (p == null) {
+          int id = POOL_ID.incrementAndGet();
+          p = new ForkJoinPool(threads, fj -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
+            t.setName("neurona-" + id + "-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+          }, null, false);
+          pool = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  /** True when running serially is the right call: one thread, or already inside a pool task. */
+  private static boolean serial() {
+    ForkJoinPool current = ForkJoinTask.getPool();
+    return threads == 1 || current != null && current == pool;
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} split into contiguous ranges of at least {@code grain}
+   * indices, at most four per thread. Below {@code 2·grain} it runs serially in the caller.
+   */
+  public static void forRange(int n, int grain, RangeBody body) {
+    if (n <= 0) {
+      return;
+    }
+    int g = Math.max(1, grain);
+    int parts = (int) Math.min((long) threads * 4, (n + (long) g - 1) / g);
+    if (parts <= 1 || serial()) {
+      body.run(0, n);
+      return;
+    }
+    List<ForkJoinTask<?>> tasks = new ArrayList<>(parts);
+    for (int p = 0; p < parts; p++) {
+      int from = (int) ((long) n * p / parts);
+      int to = (int) ((long) n * (p + 1) / parts);
+      tasks.add(ForkJoinTask.adapt(() -> body.run(from, to)));
+    }
+    invokeAll(tasks);
+  }
+
+  /**
+   * Runs {@code body} once per fixed chunk {@code [c·chunk, min(n, (c+1)·chunk))}. The chunks do not
+   * depend on the thread count, so a reduction that keeps one partial result per chunk and sums
+   * them in chunk order is bit-identical for any number of threads. Returns the number of chunks.
+   */
+  public static int forChunks(int n, int chunk, ChunkBody body) {
+    if (chunk < 1) {
+      throw new IllegalArgumentException("Parallel.forChunks: chunk must be >= 1, got " + chunk);
+    }
+    if (n <= 0) {
+      return 0;
+    }
+    int chunks = (int) ((n + (long) chunk - 1) / chunk);
+    if (chunks == 1 || serial()) {
+      for (int c = 0; c < chunks; c++) {
+        body.run(c, c * chunk, Math.min(n, (c + 1) * chunk));
+      }
+      return chunks;
+    }
+    List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
+    for (int c = 0; c < chunks; c++) {
+      int cc = c;
+      tasks.add(ForkJoinTask.adapt(() -> body.run(cc, cc * chunk, Math.min(n, (cc + 1) * chunk))));
+    }
+    invokeAll(tasks);
+    return chunks;
+  }
+
+  private static void invokeAll(List<ForkJoinTask<?>> tasks) {
+    // The pool's workers do all the work (exactly `threads` of them); the caller waits.
+    pool().invoke(ForkJoinTask.adapt(() -> ForkJoinTask.invokeAll(tasks)));
+  }
+}

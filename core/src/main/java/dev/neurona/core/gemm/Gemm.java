@@ -1,0 +1,56 @@
+package dev.neurona.core.gemm;
+
+/**
+ * Single-precision general matrix multiply, BLAS style:
+ * {@code C = alpha·op(A)·op(B) + beta·C}, where {@code op(X)} is {@code X} or its transpose.
+ *
+ * <p>All matrices are row-major with a leading dimension (the distance between rows):
+ * {@code op(A)} is {@code m×k}, {@code op(B)} is {@code k×n}, {@code C} is {@code m×n}. When
+ * {@code transA} is false {@code A} is stored {@code m×k} ({@code lda >= k}), else {@code k×m}
+ * ({@code lda >= m}); likewise {@code B}. {@code beta == 0} overwrites {@code C} (NaNs in it do not
+ * propagate), as in BLAS.
+ */
+public final class Gemm {
+  private Gemm() {}
+
+  /** {@code C = alpha·op(A)·op(B) + beta·C}; see the class comment for layouts. */
+  public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    NaiveGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** Validates sizes, leading dimensions and array lengths, naming the argument and the values. */
+  static void checkArgs(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException("sgemm: sizes must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
+    }
+    int aRows = transA ? k : m, aCols = transA ? m : k;
+    int bRows = transB ? n : k, bCols = transB ? k : n;
+    checkMatrix("A", a, aOff, lda, aRows, aCols, transA);
+    checkMatrix("B", b, bOff, ldb, bRows, bCols, transB);
+    checkMatrix("C", c, cOff, ldc, m, n, false);
+  }
+
+  private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols, boolean trans) {
+    String desc = name + (trans ? " (transposed)" : "") + " stored " + rows + "x" + cols;
+    if (ld < Math.max(1, cols)) {
+      throw new IllegalArgumentException("sgemm: ld" + name.toLowerCase() + "=" + ld + " is less than the "
+          + cols + " columns of " + desc);
+    }
+    if (x == null) {
+      throw new IllegalArgumentException("sgemm: " + name + " is null");
+    }
+    if (off < 0) {
+      throw new IllegalArgumentException("sgemm: offset of " + name + " is negative: " + off);
+    }
+    if (rows > 0 && cols > 0) {
+      long last = off + (long) (rows - 1) * ld + cols;
+      if (last > x.length) {
+        throw new IllegalArgumentException("sgemm: " + name + " has " + x.length + " elements but " + desc
+            + " with offset " + off + " and leading dimension " + ld + " needs " + last);
+      }
+    }
+  }
+}

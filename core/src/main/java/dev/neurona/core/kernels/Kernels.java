@@ -1,0 +1,76 @@
+package dev.neurona.core.kernels;
+
+import dev.neurona.core.conv.ConvGeometry;
+
+/**
+ * The hot element-wise and reduction kernels, on plain arrays with explicit offsets and lengths.
+ *
+ * <p>Two implementations: {@link ScalarKernels} (plain loops — the reference and the test oracle)
+ * and a Vector API one, loaded by {@link KernelProvider} only when {@code jdk.incubator.vector} is
+ * present. Call sites use {@link KernelProvider#kernels()}, a {@code static final} constant, so
+ * the JIT sees one implementation and inlines it.
+ *
+ * <p>Output arrays may alias inputs exactly (same array, same offset) unless a method says
+ * otherwise. Kernels do not check bounds beyond what the JVM does; callers ({@code Tensor}-level
+ * ops and layers) validate shapes and say what is wrong.
+ */
+public interface Kernels {
+  /** A short description, e.g. {@code "scalar"} or {@code "vector (512-bit, 16 floats)"}. */
+  String name();
+
+  /** {@code out[i] = a[i] + b[i]}. */
+  void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+  /** {@code out[i] = a[i] * b[i]}. */
+  void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+  /** {@code out[i] = alpha * x[i]}. */
+  void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int n);
+
+  /** {@code y[i] += alpha * x[i]}. */
+  void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** {@code Σ a[i]·b[i]}. */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** {@code Σ x[i]}. */
+  float sum(float[] x, int off, int n);
+
+  /** {@code max x[i]}; {@code n >= 1}. NaN handling is unspecified. */
+  float max(float[] x, int off, int n);
+
+  /** {@code out[i] = max(x[i], 0)}. */
+  void relu(float[] x, int xOff, float[] out, int outOff, int n);
+
+  /**
+   * ReLU backward: {@code dIn[i] = y[i] > 0 ? dOut[i] : 0}, where {@code y} is the forward output
+   * (or input: both are positive at the same places).
+   */
+  void reluBackward(float[] y, int yOff, float[] dOut, int dOutOff, float[] dIn, int dInOff, int n);
+
+  /**
+   * Numerically stable softmax of each row of a row-major {@code rows × cols} matrix:
+   * {@code out[r,c] = exp(x[r,c] - max_r) / Σ_c exp(x[r,c] - max_r)}.
+   */
+  void softmaxRows(float[] x, int xOff, float[] out, int outOff, int rows, int cols);
+
+  /** Bias add on a row-major {@code rows × cols} matrix: {@code x[r,c] += bias[c]}. */
+  void addBias(float[] x, int xOff, int rows, int cols, float[] bias, int biasOff);
+
+  /** Bias gradient, accumulated: {@code dBias[c] += Σ_r dOut[r,c]} (rows summed in order). */
+  void biasGrad(float[] dOut, int dOutOff, int rows, int cols, float[] dBias, int dBiasOff);
+
+  /**
+   * Max pooling forward on one NHWC image with geometry {@code g} ({@code g.outC == g.inC}).
+   * Padded positions never win. {@code argmax[o]} receives the winning input element's offset
+   * within the image (relative to {@code inOff}); ties go to the first window element in
+   * row-major order.
+   */
+  void maxPoolForward(ConvGeometry g, float[] in, int inOff, float[] out, int outOff, int[] argmax, int argOff);
+
+  /**
+   * Max pooling backward on one image: {@code dIn[dInOff + argmax[argOff + o]] += dOut[dOutOff + o]}
+   * for {@code o < n}. {@code dIn} must be zeroed (or hold gradient to accumulate into) beforehand.
+   */
+  void maxPoolBackward(float[] dOut, int dOutOff, int[] argmax, int argOff, int n, float[] dIn, int dInOff);
+}

@@ -1,0 +1,174 @@
+package dev.neurona.layers;
+
+import dev.neurona.core.Parameter;
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A layer: hyper-parameters (validated in the constructor), weights created in {@link #build},
+ * and a forward/backward pair written side by side.
+ *
+ * <p>Shapes: {@link #inputShape()} and {@link #outputShape()} are <em>per sample</em> (no batch
+ * dimension); {@link #forward} and {@link #backward} take and return batches whose first dimension is
+ * the batch size. Images are NHWC.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #computeOutputShape} does no maths; it validates the input shape and names the layer.</li>
+ *   <li>{@link #forward} caches, in named fields, exactly what {@link #backward} needs.</li>
+ *   <li>{@link #backward} returns dLoss/dInput and <em>accumulates</em> ({@code +=}) into each
+ *       {@link Parameter#grad()}; zeroing gradients is the training loop's explicit step.</li>
+ *   <li>Returned tensors may be buffers the layer reuses on its next call with the same batch size.</li>
+ * </ul>
+ */
+public abstract class Layer {
+  private String name;
+  private Shape inputShape;
+  private Shape outputShape;
+  private final List<Parameter> parameters = new ArrayList<>();
+  private boolean built;
+  /** False for the first layer of a model: its backward may skip computing dInput (returns null). */
+  protected boolean needsInputGradient = true;
+
+  protected Layer() {}
+
+  /** The layer's name, e.g. {@code conv2d_1}; null until set by the user or by the model. */
+  public String name() {
+    return name;
+  }
+
+  /** Sets the name (before {@link #build}); parameter names are {@code name + "." + weight}. */
+  public Layer name(String name) {
+    if (built) {
+      throw new IllegalStateException(describe() + ": cannot rename a built layer to '" + name + "'");
+    }
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": name must not be blank, got '" + name + "'");
+    }
+    this.name = name;
+    return this;
+  }
+
+  /** The type shown in {@code summary()}, e.g. {@code Conv2D}. */
+  public String typeName() {
+    return getClass().getSimpleName();
+  }
+
+  /** Per-sample output shape for a per-sample input shape; throws, naming this layer, if it does not fit. */
+  public abstract Shape computeOutputShape(Shape inputShape);
+
+  /**
+   * Builds the layer for a per-sample input shape: computes the output shape and creates the weights
+   * (through {@link #addWeight}) from {@code seed}. Called once, by the model.
+   */
+  public final void build(Shape inputShape, long seed) {
+    if (built) {
+      if (!inputShape.equals(this.inputShape)) {
+        throw new IllegalStateException(describe() + " was built for input " + this.inputShape
+            + " and cannot be rebuilt for " + inputShape);
+      }
+      return;
+    }
+    this.outputShape = computeOutputShape(inputShape);
+    this.inputShape = inputShape;
+    onBuild(inputShape, seed);
+    this.built = true;
+  }
+
+  /** Creates the weights; the default has none. {@code seed} drives initialisation (and dropout masks). */
+  protected void onBuild(Shape inputShape, long seed) {}
+
+  /** Registers a weight tensor called {@code name + "." + weightName}. */
+  protected final Parameter addWeight(String weightName, Tensor value) {
+    String prefix = name == null ? typeName().toLowerCase() : name;
+    Parameter p = new Parameter(prefix + "." + weightName, value);
+    parameters.add(p);
+    return p;
+  }
+
+  /** Forward pass on a batch. {@code training} switches dropout and similar behaviour. */
+  public abstract Tensor forward(Tensor x, boolean training);
+
+  /** Backward pass: given dLoss/dOutput for the last forward batch, returns dLoss/dInput and accumulates weight gradients. */
+  public abstract Tensor backward(Tensor dOut);
+
+  public final boolean isBuilt() {
+    return built;
+  }
+
+  /** Per-sample input shape; null before {@link #build}. */
+  public final Shape inputShape() {
+    return inputShape;
+  }
+
+  /** Per-sample output shape; null before {@link #build}. */
+  public final Shape outputShape() {
+    return outputShape;
+  }
+
+  /** The weights in creation order. */
+  public final List<Parameter> parameters() {
+    return Collections.unmodifiableList(parameters);
+  }
+
+  /** Number of scalar weights. */
+  public final long parameterCount() {
+    long n = 0;
+    for (Parameter p : parameters) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /** Whether the model should ask this layer for dInput (false for the first layer). */
+  public final void setNeedsInputGradient(boolean needs) {
+    this.needsInputGradient = needs;
+  }
+
+  /**
+   * The hyper-parameters that define this layer, in constructor order, as JSON-friendly values
+   * (numbers, strings, booleans, lists). Used for saving and for {@link #toString()}.
+   */
+  public Map<String, Object> config() {
+    return new LinkedHashMap<>();
+  }
+
+  /** Throws if the batch {@code x} does not match the built input shape, naming the layer and both shapes. */
+  protected final void checkInput(Tensor x) {
+    if (!built) {
+      throw new IllegalStateException(describe() + " is not built; add it to a model (or call build) before forward");
+    }
+    if (x == null) {
+      throw new IllegalArgumentException(describe() + ": input is null");
+    }
+    if (x.rank() != inputShape.rank() + 1 || !x.shape().dropFirst().equals(inputShape)) {
+      throw new IllegalArgumentException(describe() + ": expected input of shape (batch, "
+          + inputShape.toString().substring(1) + ", got " + x.shape());
+    }
+  }
+
+  /** {@code Dense 'dense_1'}: how errors name this layer. */
+  protected final String describe() {
+    return typeName() + (name == null ? "" : " '" + name + "'");
+  }
+
+  /** {@code Dense(units=128, activation=relu)}: the type and its configuration. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(typeName()).append('(');
+    boolean first = true;
+    for (Map.Entry<String, Object> e : config().entrySet()) {
+      if (!first) {
+        sb.append(", ");
+      }
+      first = false;
+      sb.append(e.getKey()).append('=').append(e.getValue());
+    }
+    return sb.append(')').toString();
+  }
+}

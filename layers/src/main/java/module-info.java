@@ -1,0 +1,7 @@
+/** Neurona layers, losses, the Sequential model and its training loop, and the classic Perceptron/ADALINE. */
+module dev.neurona.layers {
+  requires transitive dev.neurona.core;
+  requires transitive dev.neurona.optim;
+
+  exports dev.neurona.layers;
+}

@@ -4,4 +4,5 @@ module dev.neurona.layers {
   requires transitive dev.neurona.optim;
 
   exports dev.neurona.layers;
+  exports dev.neurona.layers.loss;
 }

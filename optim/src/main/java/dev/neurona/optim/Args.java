@@ -17,6 +17,22 @@ final class Args {
     return value;
   }
 
+  /** {@code value > 0} and finite; the message shows the float as written (0.9, not 0.8999999761581421). */
+  static float positive(String owner, String arg, float value) {
+    if (!(value > 0) || Float.isInfinite(value)) {
+      throw new IllegalArgumentException(owner + ": " + arg + " must be > 0 and finite, got " + value);
+    }
+    return value;
+  }
+
+  /** {@code 0 <= value <= 1}, for a float. */
+  static float closedUnitInterval(String owner, String arg, float value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(owner + ": " + arg + " must be in [0, 1], got " + value);
+    }
+    return value;
+  }
+
   /** {@code value >= 0} and finite. */
   static double nonNegative(String owner, String arg, double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {

@@ -40,8 +40,9 @@ public final class Plots {
     }
   }
 
-  /** Default chart size in pixels. */
+  /** Chart width in pixels. */
   public static final int WIDTH = 800;
+  /** Chart height in pixels. */
   public static final int HEIGHT = 560;
 
   /** Class colours (the tutorial's red, blue, light green, grey, cyan), then series colours. */

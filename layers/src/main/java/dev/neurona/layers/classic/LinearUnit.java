@@ -1,6 +1,7 @@
 package dev.neurona.layers.classic;
 
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * A single linear threshold unit, the common part of {@link Perceptron} and {@link Adaline}: weights
@@ -209,7 +210,7 @@ public abstract sealed class LinearUnit permits Perceptron, Adaline {
   }
 
   /** Fisher–Yates shuffle of {@code order} from {@code rng}. */
-  static void shuffle(int[] order, java.util.Random rng) {
+  static void shuffle(int[] order, Random rng) {
     for (int i = order.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = order[i];

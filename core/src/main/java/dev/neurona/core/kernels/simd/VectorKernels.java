@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * set-up costs more than it saves).
  *
  * <p>Loop shape everywhere: a main loop to {@code loopBound}, then a scalar tail — no masked loads
- * or stores (very slow on JDK 17). Reductions keep four independent accumulators so the adds
+ * or stores (very slow on JDK 17). Reductions keep two to four independent accumulators so the adds
  * pipeline instead of waiting on each other.
  *
  * <p>Results: element-wise kernels ({@code add, mul, scale, axpy, relu, reluBackward, addBias,

@@ -110,16 +110,17 @@ public final class Parallel {
       return;
     }
     int g = Math.max(1, grain);
-    int parts = (int) Math.min((long) threads * 4, (n + (long) g - 1) / g);
+    // floor(n / g) parts: every range gets at least g indices, and n < 2·g stays serial.
+    int parts = (int) Math.min((long) threads * 4, n / g);
     if (parts <= 1 || serial()) {
       body.run(0, n);
       return;
     }
-    List<ForkJoinTask<?>> tasks = new ArrayList<>(parts);
+    List<Runnable> tasks = new ArrayList<>(parts);
     for (int p = 0; p < parts; p++) {
       int from = (int) ((long) n * p / parts);
       int to = (int) ((long) n * (p + 1) / parts);
-      tasks.add(ForkJoinTask.adapt(() -> body.run(from, to)));
+      tasks.add(() -> body.run(from, to));
     }
     invokeAll(tasks);
   }
@@ -139,21 +140,57 @@ public final class Parallel {
     int chunks = (int) ((n + (long) chunk - 1) / chunk);
     if (chunks == 1 || serial()) {
       for (int c = 0; c < chunks; c++) {
-        body.run(c, c * chunk, Math.min(n, (c + 1) * chunk));
+        body.run(c, c * chunk, chunkEnd(n, chunk, c));
       }
       return chunks;
     }
-    List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
+    List<Runnable> tasks = new ArrayList<>(chunks);
     for (int c = 0; c < chunks; c++) {
       int cc = c;
-      tasks.add(ForkJoinTask.adapt(() -> body.run(cc, cc * chunk, Math.min(n, (cc + 1) * chunk))));
+      tasks.add(() -> body.run(cc, cc * chunk, chunkEnd(n, chunk, cc)));
     }
     invokeAll(tasks);
     return chunks;
   }
 
-  private static void invokeAll(List<ForkJoinTask<?>> tasks) {
-    // The pool's workers do all the work (exactly `threads` of them); the caller waits.
+  /** End of chunk {@code c}, in long arithmetic: {@code (c+1)·chunk} can pass 2^31 for the last chunk. */
+  private static int chunkEnd(int n, int chunk, int c) {
+    return (int) Math.min(n, (c + 1L) * chunk);
+  }
+
+  /**
+   * Runs every task on the pool and waits. A task's exception reaches the caller as the very same
+   * object (ForkJoin would rethrow a reflective copy, which for {@code AssertionError} and many
+   * other types loses the message); when several tasks fail, the first in list order wins, as in a
+   * serial run.
+   */
+  private static void invokeAll(List<Runnable> bodies) {
+    Throwable[] failures = new Throwable[bodies.size()];
+    List<ForkJoinTask<?>> tasks = new ArrayList<>(bodies.size());
+    for (int i = 0; i < bodies.size(); i++) {
+      Runnable body = bodies.get(i);
+      int at = i;
+      tasks.add(ForkJoinTask.adapt(() -> {
+        try {
+          body.run();
+        } catch (Throwable t) { // handed to the caller below
+          failures[at] = t;
+        }
+      }));
+    }
+    // The pool's workers do all the work (exactly `threads` of them); the caller waits. Joining
+    // makes the workers' writes, failures[] included, visible here.
     pool().invoke(ForkJoinTask.adapt(() -> ForkJoinTask.invokeAll(tasks)));
+    for (Throwable t : failures) {
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      if (t instanceof Error) {
+        throw (Error) t;
+      }
+      if (t != null) { // a checked exception thrown sneakily
+        throw new IllegalStateException("a Parallel task failed: " + t, t);
+      }
+    }
   }
 }

@@ -30,6 +30,9 @@ public final class Tensor {
 
   /** A zero-filled tensor. */
   public static Tensor zeros(Shape shape) {
+    if (shape == null) {
+      throw new IllegalArgumentException("Tensor.zeros: shape is null");
+    }
     return new Tensor(new float[shape.size()], shape);
   }
 
@@ -42,6 +45,9 @@ public final class Tensor {
   public static Tensor of(float[] data, Shape shape) {
     if (data == null) {
       throw new IllegalArgumentException("Tensor.of: data is null");
+    }
+    if (shape == null) {
+      throw new IllegalArgumentException("Tensor.of: shape is null");
     }
     if (data.length != shape.size()) {
       throw new IllegalArgumentException(
@@ -109,6 +115,9 @@ public final class Tensor {
 
   /** A view with another shape of the same size, sharing this tensor's data. */
   public Tensor reshape(Shape newShape) {
+    if (newShape == null) {
+      throw new IllegalArgumentException("Tensor.reshape: shape is null");
+    }
     if (newShape.size() != data.length) {
       throw new IllegalArgumentException(
           "Tensor.reshape: cannot view " + shape + " (" + data.length + " elements) as " + newShape

@@ -99,6 +99,7 @@ public final class KernelProvider {
       Object instance = c.getDeclaredConstructor().newInstance();
       return Optional.of(type.cast(instance));
     } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
+        | ClassCastException
         | InvocationTargetException | LinkageError e) {
       LOG.log(System.Logger.Level.WARNING, "Neurona: could not load " + className + "; using the scalar path", e);
       return Optional.empty();

@@ -1,0 +1,542 @@
+package dev.neurona.core.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.offset;
+
+import dev.neurona.core.conv.ConvGeometry;
+import dev.neurona.core.conv.Padding;
+import dev.neurona.core.kernels.simd.VectorKernels;
+import dev.neurona.core.testing.SimdRuns;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernels against the scalar reference, on seeded random data at sizes around the
+ * lane count {@code L} and at unaligned offsets, with guard elements around every range.
+ *
+ * <p>Element-wise kernels, {@code max}, {@code biasGrad} and max pooling must be bit-identical (NaN
+ * compared as NaN). {@code sum}, {@code dot} and {@code softmaxRows} add in another order; their
+ * tolerances are derived where they are checked. The vector kernels come from
+ * {@link SimdRuns#vectorKernels()}: missing in the default run is a failure, not a skip.
+ */
+class KernelsTest {
+  /** Unit roundoff of float32. */
+  private static final double U = 0x1p-24;
+  /** Offsets of the first, second and output arrays: unaligned and different from each other. */
+  private static final int A_OFF = 3;
+  private static final int B_OFF = 11;
+  private static final int OUT_OFF = 5;
+  /** Guard elements after every range; they must come back untouched. */
+  private static final int GUARD = 7;
+
+  /** Every {@code Kernels} method except {@code name}; each has a test below. */
+  private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "relu",
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward");
+
+  private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+      Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
+
+  private final Kernels scalar = KernelProvider.scalar();
+
+  /** The vector kernels (fails or skips, see {@link SimdRuns#vectorKernels()}). */
+  private static Kernels vec() {
+    return SimdRuns.vectorKernels();
+  }
+
+  /**
+   * Lane count of the vector kernels; a nominal 8 when the vector module is absent (the scalar-path
+   * run, where only the tests on {@link #implementations()} run), so no vector class is touched.
+   */
+  private static int lanes() {
+    return KernelProvider.vectorModulePresent() ? VectorKernels.lanes() : 8;
+  }
+
+  /** {0 when legal, 1, L−1, L, L+1, 2L−1, 2L, 2L+1, 4L, 4L+3, 5L+3, 37, 101, 1009, 10007}, distinct, ascending. */
+  private static int[] sizes(boolean zeroLegal) {
+    int l = lanes();
+    return Arrays.stream(new int[] {0, 1, l - 1, l, l + 1, 2 * l - 1, 2 * l, 2 * l + 1, 4 * l, 4 * l + 3, 5 * l + 3,
+            37, 101, 1009, 10007})
+        .filter(n -> n > 0 || zeroLegal && n == 0).distinct().sorted().toArray();
+  }
+
+  /** Uniform values in [lo, hi); with {@code specials}, about 1 in 16 is a signed zero, subnormal, ±inf, NaN or huge. */
+  private static float[] data(Random rnd, int len, float lo, float hi, boolean specials) {
+    float[] x = new float[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = specials && rnd.nextInt(16) == 0 ? SPECIALS[rnd.nextInt(SPECIALS.length)] : lo + (hi - lo) * rnd.nextFloat();
+    }
+    return x;
+  }
+
+  private static float[] data(Random rnd, int len, boolean specials) {
+    return data(rnd, len, -1f, 1f, specials);
+  }
+
+  /** Small integers in [lo, hi]: every partial sum is exact in float, so any summation order gives the same bits. */
+  private static float[] integers(Random rnd, int len, int lo, int hi) {
+    float[] x = new float[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = lo + rnd.nextInt(hi - lo + 1);
+    }
+    return x;
+  }
+
+  @FunctionalInterface
+  private interface ArraysOp {
+    void run(Kernels k, float[][] arrays);
+  }
+
+  /** Runs {@code op} with both kernels on copies of {@code arrays}; every array must end bit-identical. */
+  private void sameBits(String what, float[][] arrays, ArraysOp op) {
+    float[][] s = deepCopy(arrays);
+    float[][] v = deepCopy(arrays);
+    op.run(scalar, s);
+    op.run(vec(), v);
+    for (int i = 0; i < arrays.length; i++) {
+      assertBitsEqual(what + ", array " + i, s[i], v[i]);
+    }
+  }
+
+  private static float[][] deepCopy(float[][] a) {
+    float[][] c = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i].clone();
+    }
+    return c;
+  }
+
+  /** Bit-for-bit equality (all NaNs equal), naming the first differing index. */
+  static void assertBitsEqual(String what, float[] expected, float[] actual) {
+    assertThat(actual.length).as(what + ": length").isEqualTo(expected.length);
+    for (int i = 0; i < expected.length; i++) {
+      if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+        fail(what + ": index " + i + " is " + actual[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(actual[i]))
+            + "), the scalar reference gives " + expected[i] + " (0x"
+            + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + ")");
+      }
+    }
+  }
+
+  /** γ_k = k·u / (1 − k·u): the classic bound on the relative error of k rounded operations. */
+  private static double gamma(int k) {
+    return k * U / (1 - k * U);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Coverage and identity
+
+  @Test
+  void everyKernelMethodIsTestedAndOverriddenByTheVectorKernels() throws NoSuchMethodException {
+    Set<String> methods = Arrays.stream(Kernels.class.getMethods()).map(Method::getName)
+        .filter(n -> !n.equals("name")).collect(Collectors.toCollection(TreeSet::new));
+    assertThat(methods).as("Kernels methods; add a test (and its name to COVERED) for a new one")
+        .containsExactlyInAnyOrderElementsOf(COVERED);
+    Class<?> vc = vec().getClass();
+    for (Method m : Kernels.class.getMethods()) {
+      assertThat(vc.getDeclaredMethod(m.getName(), m.getParameterTypes())).as(m.getName()).isNotNull();
+    }
+  }
+
+  @Test
+  void vectorNameStatesWidthAndLanes() {
+    int l = lanes();
+    assertThat(vec().name()).startsWith("vector (" + (32 * l) + "-bit, " + l + " floats");
+    assertThat(l).isIn(4, 8, 16);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Element-wise: bit-identical
+
+  @Test
+  void add() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(100 + n);
+      sameBits("add n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true), data(rnd, B_OFF + n + GUARD, true),
+          data(rnd, OUT_OFF + n + GUARD, true)}, (k, x) -> k.add(x[0], A_OFF, x[1], B_OFF, x[2], OUT_OFF, n));
+      sameBits("add in place n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true), data(rnd, B_OFF + n + GUARD, true)},
+          (k, x) -> k.add(x[0], A_OFF, x[1], B_OFF, x[0], A_OFF, n));
+    }
+  }
+
+  @Test
+  void mul() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(200 + n);
+      sameBits("mul n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true), data(rnd, B_OFF + n + GUARD, true),
+          data(rnd, OUT_OFF + n + GUARD, true)}, (k, x) -> k.mul(x[0], A_OFF, x[1], B_OFF, x[2], OUT_OFF, n));
+      sameBits("mul in place n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true), data(rnd, B_OFF + n + GUARD, true)},
+          (k, x) -> k.mul(x[0], A_OFF, x[1], B_OFF, x[1], B_OFF, n));
+    }
+  }
+
+  @Test
+  void scale() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(300 + n);
+      for (float alpha : new float[] {0.37f, -3f, 0f, -0f, Float.MIN_VALUE, Float.POSITIVE_INFINITY}) {
+        sameBits("scale alpha=" + alpha + " n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true),
+            data(rnd, OUT_OFF + n + GUARD, true)}, (k, x) -> k.scale(alpha, x[0], A_OFF, x[1], OUT_OFF, n));
+      }
+      sameBits("scale in place n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true)},
+          (k, x) -> k.scale(1.1f, x[0], A_OFF, x[0], A_OFF, n));
+    }
+  }
+
+  @Test
+  void axpy() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(400 + n);
+      // Values whose product and sum both round: a fused multiply-add would show up here.
+      for (float alpha : new float[] {0.1f, -1.7f, 3f, 0f}) {
+        sameBits("axpy alpha=" + alpha + " n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true),
+            data(rnd, B_OFF + n + GUARD, true)}, (k, x) -> k.axpy(alpha, x[0], A_OFF, x[1], B_OFF, n));
+      }
+    }
+  }
+
+  @Test
+  void relu() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(500 + n);
+      sameBits("relu n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true), data(rnd, OUT_OFF + n + GUARD, true)},
+          (k, x) -> k.relu(x[0], A_OFF, x[1], OUT_OFF, n));
+      sameBits("relu in place n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true)},
+          (k, x) -> k.relu(x[0], A_OFF, x[0], A_OFF, n));
+    }
+  }
+
+  @Test
+  void reluBackward() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(600 + n);
+      sameBits("reluBackward n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true),
+          data(rnd, B_OFF + n + GUARD, true), data(rnd, OUT_OFF + n + GUARD, true)},
+          (k, x) -> k.reluBackward(x[0], A_OFF, x[1], B_OFF, x[2], OUT_OFF, n));
+      sameBits("reluBackward in place n=" + n, new float[][] {data(rnd, A_OFF + n + GUARD, true),
+          data(rnd, B_OFF + n + GUARD, true)}, (k, x) -> k.reluBackward(x[0], A_OFF, x[1], B_OFF, x[1], B_OFF, n));
+    }
+  }
+
+  @Test
+  void addBias() {
+    for (int rows : new int[] {0, 1, 3, 5}) {
+      for (int cols : sizes(true)) {
+        Random rnd = new Random(700 + 31L * rows + cols);
+        sameBits("addBias " + rows + "x" + cols, new float[][] {data(rnd, A_OFF + rows * cols + GUARD, true),
+            data(rnd, B_OFF + cols + GUARD, true)}, (k, x) -> k.addBias(x[0], A_OFF, rows, cols, x[1], B_OFF));
+      }
+    }
+  }
+
+  /** Each column still receives its rows in order 0, 1, 2, …, so even this reduction is exact. */
+  @Test
+  void biasGrad() {
+    for (int rows : new int[] {0, 1, 3, 17}) {
+      for (int cols : sizes(true)) {
+        Random rnd = new Random(800 + 31L * rows + cols);
+        sameBits("biasGrad " + rows + "x" + cols, new float[][] {data(rnd, A_OFF + rows * cols + GUARD, true),
+            data(rnd, B_OFF + cols + GUARD, true)}, (k, x) -> k.biasGrad(x[0], A_OFF, rows, cols, x[1], B_OFF));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reductions
+
+  /** Max is order-independent (NaN aside), so it must be bit-identical too. */
+  @Test
+  void max() {
+    for (int n : sizes(false)) {
+      Random rnd = new Random(900 + n);
+      float[] mixed = data(rnd, A_OFF + n + GUARD, true);
+      for (int i = 0; i < mixed.length; i++) {
+        if (Float.isNaN(mixed[i])) {
+          mixed[i] = -0f; // NaN handling is unspecified
+        }
+      }
+      float[] negative = data(rnd, A_OFF + n + GUARD, -2f, -1f, false);
+      float[] zeros = new float[A_OFF + n + GUARD];
+      for (int i = 0; i < zeros.length; i++) {
+        zeros[i] = rnd.nextBoolean() ? 0f : -0f;
+      }
+      float[] negZeros = new float[A_OFF + n + GUARD];
+      Arrays.fill(negZeros, -0f);
+      negZeros[negZeros.length - 1] = 5f; // in the guard: must not be seen
+      for (float[] x : List.of(mixed, negative, zeros, negZeros)) {
+        float s = scalar.max(x, A_OFF, n);
+        float v = vec().max(x, A_OFF, n);
+        assertBitsEqual("max n=" + n, new float[] {s}, new float[] {v});
+      }
+    }
+  }
+
+  /**
+   * Bound: summing n terms in any order with float rounding gives |ŝ − Σt| ≤ γ_n·Σ|t| (Higham,
+   * <i>Accuracy and Stability of Numerical Algorithms</i>, §4.2; a fused multiply-add only removes
+   * roundings). Both paths obey it, so |vector − scalar| ≤ 2·γ_n·Σ|t| ≈ 2·n·u·Σ|t|. Each path is
+   * also checked against a double-precision sum (error ≤ n·2⁻⁵³·Σ|t|, negligible here).
+   */
+  @Test
+  void sumWithinRoundingOfScalar() {
+    for (int n : sizes(true)) {
+      float[] x = data(new Random(1000 + n), A_OFF + n + GUARD, false);
+      double exact = 0;
+      double abs = 0;
+      for (int i = 0; i < n; i++) {
+        exact += x[A_OFF + i];
+        abs += Math.abs(x[A_OFF + i]);
+      }
+      float s = scalar.sum(x, A_OFF, n);
+      float v = vec().sum(x, A_OFF, n);
+      assertThat((double) Math.abs(v - s)).as("sum n=%d: vector %s vs scalar %s", n, v, s).isLessThanOrEqualTo(2 * gamma(n) * abs);
+      assertThat(Math.abs(v - exact)).as("sum n=%d: vector vs exact", n).isLessThanOrEqualTo(gamma(n) * abs);
+      assertThat(Math.abs(s - exact)).as("sum n=%d: scalar vs exact", n).isLessThanOrEqualTo(gamma(n) * abs);
+    }
+  }
+
+  /** Same bound as {@link #sumWithinRoundingOfScalar()} with terms {@code a[i]·b[i]}. */
+  @Test
+  void dotWithinRoundingOfScalar() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(1100 + n);
+      float[] a = data(rnd, A_OFF + n + GUARD, false);
+      float[] b = data(rnd, B_OFF + n + GUARD, false);
+      double exact = 0;
+      double abs = 0;
+      for (int i = 0; i < n; i++) {
+        double t = (double) a[A_OFF + i] * b[B_OFF + i]; // exact: 24 + 24 bits fit in a double
+        exact += t;
+        abs += Math.abs(t);
+      }
+      float s = scalar.dot(a, A_OFF, b, B_OFF, n);
+      float v = vec().dot(a, A_OFF, b, B_OFF, n);
+      assertThat((double) Math.abs(v - s)).as("dot n=%d: vector %s vs scalar %s", n, v, s).isLessThanOrEqualTo(2 * gamma(n) * abs);
+      assertThat(Math.abs(v - exact)).as("dot n=%d: vector vs exact", n).isLessThanOrEqualTo(gamma(n) * abs);
+      assertThat(Math.abs(s - exact)).as("dot n=%d: scalar vs exact", n).isLessThanOrEqualTo(gamma(n) * abs);
+    }
+  }
+
+  /**
+   * On small integers every partial sum is exact, so order cannot matter: the paths must agree
+   * exactly with each other and with the integer sum. This catches a lost or doubled element that
+   * the rounding bound above is too loose to see at large n.
+   */
+  @Test
+  void sumAndDotAreExactOnSmallIntegers() {
+    for (int n : sizes(true)) {
+      Random rnd = new Random(1200 + n);
+      float[] a = integers(rnd, A_OFF + n + GUARD, -8, 8);
+      float[] b = integers(rnd, B_OFF + n + GUARD, -8, 8);
+      long sum = 0;
+      long dot = 0;
+      for (int i = 0; i < n; i++) {
+        sum += (long) a[A_OFF + i];
+        dot += (long) a[A_OFF + i] * (long) b[B_OFF + i];
+      }
+      for (Kernels k : implementations()) {
+        assertThat(k.sum(a, A_OFF, n)).as("%s sum n=%d", k.name(), n).isEqualTo((float) sum);
+        assertThat(k.dot(a, A_OFF, b, B_OFF, n)).as("%s dot n=%d", k.name(), n).isEqualTo((float) dot);
+      }
+    }
+  }
+
+  /**
+   * Each output is {@code e_c · (1 / Σe)}. Relative errors: the exponential ≤ 2u (SVML: 1 ulp;
+   * {@code (float) Math.exp}: ≤ u + 2⁻⁵³), the sum of {@code cols} positive terms ≤ γ_cols, the
+   * reciprocal and the product u each — so each path is within (cols + 4)·u of the exact value
+   * (to first order), and the two paths within 2·(cols + 4)·u·|out| of each other.
+   */
+  @Test
+  void softmaxRowsWithinRoundingOfScalar() {
+    for (int rows : new int[] {0, 1, 3, 7}) {
+      for (int cols : sizes(false)) {
+        Random rnd = new Random(1300 + 31L * rows + cols);
+        float[] x = data(rnd, A_OFF + rows * cols + GUARD, -10f, 10f, false);
+        float[] outS = data(rnd, OUT_OFF + rows * cols + GUARD, false);
+        float[] outV = outS.clone();
+        scalar.softmaxRows(x, A_OFF, outS, OUT_OFF, rows, cols);
+        vec().softmaxRows(x, A_OFF, outV, OUT_OFF, rows, cols);
+        double tol = 2 * (cols + 4) * U;
+        for (int i = 0; i < outS.length; i++) {
+          boolean inside = i >= OUT_OFF && i < OUT_OFF + rows * cols;
+          if (inside) {
+            assertThat((double) outV[i]).as("softmax %dx%d at %d", rows, cols, i - OUT_OFF)
+                .isCloseTo(outS[i], offset(tol * Math.abs(outS[i]) + Float.MIN_NORMAL));
+          } else {
+            assertThat(outV[i]).as("softmax %dx%d guard %d", rows, cols, i).isEqualTo(outS[i]);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Every implementation against a double-precision softmax; rows sum to 1. Besides the
+   * (cols + 4)·u above, the kernels round {@code x − max} to float, an absolute error of up to
+   * u·|x − max| in the exponent and so a relative one of the same size in the output.
+   */
+  @Test
+  void softmaxRowsMatchesDoubleReference() {
+    int rows = 4;
+    for (int cols : new int[] {1, 2, 10, 33, 100, 1000}) {
+      float[] x = data(new Random(1400 + cols), rows * cols, -20f, 20f, false);
+      for (Kernels k : implementations()) {
+        float[] out = new float[rows * cols];
+        k.softmaxRows(x, 0, out, 0, rows, cols);
+        for (int r = 0; r < rows; r++) {
+          double m = Double.NEGATIVE_INFINITY;
+          for (int c = 0; c < cols; c++) {
+            m = Math.max(m, x[r * cols + c]);
+          }
+          double z = 0;
+          for (int c = 0; c < cols; c++) {
+            z += Math.exp(x[r * cols + c] - m);
+          }
+          double rowSum = 0;
+          for (int c = 0; c < cols; c++) {
+            double expected = Math.exp(x[r * cols + c] - m) / z;
+            rowSum += out[r * cols + c];
+            assertThat((double) out[r * cols + c]).as("%s softmax row %d col %d of %d", k.name(), r, c, cols)
+                .isCloseTo(expected, offset((cols + 6 + Math.abs(x[r * cols + c] - m)) * U * expected + 1e-30));
+          }
+          assertThat(rowSum).as("%s row %d sum", k.name(), r).isCloseTo(1.0, offset(1e-5));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Max pooling
+
+  private static List<ConvGeometry> poolGeometries() {
+    List<ConvGeometry> gs = new ArrayList<>();
+    int l = lanes();
+    int[] channels = Arrays.stream(new int[] {1, 3, 16, 32, 33, l - 1, l, l + 1, 2 * l + 1}).distinct().toArray();
+    int[][] inputs = {{5, 7}, {6, 6}, {1, 1}, {2, 3}, {9, 4}};
+    // {kH, kW, strideH, strideW}: square pools 2 and 3 with strides 1 and 2, plus two non-square ones.
+    int[][] windows = {{2, 2, 1, 1}, {2, 2, 2, 2}, {3, 3, 1, 1}, {3, 3, 2, 2}, {3, 2, 2, 1}, {1, 3, 1, 2}};
+    for (int[] hw : inputs) {
+      for (int[] w : windows) {
+        for (Padding p : Padding.values()) {
+          if (p == Padding.VALID && (w[0] > hw[0] || w[1] > hw[1])) {
+            continue;
+          }
+          for (int c : channels) {
+            gs.add(ConvGeometry.of(hw[0], hw[1], c, w[0], w[1], w[2], w[3], p, c));
+          }
+        }
+      }
+    }
+    return gs;
+  }
+
+  @Test
+  void maxPoolForwardValuesAndArgmaxIdentical() {
+    int inOff = 9;
+    int outOff = 4;
+    int argOff = 6;
+    int checked = 0;
+    Random rnd = new Random(1500);
+    for (ConvGeometry g : poolGeometries()) {
+      // Small integers (many ties), floats with specials (±0 ties, ±inf, NaN), and all-negative input.
+      List<float[]> inputs = List.of(integers(rnd, inOff + g.inSize() + GUARD, 0, 3),
+          data(rnd, inOff + g.inSize() + GUARD, true), data(rnd, inOff + g.inSize() + GUARD, -9f, -1f, false));
+      for (float[] in : inputs) {
+        float[] outS = data(rnd, outOff + g.outSize() + GUARD, false);
+        float[] outV = outS.clone();
+        int[] argS = new int[argOff + g.outSize() + GUARD];
+        Arrays.fill(argS, -7);
+        int[] argV = argS.clone();
+        float[] inCopy = in.clone();
+        scalar.maxPoolForward(g, in, inOff, outS, outOff, argS, argOff);
+        vec().maxPoolForward(g, in, inOff, outV, outOff, argV, argOff);
+        assertBitsEqual("maxPool values " + g, outS, outV);
+        assertThat(argV).as("maxPool argmax " + g).containsExactly(argS);
+        assertBitsEqual("maxPool input untouched " + g, inCopy, in);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(500);
+  }
+
+  @Test
+  void maxPoolBackwardIdenticalWithOverlappingWindows() {
+    int l = lanes();
+    for (int c : new int[] {1, 3, l, 2 * l + 1}) {
+      for (Padding p : Padding.values()) {
+        // Pool 3 with stride 1: windows overlap, several outputs pick the same input (integer ties).
+        ConvGeometry g = ConvGeometry.of(6, 5, c, 3, 3, 1, 1, p, c);
+        Random rnd = new Random(1600 + c);
+        float[] in = integers(rnd, g.inSize(), 0, 2);
+        float[] out = new float[g.outSize()];
+        int[] argmax = new int[3 + g.outSize()];
+        scalar.maxPoolForward(g, in, 0, out, 0, argmax, 3);
+        int n = g.outSize();
+        float[][] arrays = {data(rnd, 5 + n + GUARD, false), data(rnd, 8 + g.inSize() + GUARD, false)};
+        sameBits("maxPoolBackward " + g, arrays, (k, x) -> k.maxPoolBackward(x[0], 5, argmax, 3, n, x[1], 8));
+      }
+    }
+  }
+
+  /** The documented rules, checked directly on every implementation. */
+  @Test
+  void maxPoolTiesGoToTheFirstWindowElementAndPaddingNeverWins() {
+    for (Kernels k : implementations()) {
+      for (int c : new int[] {1, 3, 16, 33}) {
+        // 2x2 image, all equal; pool 2 valid: one output per channel, the top-left element wins.
+        ConvGeometry g = ConvGeometry.of(2, 2, c, 2, 2, 2, 2, Padding.VALID, c);
+        float[] in = new float[g.inSize()];
+        Arrays.fill(in, 1f);
+        float[] out = new float[c];
+        int[] argmax = new int[c];
+        k.maxPoolForward(g, in, 0, out, 0, argmax, 0);
+        for (int ch = 0; ch < c; ch++) {
+          assertThat(argmax[ch]).as("%s c=%d channel %d", k.name(), c, ch).isEqualTo(ch);
+        }
+        // -0 first, +0 later: +0 is not greater, so -0 (the first) stays, sign included.
+        Arrays.fill(in, 0f);
+        for (int ch = 0; ch < c; ch++) {
+          in[ch] = -0f;
+        }
+        k.maxPoolForward(g, in, 0, out, 0, argmax, 0);
+        for (int ch = 0; ch < c; ch++) {
+          assertThat(Float.floatToRawIntBits(out[ch])).as("%s -0 kept, channel %d", k.name(), ch)
+              .isEqualTo(Float.floatToRawIntBits(-0f));
+          assertThat(argmax[ch]).isEqualTo(ch);
+        }
+        // SAME padding on negative input: the zero padding must not win.
+        ConvGeometry same = ConvGeometry.of(3, 3, c, 3, 3, 1, 1, Padding.SAME, c);
+        float[] neg = new float[same.inSize()];
+        for (int i = 0; i < neg.length; i++) {
+          neg[i] = -1f - i;
+        }
+        float[] sOut = new float[same.outSize()];
+        int[] sArg = new int[same.outSize()];
+        k.maxPoolForward(same, neg, 0, sOut, 0, sArg, 0);
+        // Output (0,0) sees input rows 0..1, cols 0..1; the largest (least negative) is element (0,0).
+        for (int ch = 0; ch < c; ch++) {
+          assertThat(sOut[ch]).as("%s corner channel %d", k.name(), ch).isEqualTo(-1f - ch);
+          assertThat(sArg[ch]).isEqualTo(ch);
+        }
+      }
+    }
+  }
+
+  /** The scalar kernels, plus the vector ones unless this is the run without the vector module. */
+  private static List<Kernels> implementations() {
+    List<Kernels> ks = new ArrayList<>();
+    ks.add(KernelProvider.scalar());
+    if (!SimdRuns.SCALAR_PATH.equals(SimdRuns.path()) || KernelProvider.vectorModulePresent()) {
+      ks.add(vec());
+    }
+    return ks;
+  }
+}

@@ -12,4 +12,5 @@ module dev.neurona.core {
   exports dev.neurona.core.kernels;
   exports dev.neurona.core.gemm;
   exports dev.neurona.core.conv;
+  exports dev.neurona.core.data;
 }

@@ -307,9 +307,14 @@ public final class ImageDataset {
     return new Split(train, validation);
   }
 
+  /** Checked without allocating; the messages (and expected shapes) are built only on failure. */
   private void checkBatchShapes(int n, Tensor x, Tensor y) {
-    Tensor.requireShape("ImageDataset '" + name + "'.fillBatch: x", x, sampleShape().prepend(n));
-    Tensor.requireShape("ImageDataset '" + name + "'.fillBatch: y", y, Shape.of(n));
+    if (x == null || x.rank() != 4 || x.dim(0) != n || x.dim(1) != height || x.dim(2) != width || x.dim(3) != channels) {
+      Tensor.requireShape("ImageDataset '" + name + "'.fillBatch: x", x, sampleShape().prepend(n));
+    }
+    if (y == null || y.rank() != 1 || y.dim(0) != n) {
+      Tensor.requireShape("ImageDataset '" + name + "'.fillBatch: y", y, Shape.of(n));
+    }
   }
 
   private void checkIndex(String what, int i) {

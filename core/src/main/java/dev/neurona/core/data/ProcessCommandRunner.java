@@ -38,7 +38,8 @@ final class ProcessCommandRunner implements CommandRunner {
       }
       if (!done) {
         p.destroyForcibly();
-        throw new IOException("'" + String.join(" ", command) + "' did not finish within " + timeout.toSeconds() + " s and was killed");
+        throw new IOException("'" + String.join(" ", command) + "' did not finish within "
+            + String.format(java.util.Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0) + " s and was killed");
       }
       return new Result(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
           new String(Files.readAllBytes(err), StandardCharsets.UTF_8));

@@ -78,6 +78,12 @@ final class TestData {
     return bos.toByteArray();
   }
 
+  static byte[] gunzipForTest(byte[] gz) throws IOException {
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    }
+  }
+
   static String sha256(byte[] data) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }

@@ -281,6 +281,7 @@ public final class DatasetLoader {
 
   /** Fetch into a temp dir, stage inside the cache, verify, then move each file atomically into place. */
   private void fetchInto(Path cache) throws IOException {
+    boolean created = !Files.exists(cache);
     Files.createDirectories(cache);
     Path work = Files.createTempDirectory("neurona-" + spec.name() + "-");
     Path staging = null;
@@ -315,6 +316,18 @@ public final class DatasetLoader {
     } finally {
       cleanUp(work, failure);
       cleanUp(staging, failure);
+      if (failure != null && created && isEmptyDirectory(cache)) {
+        Files.deleteIfExists(cache); // a failed fetch leaves no trace, not even an empty cache directory
+      }
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
     }
   }
 

@@ -112,14 +112,17 @@ public final class ImageDataset {
     return Shape.of(height, width, channels);
   }
 
+  /** Image height h. */
   public int height() {
     return height;
   }
 
+  /** Image width w. */
   public int width() {
     return width;
   }
 
+  /** Channels c (1 for grayscale). */
   public int channels() {
     return channels;
   }

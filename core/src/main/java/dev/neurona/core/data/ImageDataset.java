@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  *
  * <p>Instances are immutable (the arrays are never exposed) and safe to share between threads.
  */
-public final class ImageDataset {
+public final class ImageDataset implements DataSource {
   /** A whole data set as tensors: {@code x} (n, h, w, c) in [0, 1], {@code y} (n) class indices. */
   public record Tensors(Tensor x, Tensor y) {}
 
@@ -103,11 +103,13 @@ public final class ImageDataset {
   }
 
   /** Number of samples. */
+  @Override
   public int size() {
     return labels.length;
   }
 
   /** Per-sample shape (h, w, c). */
+  @Override
   public Shape sampleShape() {
     return Shape.of(height, width, channels);
   }
@@ -192,6 +194,18 @@ public final class ImageDataset {
       p[j] = t;
     }
     return p;
+  }
+
+  /** Sparse labels: one class index per sample, so the per-sample target shape is {@code ()}. */
+  @Override
+  public Shape targetShape() {
+    return Shape.of();
+  }
+
+  /** {@link DataSource} view of {@link #fillBatch(int[], int, int, Tensor, Tensor)}. */
+  @Override
+  public void fill(int[] indices, int from, int to, Tensor x, Tensor y) {
+    fillBatch(indices, from, to, x, y);
   }
 
   /**

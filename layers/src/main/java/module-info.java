@@ -4,5 +4,6 @@ module dev.neurona.layers {
   requires transitive dev.neurona.optim;
 
   exports dev.neurona.layers;
+  exports dev.neurona.layers.init;
   exports dev.neurona.layers.loss;
 }

@@ -132,6 +132,7 @@ public final class Conv2D extends Layer implements HasActivation {
     }
   }
 
+  /** Number of filters (output channels). */
   public int filters() {
     return filters;
   }

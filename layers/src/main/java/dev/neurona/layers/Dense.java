@@ -109,6 +109,7 @@ public final class Dense extends Layer implements HasActivation {
     return init;
   }
 
+  /** Number of outputs. */
   public int units() {
     return units;
   }

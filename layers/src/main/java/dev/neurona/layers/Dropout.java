@@ -40,6 +40,7 @@ public final class Dropout extends Layer {
     this.rate = rate;
   }
 
+  /** The drop probability. */
   public double rate() {
     return rate;
   }

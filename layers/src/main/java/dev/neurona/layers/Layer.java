@@ -98,6 +98,7 @@ public abstract class Layer {
   /** Backward pass: given dLoss/dOutput for the last forward batch, returns dLoss/dInput and accumulates weight gradients. */
   public abstract Tensor backward(Tensor dOut);
 
+  /** Whether {@link #build} has run. */
   public final boolean isBuilt() {
     return built;
   }

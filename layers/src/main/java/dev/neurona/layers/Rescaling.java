@@ -36,10 +36,12 @@ public final class Rescaling extends Layer {
     this.offset = offset;
   }
 
+  /** The factor applied to the input. */
   public double scale() {
     return scale;
   }
 
+  /** The value added after scaling. */
   public double offset() {
     return offset;
   }

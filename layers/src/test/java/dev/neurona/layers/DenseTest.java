@@ -7,6 +7,7 @@ import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.init.Constant;
 import dev.neurona.layers.init.TruncatedNormal;
+import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,33 @@ class DenseTest {
     Tensor x = GradientCheck.awayFromZero(3, -1f, 1f, 0.05f, 3, 6);
     GradientCheck.Report r = GradientCheck.create().checkLayer(d, x);
     assertThat(r.worst()).extracting(GradientCheck.Worst::name).containsExactly("input", "dense.kernel", "dense.bias");
+  }
+
+  /** The model's fused path: softmax-cross-entropy's (p - y)/B handed to backwardFromPreActivation. */
+  @Test
+  void fusedSoftmaxPathMatchesThePlainBackward() {
+    Dense d = built(new Dense(5, "softmax"), 6, 3);
+    Tensor x = Tensor.uniform(Shape.of(4, 6), -1, 1, 8);
+    Tensor labels = Tensor.of(new float[] {0, 4, 2, 2}, 4);
+    SparseCategoricalCrossentropy loss = new SparseCategoricalCrossentropy();
+
+    Tensor probs = d.forward(x, true);
+    Tensor dProbs = Tensor.zeros(probs.shape());
+    loss.compute(probs, labels, dProbs);
+    Tensor plainDx = d.backward(dProbs).copy();
+    Tensor plainDw = d.kernel().grad().copy();
+
+    d.kernel().zeroGrad();
+    probs = d.forward(x, true);
+    Tensor dLogits = Tensor.zeros(probs.shape());
+    loss.computeFromSoftmax(probs, labels, dLogits);
+    Tensor fusedDx = d.backwardFromPreActivation(dLogits);
+    for (int i = 0; i < plainDx.size(); i++) {
+      assertThat(fusedDx.data()[i]).isCloseTo(plainDx.data()[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    for (int i = 0; i < plainDw.size(); i++) {
+      assertThat(d.kernel().grad().data()[i]).isCloseTo(plainDw.data()[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
   }
 
   @Test

@@ -17,6 +17,7 @@ public final class Constant implements Initializer {
     this.value = value;
   }
 
+  /** The fill value. */
   public double value() {
     return value;
   }

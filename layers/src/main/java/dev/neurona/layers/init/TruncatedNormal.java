@@ -31,10 +31,12 @@ public final class TruncatedNormal implements Initializer {
     this.stddev = stddev;
   }
 
+  /** The mean of the distribution. */
   public double mean() {
     return mean;
   }
 
+  /** The standard deviation before truncation. */
   public double stddev() {
     return stddev;
   }

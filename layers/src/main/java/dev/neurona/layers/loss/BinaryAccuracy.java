@@ -27,6 +27,7 @@ public final class BinaryAccuracy implements Metric {
     this.threshold = threshold;
   }
 
+  /** Predictions above this count as 1. */
   public double threshold() {
     return threshold;
   }

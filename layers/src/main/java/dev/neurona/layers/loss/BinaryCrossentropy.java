@@ -24,6 +24,7 @@ public final class BinaryCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
+  /** Whether predictions are raw scores (logits) rather than probabilities. */
   public boolean fromLogits() {
     return fromLogits;
   }

@@ -22,6 +22,7 @@ public final class CategoricalCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
+  /** Whether predictions are raw scores (logits) rather than probabilities. */
   public boolean fromLogits() {
     return fromLogits;
   }

@@ -23,6 +23,7 @@ public final class SparseCategoricalCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
+  /** Whether predictions are raw scores (logits) rather than probabilities. */
   public boolean fromLogits() {
     return fromLogits;
   }

@@ -108,6 +108,26 @@ class MaxPool2DTest {
   }
 
   @Test
+  void sameResultsForAnyThreadCount() {
+    int before = dev.neurona.core.Parallel.threads();
+    try {
+      float[][] y = new float[2][];
+      float[][] dx = new float[2][];
+      for (int t = 1; t <= 2; t++) {
+        dev.neurona.core.Parallel.setThreads(t);
+        MaxPool2D p = built(new MaxPool2D(3, 2, "same"), 9, 9, 3);
+        Tensor x = Tensor.uniform(Shape.of(16, 9, 9, 3), -1, 1, 6);
+        y[t - 1] = p.forward(x, true).data().clone();
+        dx[t - 1] = p.backward(Tensor.uniform(p.outputShape().prepend(16), -1, 1, 7)).data().clone();
+      }
+      assertThat(y[1]).isEqualTo(y[0]);
+      assertThat(dx[1]).isEqualTo(dx[0]);
+    } finally {
+      dev.neurona.core.Parallel.setThreads(before);
+    }
+  }
+
+  @Test
   void mnistShapes() {
     assertThat(built(new MaxPool2D(2), 28, 28, 32).outputShape()).isEqualTo(Shape.of(14, 14, 32));
     assertThat(built(new MaxPool2D(2), 14, 14, 64).outputShape()).isEqualTo(Shape.of(7, 7, 64));

@@ -4,6 +4,7 @@ module dev.neurona.layers {
   requires transitive dev.neurona.optim;
 
   exports dev.neurona.layers;
+  exports dev.neurona.layers.init;
   exports dev.neurona.layers.loss;
   exports dev.neurona.layers.classic;
 }

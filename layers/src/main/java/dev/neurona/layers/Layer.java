@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A layer: hyper-parameters (validated in the constructor), weights created in {@link #build},
@@ -97,6 +98,7 @@ public abstract class Layer {
   /** Backward pass: given dLoss/dOutput for the last forward batch, returns dLoss/dInput and accumulates weight gradients. */
   public abstract Tensor backward(Tensor dOut);
 
+  /** Whether {@link #build} has run. */
   public final boolean isBuilt() {
     return built;
   }
@@ -138,6 +140,40 @@ public abstract class Layer {
     return new LinkedHashMap<>();
   }
 
+  /**
+   * The default value of each hyper-parameter in {@link #config()} that has one; {@link #toString()}
+   * leaves out entries equal to their default (PyTorch style). The default is none.
+   */
+  protected Map<String, Object> configDefaults() {
+    return Map.of();
+  }
+
+  /**
+   * Returns {@code buffer} when it already has {@code shape}, else a new zero tensor of that shape.
+   * Layers keep their output and gradient tensors in fields and call this once per batch, so
+   * training reuses them and only a change of batch size allocates.
+   */
+  protected static Tensor reuse(Tensor buffer, Shape shape) {
+    return buffer != null && buffer.shape().equals(shape) ? buffer : Tensor.zeros(shape);
+  }
+
+  /**
+   * Throws unless {@code dOut} has the shape of the last forward output, naming the layer; also
+   * throws when backward is called before any forward.
+   */
+  protected final void checkGradient(Tensor dOut, Tensor lastOutput) {
+    if (lastOutput == null) {
+      throw new IllegalStateException(describe() + ": backward called before forward");
+    }
+    if (dOut == null) {
+      throw new IllegalArgumentException(describe() + ": dOut is null (expected shape " + lastOutput.shape() + ")");
+    }
+    if (!dOut.shape().equals(lastOutput.shape())) {
+      throw new IllegalArgumentException(describe() + ": dOut has shape " + dOut.shape()
+          + " but the last forward output had shape " + lastOutput.shape());
+    }
+  }
+
   /** Throws if the batch {@code x} does not match the built input shape, naming the layer and both shapes. */
   protected final void checkInput(Tensor x) {
     if (!built) {
@@ -157,12 +193,16 @@ public abstract class Layer {
     return typeName() + (name == null ? "" : " '" + name + "'");
   }
 
-  /** {@code Dense(units=128, activation=relu)}: the type and its configuration. */
+  /** {@code Dense(units=128, activation=relu)}: the type and its non-default hyper-parameters. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(typeName()).append('(');
     boolean first = true;
+    Map<String, Object> defaults = configDefaults();
     for (Map.Entry<String, Object> e : config().entrySet()) {
+      if (defaults.containsKey(e.getKey()) && Objects.equals(defaults.get(e.getKey()), e.getValue())) {
+        continue;
+      }
       if (!first) {
         sb.append(", ");
       }

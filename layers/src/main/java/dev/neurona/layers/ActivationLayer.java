@@ -1,0 +1,58 @@
+package dev.neurona.layers;
+
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+
+/**
+ * A layer that only applies an {@link Activation}: {@code y = f(x)}, same shape. The concrete
+ * layers are {@link ReLU}, {@link Sigmoid}, {@link Tanh} and {@link Softmax}.
+ */
+public abstract class ActivationLayer extends Layer implements HasActivation {
+  private final Activation activation;
+
+  /** Cached by forward for backward: the output y (every backward formula is written in y). */
+  private Tensor output;
+  private Tensor dInput;
+
+  protected ActivationLayer(Activation activation) {
+    this.activation = activation;
+  }
+
+  @Override
+  public final Activation activation() {
+    return activation;
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return inputShape;
+  }
+
+  /** x (batch, ...) → y (batch, ...) = f(x) (softmax: over the last dimension). */
+  @Override
+  public final Tensor forward(Tensor x, boolean training) {
+    checkInput(x);
+    output = reuse(output, x.shape());
+    activation.forward(x, output);
+    return output;
+  }
+
+  /** dOut (batch, ...) → dX (batch, ...) = dOut · f'(x), written in terms of y (see {@link Activation}). */
+  @Override
+  public final Tensor backward(Tensor dOut) {
+    checkGradient(dOut, output);
+    if (!needsInputGradient) {
+      return null;
+    }
+    dInput = reuse(dInput, dOut.shape());
+    activation.backward(output, dOut, dInput);
+    return dInput;
+  }
+
+  /** The pre-activation of this layer is its input, so dLoss/dInput is the given dZ itself. */
+  @Override
+  public final Tensor backwardFromPreActivation(Tensor dZ) {
+    checkGradient(dZ, output);
+    return needsInputGradient ? dZ : null;
+  }
+}

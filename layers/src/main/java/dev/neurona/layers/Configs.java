@@ -1,0 +1,133 @@
+package dev.neurona.layers;
+
+import dev.neurona.layers.init.Initializer;
+import dev.neurona.layers.init.Initializers;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a layer's saved {@code config()} map back, accepting what a JSON parser produces (any
+ * {@link Number} for numbers, a list or a single number for pairs) and naming the layer, the key
+ * and the value when something does not fit.
+ */
+final class Configs {
+  private Configs() {}
+
+  private static Object require(String layer, Map<String, Object> c, String key) {
+    if (c == null) {
+      throw new IllegalArgumentException(layer + ".fromConfig: config is null");
+    }
+    Object v = c.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException(layer + ".fromConfig: missing \"" + key + "\" in " + c);
+    }
+    return v;
+  }
+
+  static int intValue(String layer, Map<String, Object> c, String key) {
+    Object v = require(layer, c, key);
+    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a whole number, got " + v);
+    }
+    return ((Number) v).intValue();
+  }
+
+  static double doubleValue(String layer, Map<String, Object> c, String key, double dflt) {
+    Object v = c == null ? null : c.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Number)) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a number, got " + v);
+    }
+    return ((Number) v).doubleValue();
+  }
+
+  static String string(String layer, Map<String, Object> c, String key, String dflt) {
+    Object v = c == null ? null : c.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof String)) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a string, got " + v);
+    }
+    return (String) v;
+  }
+
+  static boolean bool(String layer, Map<String, Object> c, String key, boolean dflt) {
+    Object v = c == null ? null : c.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Boolean)) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be true or false, got " + v);
+    }
+    return (Boolean) v;
+  }
+
+  /** A pair such as {@code kernel_size}: a list of two whole numbers, or one number used twice. */
+  static int[] pair(String layer, Map<String, Object> c, String key, int[] dflt) {
+    Object v = c == null ? null : c.get(key);
+    if (v == null) {
+      if (dflt == null) {
+        require(layer, c, key);
+      }
+      return dflt;
+    }
+    if (v instanceof Number) {
+      int n = intValue(layer, c, key);
+      return new int[] {n, n};
+    }
+    if (v instanceof List && ((List<?>) v).size() == 2) {
+      List<?> l = (List<?>) v;
+      int[] r = new int[2];
+      for (int i = 0; i < 2; i++) {
+        Object e = l.get(i);
+        if (!(e instanceof Number) || ((Number) e).doubleValue() != Math.rint(((Number) e).doubleValue())) {
+          throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must hold whole numbers, got " + v);
+        }
+        r[i] = ((Number) e).intValue();
+      }
+      return r;
+    }
+    throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a list of two whole numbers, got " + v);
+  }
+
+  static Initializer initializer(String layer, Map<String, Object> c, String key, Initializer dflt) {
+    Object v = c == null ? null : c.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return Initializers.fromConfig(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link Activation#of} with the layer named in the error. */
+  static Activation activation(String layer, String name) {
+    try {
+      return Activation.of(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code [a, b]} as a JSON-friendly list. */
+  static List<Integer> list(int[] pair) {
+    return List.of(pair[0], pair[1]);
+  }
+
+  /** Validates a pair argument (kernel size, strides): two values, each {@code >= 1}. */
+  static int[] positivePair(String layer, String arg, int[] v) {
+    if (v == null || v.length != 2) {
+      throw new IllegalArgumentException(layer + ": " + arg + " must have 2 values (height, width), got "
+          + (v == null ? "null" : java.util.Arrays.toString(v)));
+    }
+    if (v[0] < 1 || v[1] < 1) {
+      throw new IllegalArgumentException(layer + ": " + arg + " must be >= 1, got " + java.util.Arrays.toString(v));
+    }
+    return v.clone();
+  }
+}

@@ -1,0 +1,266 @@
+package dev.neurona.layers;
+
+import dev.neurona.core.Parameter;
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.core.conv.Conv2d;
+import dev.neurona.core.conv.ConvGeometry;
+import dev.neurona.core.conv.Padding;
+import dev.neurona.layers.init.GlorotUniform;
+import dev.neurona.layers.init.Initializer;
+import dev.neurona.layers.init.Initializers;
+import dev.neurona.layers.init.Zeros;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A 2-D convolution on NHWC images: {@code y = activation(conv(x, K) + b)} with kernel
+ * {@code K (kH, kW, inC, filters)} (Keras' layout) and bias {@code b (filters)}.
+ *
+ * <pre>{@code
+ * new Conv2D(32, 5, "same", "relu")
+ * new Conv2D(16, new int[] {3, 5}, new int[] {2, 1}, "valid", null)
+ * }</pre>
+ *
+ * <p>Padding {@code "same"} pads so that {@code out = ceil(in / stride)}, with the extra row/column
+ * (for even windows) at the bottom/right, as TensorFlow does.
+ */
+public final class Conv2D extends Layer implements HasActivation {
+  private final int filters;
+  private final int[] kernelSize;
+  private int[] strides = {1, 1};
+  private final Padding padding;
+  private final Activation activation;
+  private boolean useBias = true;
+  private Initializer kernelInitializer = new GlorotUniform();
+  private Initializer biasInitializer = new Zeros();
+
+  private ConvGeometry geometry;
+  private Parameter kernel;
+  private Parameter bias;
+
+  /** Cached by forward for backward: the input batch and the output {@code y} (z is overwritten by y). */
+  private Tensor input;
+  private Tensor output;
+  private Tensor dZ;
+  private Tensor dInput;
+
+  /** A square {@code kernelSize × kernelSize} convolution, stride 1, "valid" padding, no activation. */
+  public Conv2D(int filters, int kernelSize) {
+    this(filters, kernelSize, "valid", null);
+  }
+
+  /** A square convolution, stride 1, with {@code padding} ("valid" or "same") and a Keras activation name (null = linear). */
+  public Conv2D(int filters, int kernelSize, String padding, String activation) {
+    this(filters, new int[] {kernelSize, kernelSize}, new int[] {1, 1}, padding, activation);
+  }
+
+  /** A convolution with a {@code (height, width)} kernel and strides. */
+  public Conv2D(int filters, int[] kernelSize, int[] strides, String padding, String activation) {
+    if (filters < 1) {
+      throw new IllegalArgumentException("Conv2D: filters must be >= 1, got " + filters);
+    }
+    this.filters = filters;
+    this.kernelSize = Configs.positivePair("Conv2D", "kernel_size", kernelSize);
+    this.strides = Configs.positivePair("Conv2D", "strides", strides);
+    this.padding = parsePadding("Conv2D", padding);
+    this.activation = Configs.activation("Conv2D", activation);
+  }
+
+  static Padding parsePadding(String layer, String padding) {
+    try {
+      return Padding.of(padding);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Square strides (default 1). Only before the layer is built. */
+  public Conv2D strides(int stride) {
+    return strides(stride, stride);
+  }
+
+  /** Strides {@code (height, width)}. Only before the layer is built. */
+  public Conv2D strides(int strideH, int strideW) {
+    requireUnbuilt("strides");
+    this.strides = Configs.positivePair("Conv2D", "strides", new int[] {strideH, strideW});
+    return this;
+  }
+
+  /** Whether to add a bias (default true). Only before the layer is built. */
+  public Conv2D useBias(boolean useBias) {
+    requireUnbuilt("useBias");
+    this.useBias = useBias;
+    return this;
+  }
+
+  /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
+  public Conv2D kernelInitializer(Initializer init) {
+    requireUnbuilt("kernelInitializer");
+    if (init == null) {
+      throw new IllegalArgumentException("Conv2D: kernelInitializer is null");
+    }
+    this.kernelInitializer = init;
+    return this;
+  }
+
+  /** The kernel initializer by Keras name. */
+  public Conv2D kernelInitializer(String kerasName) {
+    return kernelInitializer(Initializers.of(kerasName));
+  }
+
+  /** The bias initializer (default {@code zeros}). Only before the layer is built. */
+  public Conv2D biasInitializer(Initializer init) {
+    requireUnbuilt("biasInitializer");
+    if (init == null) {
+      throw new IllegalArgumentException("Conv2D: biasInitializer is null");
+    }
+    this.biasInitializer = init;
+    return this;
+  }
+
+  /** The bias initializer by Keras name. */
+  public Conv2D biasInitializer(String kerasName) {
+    return biasInitializer(Initializers.of(kerasName));
+  }
+
+  private void requireUnbuilt(String what) {
+    if (isBuilt()) {
+      throw new IllegalStateException(describe() + ": cannot change " + what + " after the layer is built");
+    }
+  }
+
+  /** Number of filters (output channels). */
+  public int filters() {
+    return filters;
+  }
+
+  @Override
+  public Activation activation() {
+    return activation;
+  }
+
+  /** The kernel {@code (kH, kW, inC, filters)}; null before build. */
+  public Parameter kernel() {
+    return kernel;
+  }
+
+  /** The bias {@code (filters)}; null before build or without bias. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  /** The sliding-window geometry; null before build. */
+  public ConvGeometry geometry() {
+    return geometry;
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    ConvGeometry g = geometryFor(inputShape);
+    return Shape.of(g.outH, g.outW, g.outC);
+  }
+
+  private ConvGeometry geometryFor(Shape in) {
+    if (in.rank() != 3) {
+      throw new IllegalArgumentException(describe() + ": expects NHWC input (batch, height, width, channels), got per-sample shape "
+          + in + " (rank " + in.rank() + ")");
+    }
+    try {
+      return ConvGeometry.of(in.dim(0), in.dim(1), in.dim(2), kernelSize[0], kernelSize[1], strides[0], strides[1],
+          padding, filters);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe() + " on input " + in + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected void onBuild(Shape inputShape, long seed) {
+    geometry = geometryFor(inputShape);
+    Random rng = new Random(seed);
+    kernel = addWeight("kernel", Tensor.zeros(kernelSize[0], kernelSize[1], inputShape.dim(2), filters));
+    kernelInitializer.fill(kernel.value(), rng);
+    if (useBias) {
+      bias = addWeight("bias", Tensor.zeros(filters));
+      biasInitializer.fill(bias.value(), rng);
+    }
+  }
+
+  /** x (batch, inH, inW, inC) → y (batch, outH, outW, filters): z = conv(x, K) + b, y = activation(z) in place. */
+  @Override
+  public Tensor forward(Tensor x, boolean training) {
+    checkInput(x);
+    int batch = x.dim(0);
+    input = x;
+    output = reuse(output, outputShape().prepend(batch));
+    Conv2d.forward(geometry, batch, x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+        output.data());
+    activation.forward(output, output);
+    return output;
+  }
+
+  /** dOut (batch, outH, outW, filters) → dX (batch, inH, inW, inC), via dZ = dOut · activation'(z). */
+  @Override
+  public Tensor backward(Tensor dOut) {
+    checkGradient(dOut, output);
+    dZ = reuse(dZ, output.shape());
+    activation.backward(output, dOut, dZ);
+    return backwardFromPreActivation(dZ);
+  }
+
+  /**
+   * dZ (batch, outH, outW, filters) → dX (batch, inH, inW, inC). Each output
+   * {@code z[b,y,x,f] = b[f] + Σ K[ky,kx,c,f]·x[b, y·s+ky-pad, x·s+kx-pad, c]} is linear in K, b and x, so
+   * {@code ∂L/∂K[ky,kx,c,f] = Σ_{b,y,x} x[b, y·s+ky-pad, x·s+kx-pad, c]·dZ[b,y,x,f]} (a correlation of the input
+   * with dZ), {@code ∂L/∂b[f] = Σ_{b,y,x} dZ[b,y,x,f]}, and each input element collects
+   * {@code dZ[b,y,x,f]·K[ky,kx,c,f]} from every output window that read it (a "full" convolution with K flipped).
+   */
+  @Override
+  public Tensor backwardFromPreActivation(Tensor dZ) {
+    checkGradient(dZ, output);
+    int batch = input.dim(0);
+    Conv2d.backwardKernel(geometry, batch, input.data(), dZ.data(), kernel.grad().data());
+    if (bias != null) {
+      Conv2d.backwardBias(geometry, batch, dZ.data(), bias.grad().data());
+    }
+    if (!needsInputGradient) {
+      return null;
+    }
+    dInput = reuse(dInput, input.shape());
+    Conv2d.backwardInput(geometry, batch, dZ.data(), kernel.value().data(), dInput.data());
+    return dInput;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("filters", filters);
+    c.put("kernel_size", Configs.list(kernelSize));
+    c.put("strides", Configs.list(strides));
+    c.put("padding", padding.name().toLowerCase(Locale.ROOT));
+    c.put("activation", activation.kerasName());
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", Initializers.toConfig(kernelInitializer));
+    c.put("bias_initializer", Initializers.toConfig(biasInitializer));
+    return c;
+  }
+
+  @Override
+  protected Map<String, Object> configDefaults() {
+    return Map.of("strides", java.util.List.of(1, 1), "padding", "valid", "activation", "linear", "use_bias", true,
+        "kernel_initializer", "glorot_uniform", "bias_initializer", "zeros");
+  }
+
+  /** Re-creates a Conv2D layer from its {@link #config()}. */
+  public static Conv2D fromConfig(Map<String, Object> config) {
+    String t = "Conv2D";
+    return new Conv2D(Configs.intValue(t, config, "filters"), Configs.pair(t, config, "kernel_size", null),
+        Configs.pair(t, config, "strides", new int[] {1, 1}), Configs.string(t, config, "padding", "valid"),
+        Configs.string(t, config, "activation", "linear"))
+        .useBias(Configs.bool(t, config, "use_bias", true))
+        .kernelInitializer(Configs.initializer(t, config, "kernel_initializer", new GlorotUniform()))
+        .biasInitializer(Configs.initializer(t, config, "bias_initializer", new Zeros()));
+  }
+}

@@ -1,0 +1,226 @@
+package dev.neurona.layers;
+
+import dev.neurona.core.Parameter;
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.core.kernels.Kernels;
+import dev.neurona.layers.init.GlorotUniform;
+import dev.neurona.layers.init.Initializer;
+import dev.neurona.layers.init.Initializers;
+import dev.neurona.layers.init.Zeros;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A fully connected layer: {@code y = activation(x·W + b)}, with kernel {@code W (in, units)} and
+ * bias {@code b (units)}. Takes rank-2 batches {@code (batch, features)} only; put a {@link Flatten}
+ * in front of image data.
+ *
+ * <pre>{@code
+ * new Dense(128, "relu")
+ * new Dense(10).useBias(false).kernelInitializer("he_normal")
+ * }</pre>
+ */
+public final class Dense extends Layer implements HasActivation {
+  private static final Kernels K = KernelProvider.kernels();
+
+  private final int units;
+  private final Activation activation;
+  private boolean useBias = true;
+  private Initializer kernelInitializer = new GlorotUniform();
+  private Initializer biasInitializer = new Zeros();
+
+  private Parameter kernel;
+  private Parameter bias;
+
+  /** Cached by forward for backward: the input batch and the output {@code y} (z is overwritten by y). */
+  private Tensor input;
+  private Tensor output;
+  /** Reused gradient buffers. */
+  private Tensor dZ;
+  private Tensor dInput;
+
+  /** A linear layer with {@code units} outputs. */
+  public Dense(int units) {
+    this(units, (String) null);
+  }
+
+  /** A layer with {@code units} outputs and a Keras activation name ({@code relu}, {@code softmax}, ...; null = linear). */
+  public Dense(int units, String activation) {
+    this(units, Configs.activation("Dense", activation));
+  }
+
+  /** A layer with {@code units} outputs and the given activation. */
+  public Dense(int units, Activation activation) {
+    if (units < 1) {
+      throw new IllegalArgumentException("Dense: units must be >= 1, got " + units);
+    }
+    if (activation == null) {
+      throw new IllegalArgumentException("Dense: activation is null; use Activation.LINEAR");
+    }
+    this.units = units;
+    this.activation = activation;
+  }
+
+  /** Whether to add a bias (default true). Only before the layer is built. */
+  public Dense useBias(boolean useBias) {
+    requireUnbuilt("useBias");
+    this.useBias = useBias;
+    return this;
+  }
+
+  /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
+  public Dense kernelInitializer(Initializer init) {
+    requireUnbuilt("kernelInitializer");
+    this.kernelInitializer = requireInit("kernelInitializer", init);
+    return this;
+  }
+
+  /** The kernel initializer by Keras name. */
+  public Dense kernelInitializer(String kerasName) {
+    return kernelInitializer(Initializers.of(kerasName));
+  }
+
+  /** The bias initializer (default {@code zeros}). Only before the layer is built. */
+  public Dense biasInitializer(Initializer init) {
+    requireUnbuilt("biasInitializer");
+    this.biasInitializer = requireInit("biasInitializer", init);
+    return this;
+  }
+
+  /** The bias initializer by Keras name. */
+  public Dense biasInitializer(String kerasName) {
+    return biasInitializer(Initializers.of(kerasName));
+  }
+
+  private void requireUnbuilt(String what) {
+    if (isBuilt()) {
+      throw new IllegalStateException(describe() + ": cannot change " + what + " after the layer is built");
+    }
+  }
+
+  private Initializer requireInit(String what, Initializer init) {
+    if (init == null) {
+      throw new IllegalArgumentException("Dense: " + what + " is null");
+    }
+    return init;
+  }
+
+  /** Number of outputs. */
+  public int units() {
+    return units;
+  }
+
+  @Override
+  public Activation activation() {
+    return activation;
+  }
+
+  /** The kernel {@code (in, units)}; null before build. */
+  public Parameter kernel() {
+    return kernel;
+  }
+
+  /** The bias {@code (units)}; null before build or without bias. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    if (inputShape.rank() != 1) {
+      throw new IllegalArgumentException(describe() + ": expects input of shape (batch, features), got per-sample shape "
+          + inputShape + "; add a Flatten layer before it");
+    }
+    return Shape.of(units);
+  }
+
+  @Override
+  protected void onBuild(Shape inputShape, long seed) {
+    Random rng = new Random(seed);
+    kernel = addWeight("kernel", Tensor.zeros(inputShape.dim(0), units));
+    kernelInitializer.fill(kernel.value(), rng);
+    if (useBias) {
+      bias = addWeight("bias", Tensor.zeros(units));
+      biasInitializer.fill(bias.value(), rng);
+    }
+  }
+
+  /** x (batch, in) → y (batch, units): z = x·W + b, then y = activation(z) in place. */
+  @Override
+  public Tensor forward(Tensor x, boolean training) {
+    checkInput(x);
+    int batch = x.dim(0);
+    int in = x.dim(1);
+    input = x;
+    output = reuse(output, Shape.of(batch, units));
+    float[] z = output.data();
+    Gemm.sgemm(false, false, batch, units, in, 1f, x.data(), 0, in, kernel.value().data(), 0, units, 0f, z, 0, units);
+    if (bias != null) {
+      K.addBias(z, 0, batch, units, bias.value().data(), 0);
+    }
+    activation.forward(output, output);
+    return output;
+  }
+
+  /** dOut (batch, units) → dX (batch, in): first dZ = dOut · activation'(z), then the linear part. */
+  @Override
+  public Tensor backward(Tensor dOut) {
+    checkGradient(dOut, output);
+    dZ = reuse(dZ, output.shape());
+    activation.backward(output, dOut, dZ);
+    return backwardFromPreActivation(dZ);
+  }
+
+  /**
+   * dZ (batch, units) → dX (batch, in). With {@code z[b,j] = Σ_i x[b,i]·W[i,j] + b[j]}:
+   * {@code ∂L/∂W[i,j] = Σ_b x[b,i]·dZ[b,j]} (W += xᵀ·dZ), {@code ∂L/∂b[j] = Σ_b dZ[b,j]} (column sums),
+   * {@code ∂L/∂x[b,i] = Σ_j dZ[b,j]·W[i,j]} (dX = dZ·Wᵀ).
+   */
+  @Override
+  public Tensor backwardFromPreActivation(Tensor dZ) {
+    checkGradient(dZ, output);
+    int batch = input.dim(0);
+    int in = input.dim(1);
+    float[] dz = dZ.data();
+    Gemm.sgemm(true, false, in, units, batch, 1f, input.data(), 0, in, dz, 0, units, 1f, kernel.grad().data(), 0, units);
+    if (bias != null) {
+      K.biasGrad(dz, 0, batch, units, bias.grad().data(), 0);
+    }
+    if (!needsInputGradient) {
+      return null;
+    }
+    dInput = reuse(dInput, input.shape());
+    Gemm.sgemm(false, true, batch, in, units, 1f, dz, 0, units, kernel.value().data(), 0, units, 0f, dInput.data(), 0, in);
+    return dInput;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("units", units);
+    c.put("activation", activation.kerasName());
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", Initializers.toConfig(kernelInitializer));
+    c.put("bias_initializer", Initializers.toConfig(biasInitializer));
+    return c;
+  }
+
+  @Override
+  protected Map<String, Object> configDefaults() {
+    return Map.of("activation", "linear", "use_bias", true, "kernel_initializer", "glorot_uniform",
+        "bias_initializer", "zeros");
+  }
+
+  /** Re-creates a Dense layer from its {@link #config()}. */
+  public static Dense fromConfig(Map<String, Object> config) {
+    String t = "Dense";
+    return new Dense(Configs.intValue(t, config, "units"), Configs.string(t, config, "activation", "linear"))
+        .useBias(Configs.bool(t, config, "use_bias", true))
+        .kernelInitializer(Configs.initializer(t, config, "kernel_initializer", new GlorotUniform()))
+        .biasInitializer(Configs.initializer(t, config, "bias_initializer", new Zeros()));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.neurona.layers;
+
+import dev.neurona.core.Parallel;
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.core.conv.ConvGeometry;
+import dev.neurona.core.conv.Padding;
+import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.core.kernels.Kernels;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Max pooling over {@code (height, width)} windows of NHWC images, each channel separately. Strides
+ * default to the pool size; padding is {@code "valid"} (default) or {@code "same"} (padded positions
+ * never win). On ties the first maximum in the window (row-major) wins and gets the gradient.
+ */
+public final class MaxPool2D extends Layer {
+  private static final Kernels K = KernelProvider.kernels();
+
+  private final int[] poolSize;
+  private final int[] strides;
+  private final Padding padding;
+
+  private ConvGeometry geometry;
+  /** Cached by forward: the input (for its shape) and, per output element, the winner's offset in its image. */
+  private Tensor input;
+  private Tensor output;
+  private int[] argmax;
+  private Tensor dInput;
+
+  /** Keras' default: 2×2 windows, stride 2, "valid". */
+  public MaxPool2D() {
+    this(2);
+  }
+
+  /** Square {@code poolSize} windows, stride {@code poolSize}, "valid" padding. */
+  public MaxPool2D(int poolSize) {
+    this(poolSize, poolSize, "valid");
+  }
+
+  /** Square windows with the given stride and padding ("valid" or "same"). */
+  public MaxPool2D(int poolSize, int strides, String padding) {
+    this(new int[] {poolSize, poolSize}, new int[] {strides, strides}, padding);
+  }
+
+  /** {@code (height, width)} windows and strides; {@code strides == null} means the pool size. */
+  public MaxPool2D(int[] poolSize, int[] strides, String padding) {
+    this.poolSize = Configs.positivePair("MaxPool2D", "pool_size", poolSize);
+    this.strides = strides == null ? this.poolSize.clone() : Configs.positivePair("MaxPool2D", "strides", strides);
+    this.padding = Conv2D.parsePadding("MaxPool2D", padding);
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    ConvGeometry g = geometryFor(inputShape);
+    return Shape.of(g.outH, g.outW, g.outC);
+  }
+
+  private ConvGeometry geometryFor(Shape in) {
+    if (in.rank() != 3) {
+      throw new IllegalArgumentException(describe() + ": expects NHWC input (batch, height, width, channels), got per-sample shape "
+          + in + " (rank " + in.rank() + ")");
+    }
+    try {
+      return ConvGeometry.of(in.dim(0), in.dim(1), in.dim(2), poolSize[0], poolSize[1], strides[0], strides[1],
+          padding, in.dim(2));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe() + " on input " + in + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected void onBuild(Shape inputShape, long seed) {
+    geometry = geometryFor(inputShape);
+  }
+
+  /** x (batch, inH, inW, C) → y (batch, outH, outW, C): y = max over each window; argmax remembers the winner. */
+  @Override
+  public Tensor forward(Tensor x, boolean training) {
+    checkInput(x);
+    int batch = x.dim(0);
+    input = x;
+    output = reuse(output, outputShape().prepend(batch));
+    if (argmax == null || argmax.length != output.size()) {
+      argmax = new int[output.size()];
+    }
+    ConvGeometry g = geometry;
+    float[] in = x.data();
+    float[] out = output.data();
+    int[] arg = argmax;
+    int inSize = g.inSize();
+    int outSize = g.outSize();
+    Parallel.forRange(batch, 1, (from, to) -> {
+      for (int b = from; b < to; b++) {
+        K.maxPoolForward(g, in, b * inSize, out, b * outSize, arg, b * outSize);
+      }
+    });
+    return output;
+  }
+
+  /**
+   * dOut (batch, outH, outW, C) → dX (batch, inH, inW, C). {@code y = max_i x_i} has
+   * {@code ∂y/∂x_i = 1} for the winner and 0 elsewhere, so each output's gradient goes to the one
+   * input element recorded in {@code argmax} (accumulated, since overlapping windows can share a winner).
+   */
+  @Override
+  public Tensor backward(Tensor dOut) {
+    checkGradient(dOut, output);
+    if (!needsInputGradient) {
+      return null;
+    }
+    int batch = input.dim(0);
+    dInput = reuse(dInput, input.shape());
+    float[] dIn = dInput.data();
+    float[] d = dOut.data();
+    int[] arg = argmax;
+    int inSize = geometry.inSize();
+    int outSize = geometry.outSize();
+    Parallel.forRange(batch, 1, (from, to) -> {
+      Arrays.fill(dIn, from * inSize, to * inSize, 0f);
+      for (int b = from; b < to; b++) {
+        K.maxPoolBackward(d, b * outSize, arg, b * outSize, outSize, dIn, b * inSize);
+      }
+    });
+    return dInput;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("pool_size", Configs.list(poolSize));
+    c.put("strides", Configs.list(strides));
+    c.put("padding", padding.name().toLowerCase(Locale.ROOT));
+    return c;
+  }
+
+  @Override
+  protected Map<String, Object> configDefaults() {
+    return Map.of("pool_size", List.of(2, 2), "strides", Configs.list(poolSize), "padding", "valid");
+  }
+
+  /** Re-creates a MaxPool2D layer from its {@link #config()}. */
+  public static MaxPool2D fromConfig(Map<String, Object> config) {
+    String t = "MaxPool2D";
+    int[] pool = Configs.pair(t, config, "pool_size", new int[] {2, 2});
+    return new MaxPool2D(pool, Configs.pair(t, config, "strides", pool), Configs.string(t, config, "padding", "valid"));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.neurona.layers.init;
+
+import dev.neurona.core.Tensor;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Glorot (Xavier) uniform, Keras' default for kernels: {@code U(-limit, limit)} with
+ * {@code limit = √(6 / (fanIn + fanOut))}, so the variance {@code limit²/3 = 2/(fanIn+fanOut)}
+ * keeps activations and gradients at a similar scale in both directions.
+ */
+public final class GlorotUniform implements Initializer {
+  @Override
+  public void fill(Tensor t, Random rng) {
+    Fans f = Fans.of(t.shape());
+    float limit = (float) Math.sqrt(6.0 / Math.max(1.0, f.fanIn() + f.fanOut()));
+    t.fillUniform(-limit, limit, rng);
+  }
+
+  @Override
+  public String kerasName() {
+    return "glorot_uniform";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    return Map.of();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GlorotUniform;
+  }
+
+  @Override
+  public int hashCode() {
+    return kerasName().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return kerasName();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.neurona.layers.loss;
+
+import java.util.Locale;
+
+/** Creates losses by Keras name. */
+public final class Losses {
+  private Losses() {}
+
+  /**
+   * {@code sparse_categorical_crossentropy}, {@code categorical_crossentropy}, {@code binary_crossentropy}
+   * (all on probabilities), {@code mean_squared_error} (or {@code mse}).
+   */
+  public static Loss of(String name) {
+    if (name != null) {
+      switch (name.toLowerCase(Locale.ROOT)) {
+        case "sparse_categorical_crossentropy":
+          return new SparseCategoricalCrossentropy(false);
+        case "categorical_crossentropy":
+          return new CategoricalCrossentropy(false);
+        case "binary_crossentropy":
+          return new BinaryCrossentropy(false);
+        case "mean_squared_error":
+        case "mse":
+          return new MeanSquaredError();
+        default:
+          break;
+      }
+    }
+    throw new IllegalArgumentException("unknown loss " + (name == null ? "null" : "\"" + name + "\"")
+        + "; expected sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy or mean_squared_error");
+  }
+}

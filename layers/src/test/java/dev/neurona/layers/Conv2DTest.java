@@ -1,0 +1,129 @@
+package dev.neurona.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.core.conv.DirectConv2d;
+import dev.neurona.layers.init.Constant;
+import org.junit.jupiter.api.Test;
+
+class Conv2DTest {
+  private static Conv2D built(Conv2D c, long seed, int... inputShape) {
+    c.build(Shape.of(inputShape), seed);
+    return c;
+  }
+
+  private static GradientCheck.Report check(Conv2D c, int batch, int h, int w, int ch) {
+    built(c, 5, h, w, ch);
+    Tensor x = Tensor.uniform(Shape.of(batch, h, w, ch), -1, 1, 9);
+    return GradientCheck.create().step(1e-2).checkLayer(c, x);
+  }
+
+  @Test
+  void valid3x3() {
+    Conv2D c = new Conv2D(3, 3);
+    check(c, 2, 5, 5, 2);
+    assertThat(c.outputShape()).isEqualTo(Shape.of(3, 3, 3));
+  }
+
+  @Test
+  void same5x5OnOddSize() {
+    Conv2D c = new Conv2D(2, 5, "same", null);
+    check(c, 1, 7, 7, 2);
+    assertThat(c.outputShape()).isEqualTo(Shape.of(7, 7, 2));
+  }
+
+  @Test
+  void same2x2OnEvenSizePadsBottomRight() {
+    Conv2D c = new Conv2D(2, 2, "same", null);
+    check(c, 2, 4, 4, 2);
+    assertThat(c.geometry().padTop).isZero();
+    assertThat(c.outputShape()).isEqualTo(Shape.of(4, 4, 2));
+  }
+
+  @Test
+  void same4x4OnEvenSizeIsAsymmetric() {
+    Conv2D c = new Conv2D(2, 4, "same", null);
+    check(c, 1, 6, 6, 1);
+    assertThat(c.geometry().padTop).isEqualTo(1); // total 3: one above, two below
+    assertThat(c.outputShape()).isEqualTo(Shape.of(6, 6, 2));
+  }
+
+  @Test
+  void stride2() {
+    Conv2D c = new Conv2D(2, 3, "same", null).strides(2);
+    check(c, 2, 7, 6, 2);
+    assertThat(c.outputShape()).isEqualTo(Shape.of(4, 3, 2));
+  }
+
+  @Test
+  void rectangularKernelAndStrides() {
+    Conv2D c = new Conv2D(3, new int[] {2, 3}, new int[] {1, 2}, "valid", null);
+    check(c, 2, 5, 7, 2);
+    assertThat(c.outputShape()).isEqualTo(Shape.of(4, 3, 3));
+    assertThat(c.kernel().shape()).isEqualTo(Shape.of(2, 3, 2, 3));
+  }
+
+  @Test
+  void withActivations() {
+    for (String a : new String[] {"relu", "sigmoid", "tanh"}) {
+      Conv2D c = new Conv2D(2, 3, "same", a).biasInitializer(new Constant(0.05));
+      built(c, 5, 4, 4, 2);
+      Tensor x = Tensor.uniform(Shape.of(1, 4, 4, 2), -1, 1, 9);
+      GradientCheck.create().step(1e-3).checkLayer(c, x);
+    }
+  }
+
+  @Test
+  void forwardMatchesTheDirectConvolutionPlusActivation() {
+    Conv2D c = built(new Conv2D(4, 3, "same", "relu").biasInitializer(new Constant(0.1)), 3, 6, 5, 2);
+    Tensor x = Tensor.uniform(Shape.of(2, 6, 5, 2), -1, 1, 4);
+    Tensor y = c.forward(x, false);
+    float[] ref = new float[y.size()];
+    DirectConv2d.forward(c.geometry(), 2, x.data(), c.kernel().value().data(), c.bias().value().data(), ref);
+    for (int i = 0; i < ref.length; i++) {
+      assertThat(y.data()[i]).isCloseTo(Math.max(ref[i], 0f), within(1e-5f));
+    }
+  }
+
+  @Test
+  void mnistTutorialShapesAndParameterCounts() {
+    Conv2D c1 = built(new Conv2D(32, 5, "same", "relu"), 1, 28, 28, 1);
+    Conv2D c2 = built(new Conv2D(64, 5, "same", "relu"), 2, 14, 14, 32);
+    assertThat(c1.outputShape()).isEqualTo(Shape.of(28, 28, 32));
+    assertThat(c1.parameterCount()).isEqualTo(832);
+    assertThat(c2.outputShape()).isEqualTo(Shape.of(14, 14, 64));
+    assertThat(c2.parameterCount()).isEqualTo(51_264);
+    assertThat(c1.parameters()).extracting(p -> p.shape().toString()).containsExactly("(5, 5, 1, 32)", "(32,)");
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    assertThatThrownBy(() -> new Conv2D(32, 0)).hasMessageContaining("kernel_size").hasMessageContaining("[0, 0]");
+    assertThatThrownBy(() -> new Conv2D(0, 3)).hasMessageContaining("filters must be >= 1, got 0");
+    assertThatThrownBy(() -> new Conv2D(8, 3, "full", null)).hasMessageContaining("Conv2D").hasMessageContaining("\"full\"");
+    assertThatThrownBy(() -> new Conv2D(8, 3).strides(0)).hasMessageContaining("strides").hasMessageContaining("[0, 0]");
+    assertThatThrownBy(() -> new Conv2D(8, new int[] {3}, new int[] {1, 1}, "valid", null))
+        .hasMessageContaining("kernel_size must have 2 values");
+  }
+
+  @Test
+  void rejectsInputsThatDoNotFit() {
+    Conv2D c = new Conv2D(8, 5);
+    c.name("conv2d_1");
+    assertThatThrownBy(() -> c.build(Shape.of(784), 1)).hasMessageContaining("Conv2D 'conv2d_1'").hasMessageContaining("(784,)");
+    assertThatThrownBy(() -> c.build(Shape.of(3, 3, 1), 1)).hasMessageContaining("Conv2D 'conv2d_1'").hasMessageContaining("5x5");
+    Conv2D ok = built(new Conv2D(8, 3), 1, 6, 6, 1);
+    assertThatThrownBy(() -> ok.forward(Tensor.zeros(2, 6, 6, 3), false))
+        .hasMessageContaining("Conv2D").hasMessageContaining("(batch, 6, 6, 1)").hasMessageContaining("(2, 6, 6, 3)");
+  }
+
+  @Test
+  void toStringShowsNonDefaults() {
+    assertThat(new Conv2D(32, 5, "same", "relu")).hasToString("Conv2D(filters=32, kernel_size=[5, 5], padding=same, activation=relu)");
+    assertThat(new Conv2D(8, 3).strides(2)).hasToString("Conv2D(filters=8, kernel_size=[3, 3], strides=[2, 2])");
+  }
+}

@@ -1,0 +1,166 @@
+package dev.neurona.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.layers.init.Constant;
+import dev.neurona.layers.init.TruncatedNormal;
+import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class DenseTest {
+  private static Dense built(Dense d, int in, long seed) {
+    d.build(Shape.of(in), seed);
+    return d;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"linear", "relu", "sigmoid", "tanh", "softmax"})
+  void gradientsMatchFiniteDifferences(String activation) {
+    Dense d = built(new Dense(4, activation).biasInitializer(new Constant(0.1)), 6, 11);
+    Tensor x = GradientCheck.awayFromZero(3, -1f, 1f, 0.05f, 3, 6);
+    GradientCheck.Report r = GradientCheck.create().checkLayer(d, x);
+    assertThat(r.worst()).extracting(GradientCheck.Worst::name).containsExactly("input", "dense.kernel", "dense.bias");
+  }
+
+  /** The model's fused path: softmax-cross-entropy's (p - y)/B handed to backwardFromPreActivation. */
+  @Test
+  void fusedSoftmaxPathMatchesThePlainBackward() {
+    Dense d = built(new Dense(5, "softmax"), 6, 3);
+    Tensor x = Tensor.uniform(Shape.of(4, 6), -1, 1, 8);
+    Tensor labels = Tensor.of(new float[] {0, 4, 2, 2}, 4);
+    SparseCategoricalCrossentropy loss = new SparseCategoricalCrossentropy();
+
+    Tensor probs = d.forward(x, true);
+    Tensor dProbs = Tensor.zeros(probs.shape());
+    loss.compute(probs, labels, dProbs);
+    Tensor plainDx = d.backward(dProbs).copy();
+    Tensor plainDw = d.kernel().grad().copy();
+
+    d.kernel().zeroGrad();
+    probs = d.forward(x, true);
+    Tensor dLogits = Tensor.zeros(probs.shape());
+    loss.computeFromSoftmax(probs, labels, dLogits);
+    Tensor fusedDx = d.backwardFromPreActivation(dLogits);
+    for (int i = 0; i < plainDx.size(); i++) {
+      assertThat(fusedDx.data()[i]).isCloseTo(plainDx.data()[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    for (int i = 0; i < plainDw.size(); i++) {
+      assertThat(d.kernel().grad().data()[i]).isCloseTo(plainDw.data()[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+
+  @Test
+  void forwardIsXTimesWPlusB() {
+    Dense d = built(new Dense(2).biasInitializer(new Constant(0.5)), 3, 1);
+    float[] w = d.kernel().value().data();
+    Tensor x = Tensor.of(new float[] {1, 2, 3}, 1, 3);
+    Tensor y = d.forward(x, false);
+    for (int j = 0; j < 2; j++) {
+      float expected = 0.5f + 1 * w[j] + 2 * w[2 + j] + 3 * w[4 + j];
+      assertThat(y.get(0, j)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+
+  @Test
+  void withoutBiasHasOnlyAKernel() {
+    Dense d = built(new Dense(3).useBias(false), 4, 1);
+    assertThat(d.parameters()).hasSize(1);
+    assertThat(d.bias()).isNull();
+    assertThat(d.parameterCount()).isEqualTo(12);
+    GradientCheck.create().checkLayer(d, Tensor.uniform(Shape.of(2, 4), -1, 1, 5));
+  }
+
+  @Test
+  void backwardAccumulatesIntoGradients() {
+    Dense d = built(new Dense(3), 4, 1);
+    Tensor x = Tensor.uniform(Shape.of(2, 4), -1, 1, 5);
+    Tensor g = Tensor.uniform(Shape.of(2, 3), -1, 1, 6);
+    d.forward(x, true);
+    d.backward(g);
+    Tensor once = d.kernel().grad().copy();
+    d.forward(x, true);
+    d.backward(g);
+    for (int i = 0; i < once.size(); i++) {
+      assertThat(d.kernel().grad().data()[i]).isCloseTo(2 * once.data()[i], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
+  void firstLayerSkipsTheInputGradient() {
+    Dense d = built(new Dense(3), 4, 1);
+    d.setNeedsInputGradient(false);
+    d.forward(Tensor.uniform(Shape.of(2, 4), -1, 1, 5), true);
+    assertThat(d.backward(Tensor.uniform(Shape.of(2, 3), -1, 1, 6))).isNull();
+    assertThat(d.kernel().grad().data()).isNotEqualTo(new float[12]);
+  }
+
+  @Test
+  void reusesItsBuffersForTheSameBatchSize() {
+    Dense d = built(new Dense(3, "relu"), 4, 1);
+    Tensor y1 = d.forward(Tensor.uniform(Shape.of(2, 4), -1, 1, 5), true);
+    Tensor dx1 = d.backward(Tensor.uniform(Shape.of(2, 3), -1, 1, 6));
+    Tensor y2 = d.forward(Tensor.uniform(Shape.of(2, 4), -1, 1, 7), true);
+    Tensor dx2 = d.backward(Tensor.uniform(Shape.of(2, 3), -1, 1, 8));
+    assertThat(y2).isSameAs(y1);
+    assertThat(dx2).isSameAs(dx1);
+    assertThat(d.forward(Tensor.uniform(Shape.of(1, 4), -1, 1, 7), true).shape()).isEqualTo(Shape.of(1, 3));
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    assertThatThrownBy(() -> new Dense(0)).hasMessageContaining("units").hasMessageContaining("0");
+    assertThatThrownBy(() -> new Dense(-3, "relu")).hasMessageContaining("units must be >= 1, got -3");
+    assertThatThrownBy(() -> new Dense(3, "swish")).hasMessageContaining("Dense").hasMessageContaining("\"swish\"");
+    assertThatThrownBy(() -> new Dense(3).kernelInitializer("lecun")).hasMessageContaining("\"lecun\"");
+  }
+
+  @Test
+  void rejectsImagesAndSuggestsFlatten() {
+    Dense d = new Dense(10);
+    d.name("dense_1");
+    assertThatThrownBy(() -> d.build(Shape.of(28, 28, 1), 1))
+        .hasMessageContaining("Dense 'dense_1'")
+        .hasMessageContaining("(28, 28, 1)")
+        .hasMessageContaining("Flatten");
+  }
+
+  @Test
+  void wrongBatchShapeNamesTheLayerAndBothShapes() {
+    Dense d = built(new Dense(3), 4, 1);
+    assertThatThrownBy(() -> d.forward(Tensor.zeros(2, 5), true))
+        .hasMessageContaining("Dense")
+        .hasMessageContaining("(batch, 4,)")
+        .hasMessageContaining("(2, 5)");
+    d.forward(Tensor.zeros(2, 4), true);
+    assertThatThrownBy(() -> d.backward(Tensor.zeros(2, 4)))
+        .hasMessageContaining("Dense").hasMessageContaining("(2, 4)").hasMessageContaining("(2, 3)");
+  }
+
+  @Test
+  void optionsCannotChangeAfterBuild() {
+    Dense d = built(new Dense(3), 4, 1);
+    assertThatThrownBy(() -> d.useBias(false)).isInstanceOf(IllegalStateException.class).hasMessageContaining("useBias");
+  }
+
+  @Test
+  void toStringShowsOnlyNonDefaults() {
+    assertThat(new Dense(128)).hasToString("Dense(units=128)");
+    assertThat(new Dense(128, "relu")).hasToString("Dense(units=128, activation=relu)");
+    assertThat(new Dense(10).useBias(false).kernelInitializer(new TruncatedNormal(0, 0.1)).toString())
+        .isEqualTo("Dense(units=10, use_bias=false, kernel_initializer={class_name=truncated_normal, config={mean=0.0, stddev=0.1}})");
+  }
+
+  @Test
+  void sameSeedSameWeights() {
+    Dense a = built(new Dense(5), 7, 42);
+    Dense b = built(new Dense(5), 7, 42);
+    Dense c = built(new Dense(5), 7, 43);
+    assertThat(a.kernel().value().data()).isEqualTo(b.kernel().value().data());
+    assertThat(a.kernel().value().data()).isNotEqualTo(c.kernel().value().data());
+  }
+}

@@ -5,4 +5,5 @@ module dev.neurona.layers {
 
   exports dev.neurona.layers;
   exports dev.neurona.layers.loss;
+  exports dev.neurona.layers.model;
 }

@@ -328,8 +328,8 @@ public final class Sequential {
     w0 = Math.max(w0 + 2, 29);
     w1 = Math.max(w1 + 2, 26);
     w2 = Math.max(w2, 10);
-    String thin = "_".repeat(w0 + w1 + w2 + 1);
-    String thick = "=".repeat(w0 + w1 + w2 + 1);
+    String thin = "_".repeat(w0 + w1 + w2);
+    String thick = "=".repeat(w0 + w1 + w2);
     StringBuilder sb = new StringBuilder();
     sb.append("Model: \"").append(name).append("\"\n").append(thin).append('\n');
     sb.append(row(w0, w1, w2, "Layer (type)", "Output Shape", "Param #")).append(thick).append('\n');
@@ -435,6 +435,11 @@ public final class Sequential {
   /** Asks a running {@code fit} to stop after the current batch (the epoch still ends normally). */
   public void stopTraining() {
     stopRequested = true;
+  }
+
+  /** Whether {@link #stopTraining()} was called since the current (or last) {@code fit} began. */
+  public boolean stopRequested() {
+    return stopRequested;
   }
 
   /** Trains on tensors {@code x (n, ...input shape)} and {@code y (n, ...)} with default options. */

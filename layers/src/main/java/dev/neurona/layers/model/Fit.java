@@ -106,14 +106,17 @@ public final class Fit {
     return this;
   }
 
+  /** The number of epochs. */
   public int epochs() {
     return epochs;
   }
 
+  /** Samples per batch. */
   public int batchSize() {
     return batchSize;
   }
 
+  /** The fraction held out for validation (0 for none). */
   public double validationSplit() {
     return validationSplit;
   }
@@ -123,6 +126,7 @@ public final class Fit {
     return validationData;
   }
 
+  /** Whether samples are shuffled before each epoch. */
   public boolean shuffle() {
     return shuffle;
   }
@@ -132,10 +136,12 @@ public final class Fit {
     return seed;
   }
 
+  /** The callbacks, in call order. */
   public List<Callback> callbacks() {
     return Collections.unmodifiableList(callbacks);
   }
 
+  /** Whether a progress bar is printed to {@code System.out}. */
   public boolean verbose() {
     return verbose;
   }

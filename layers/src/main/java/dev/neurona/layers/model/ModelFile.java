@@ -357,7 +357,7 @@ final class ModelFile {
 
   private static Layer createLayer(String where, Map<String, Object> e) throws ModelFormatException {
     Object module = e.getOrDefault("module", "dev.neurona.layers");
-    Object className = e.get("class_name");
+    Object className = e.containsKey("class_name") ? e.get("class_name") : e.get("type");
     Object name = e.get("name");
     Object cfg = e.get("config");
     if (!(module instanceof String) || !PACKAGE_NAME.matcher((String) module).matches()) {

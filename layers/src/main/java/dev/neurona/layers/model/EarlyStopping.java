@@ -13,7 +13,14 @@ import java.util.Map;
  */
 public final class EarlyStopping implements Callback {
   /** Whether smaller or larger is better; {@code AUTO} means max for accuracies, min otherwise. */
-  public enum Mode { AUTO, MIN, MAX }
+  public enum Mode {
+    /** {@code MAX} when the monitored name ends in {@code acc}, {@code accuracy} or {@code auc}, else {@code MIN}. */
+    AUTO,
+    /** Lower is better (losses). */
+    MIN,
+    /** Higher is better (accuracies). */
+    MAX
+  }
 
   private final String monitor;
   private final int patience;

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -463,7 +464,8 @@ final class ModelFile {
     if (size < 0) {
       throw new ModelFormatException(where + ": the zip does not record the entry's size");
     }
-    try (InputStream in = zip.getInputStream(e)) {
+    CRC32 crc = new CRC32();
+    try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc)) {
       byte[] lenBytes = in.readNBytes(8);
       if (lenBytes.length < 8) {
         throw new ModelFormatException(where + " is truncated: " + lenBytes.length + " bytes, not even the 8-byte header length");
@@ -499,6 +501,10 @@ final class ModelFile {
           buf.asFloatBuffer().get(d, i, k);
           i += k;
         }
+      }
+      if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+        throw new ModelFormatException(where + " is corrupt: its CRC-32 is " + Long.toHexString(crc.getValue())
+            + " but the zip recorded " + Long.toHexString(e.getCrc()));
       }
     } catch (ModelFormatException ex) {
       throw ex;

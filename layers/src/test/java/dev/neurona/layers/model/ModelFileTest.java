@@ -249,6 +249,54 @@ class ModelFileTest {
         .hasMessageContaining("data_offsets");
   }
 
+  @Test
+  void corruptedBytesAnywhereGiveAModelFormatExceptionOrAModel() throws IOException {
+    Path f = dir.resolve("m.zip");
+    trained().save(f);
+    byte[] good = Files.readAllBytes(f);
+    java.util.Random r = new java.util.Random(1);
+    int failures = 0;
+    for (int trial = 0; trial < 80; trial++) {
+      byte[] bad = good.clone();
+      int at = r.nextInt(bad.length);
+      bad[at] = (byte) (bad[at] ^ (1 + r.nextInt(255)));
+      Path g = dir.resolve("bad" + trial + ".zip");
+      Files.write(g, bad);
+      try {
+        Sequential.load(g); // a flip in a field nothing reads (e.g. a timestamp) still loads
+      } catch (ModelFormatException e) {
+        assertThat(e.getMessage()).contains(g.toString());
+        failures++;
+      }
+    }
+    assertThat(failures).isGreaterThan(60);
+  }
+
+  @Test
+  void aFlippedBitInTheWeightsFailsTheChecksum() throws IOException {
+    Path f = dir.resolve("m.zip");
+    trained().save(f);
+    byte[] b = Files.readAllBytes(f);
+    // The weights entry is stored: its last float sits just before the central directory.
+    int cd = -1;
+    for (int i = b.length - 22; i >= 0 && cd < 0; i--) {
+      if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 1 && b[i + 3] == 2) {
+        cd = i;
+      }
+    }
+    int first = cd;
+    for (int i = cd; i >= 0; i--) {
+      if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 1 && b[i + 3] == 2) {
+        first = i;
+      }
+    }
+    b[first - 2] ^= 0x10;
+    Path g = dir.resolve("flipped.zip");
+    Files.write(g, b);
+    assertThatThrownBy(() -> Sequential.load(g)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("flipped.zip").hasMessageContaining("CRC-32");
+  }
+
   // ---------------------------------------------------------------- zip surgery
 
   private Path rewrite(String entry, UnaryOperator<String> edit) throws IOException {

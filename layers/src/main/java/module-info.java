@@ -6,5 +6,6 @@ module dev.neurona.layers {
   exports dev.neurona.layers;
   exports dev.neurona.layers.init;
   exports dev.neurona.layers.loss;
+  exports dev.neurona.layers.model;
   exports dev.neurona.layers.classic;
 }

@@ -1,0 +1,140 @@
+package dev.neurona.layers.model;
+
+import dev.neurona.core.Tensor;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Stops training when a monitored value has not improved for {@code patience} epochs, as Keras'
+ * {@code EarlyStopping}: an epoch improves when its value beats the best so far by more than
+ * {@code minDelta} (lower for {@code min}, higher for {@code max}). With
+ * {@code restoreBestWeights}, the weights of the best epoch are put back when training ends.
+ */
+public final class EarlyStopping implements Callback {
+  /** Whether smaller or larger is better; {@code AUTO} means max for accuracies, min otherwise. */
+  public enum Mode {
+    /** {@code MAX} when the monitored name ends in {@code acc}, {@code accuracy} or {@code auc}, else {@code MIN}. */
+    AUTO,
+    /** Lower is better (losses). */
+    MIN,
+    /** Higher is better (accuracies). */
+    MAX
+  }
+
+  private final String monitor;
+  private final int patience;
+  private final boolean restoreBestWeights;
+  private final double minDelta;
+  private final Mode mode;
+
+  private Sequential model;
+  private boolean maximize;
+  private double best;
+  private int bestEpoch;
+  private int wait;
+  private int stoppedEpoch;
+  private List<Tensor> bestWeights;
+
+  /** Monitors {@code val_loss} with the given patience, keeping the last weights. */
+  public EarlyStopping(int patience) {
+    this("val_loss", patience, false, 0.0, Mode.AUTO);
+  }
+
+  /** Monitors {@code monitor} (e.g. {@code val_loss}, {@code val_accuracy}). */
+  public EarlyStopping(String monitor, int patience, boolean restoreBestWeights) {
+    this(monitor, patience, restoreBestWeights, 0.0, Mode.AUTO);
+  }
+
+  /**
+   * @param monitor the epoch log to watch, e.g. {@code val_loss}
+   * @param patience epochs without improvement before stopping ({@code >= 0})
+   * @param restoreBestWeights whether to restore the best epoch's weights at the end of training
+   * @param minDelta the smallest change that counts as an improvement ({@code >= 0})
+   * @param mode whether lower or higher is better
+   */
+  public EarlyStopping(String monitor, int patience, boolean restoreBestWeights, double minDelta, Mode mode) {
+    if (monitor == null || monitor.isBlank()) {
+      throw new IllegalArgumentException("EarlyStopping: monitor must not be blank, got '" + monitor + "'");
+    }
+    if (patience < 0) {
+      throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + patience);
+    }
+    if (!(minDelta >= 0)) {
+      throw new IllegalArgumentException("EarlyStopping: minDelta must be >= 0, got " + minDelta);
+    }
+    if (mode == null) {
+      throw new IllegalArgumentException("EarlyStopping: mode must not be null");
+    }
+    this.monitor = monitor;
+    this.patience = patience;
+    this.restoreBestWeights = restoreBestWeights;
+    this.minDelta = minDelta;
+    this.mode = mode;
+  }
+
+  @Override
+  public void onTrainBegin(Sequential model, FitInfo info) {
+    this.model = model;
+    String m = monitor.toLowerCase(Locale.ROOT);
+    this.maximize = mode == Mode.MAX
+        || mode == Mode.AUTO && (m.endsWith("acc") || m.endsWith("accuracy") || m.endsWith("auc"));
+    this.best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    this.bestEpoch = -1;
+    this.wait = 0;
+    this.stoppedEpoch = -1;
+    this.bestWeights = null;
+  }
+
+  @Override
+  public void onEpochEnd(int epoch, Map<String, Double> logs) {
+    Double current = logs.get(monitor);
+    if (current == null) {
+      throw new IllegalStateException("EarlyStopping: monitor '" + monitor + "' is not in the epoch logs "
+          + logs.keySet() + (monitor.startsWith("val_") ? "; give fit a validationSplit or validationData" : ""));
+    }
+    wait++;
+    if (improves(current)) {
+      best = current;
+      bestEpoch = epoch;
+      wait = 0;
+      if (restoreBestWeights) {
+        bestWeights = model.getWeights();
+      }
+      return;
+    }
+    if (wait >= patience && epoch > 0) {
+      stoppedEpoch = epoch;
+      model.stopTraining();
+    }
+  }
+
+  private boolean improves(double v) {
+    if (Double.isNaN(v)) {
+      return false;
+    }
+    return maximize ? v - minDelta > best : v + minDelta < best;
+  }
+
+  @Override
+  public void onTrainEnd(History history) {
+    if (restoreBestWeights && bestWeights != null) {
+      model.setWeights(bestWeights);
+    }
+  }
+
+  /** The best value seen. */
+  public double best() {
+    return best;
+  }
+
+  /** The epoch (from 0) with the best value, or -1. */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** The epoch (from 0) at which training was stopped, or -1 if it ran to the end. */
+  public int stoppedEpoch() {
+    return stoppedEpoch;
+  }
+}

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <p>How: im2col + GEMM. With {@code rows = batch·outH·outW} and {@code patch = kH·kW·inC}, the
  * stacked column matrix {@code cols (rows, patch)} (see {@link Im2col}) turns the convolution into
  * {@code out (rows, outC) = cols · kernel (patch, outC)}. That matrix is never built whole: the rows
- * are cut into blocks of about {@value #COLS_TARGET} floats (whole images per block when an image is
+ * are cut into blocks of about 128 K floats (512 KB) (whole images per block when an image is
  * small, several blocks per image when it is large), and each pool task lowers one block into its
  * thread's reusable buffer and multiplies it at once, while it is still in cache. A 1×1, stride-1
  * convolution without padding needs no lowering: its column matrix is the input itself.

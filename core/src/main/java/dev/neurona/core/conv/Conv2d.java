@@ -2,6 +2,7 @@ package dev.neurona.core.conv;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.kernels.KernelProvider;
 import java.util.Arrays;
 
 /**
@@ -161,13 +162,8 @@ public final class Conv2d {
     int chunks = ceilDiv(rows, BIAS_CHUNK_ROWS);
     float[] partials = scratch(PARTIALS, chunks * outC);
     Parallel.forChunks(rows, BIAS_CHUNK_ROWS, (c, from, to) -> {
-      int p = c * outC;
-      Arrays.fill(partials, p, p + outC, 0f);
-      for (int r = from; r < to; r++) {
-        for (int f = 0; f < outC; f++) {
-          partials[p + f] += dOut[r * outC + f];
-        }
-      }
+      Arrays.fill(partials, c * outC, (c + 1) * outC, 0f);
+      KernelProvider.kernels().biasGrad(dOut, from * outC, to - from, outC, partials, c * outC); // rows in order
     });
     addInChunkOrder(partials, chunks, outC, dBias);
   }

@@ -1,5 +1,7 @@
 package dev.neurona.core.conv;
 
+import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.core.kernels.Kernels;
 import java.util.Arrays;
 
 /**
@@ -105,11 +107,22 @@ public final class Im2col {
         if (iy < 0 || iy >= g.inH) {
           continue;
         }
-        int s = src + ky * run + lo;
-        int d = image + (iy * g.inW + ix0) * g.inC + lo;
-        for (int i = 0; i < len; i++) {
-          input[d + i] += cols[s + i];
-        }
+        add(cols, src + ky * run + lo, input, image + (iy * g.inW + ix0) * g.inC + lo, len);
+      }
+    }
+  }
+
+  /** Runs at least this long go to the (SIMD) element-wise kernel; shorter ones are not worth a call. */
+  private static final int LONG_RUN = 32;
+  private static final Kernels KERNELS = KernelProvider.kernels();
+
+  /** {@code dst[d, d+n) += src[s, s+n)}; element-wise, so every path gives the same bits. */
+  private static void add(float[] src, int s, float[] dst, int d, int n) {
+    if (n >= LONG_RUN) {
+      KERNELS.add(dst, d, src, s, dst, d, n);
+    } else {
+      for (int i = 0; i < n; i++) {
+        dst[d + i] += src[s + i];
       }
     }
   }

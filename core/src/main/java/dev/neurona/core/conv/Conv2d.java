@@ -30,6 +30,8 @@ public final class Conv2d {
   static final int COLS_TARGET = 1 << 17;
   /** {@link #backwardKernel} reduces over chunks of at least this many rows, so few partial kernels exist. */
   static final int KERNEL_CHUNK_ROWS = 1024;
+  /** ...and over at most this many chunks (bigger chunks for big batches), which bounds the partials' memory. */
+  static final int MAX_KERNEL_CHUNKS = 64;
   /** {@link #backwardBias} reduces over chunks of this many rows. */
   static final int BIAS_CHUNK_ROWS = 4096;
 
@@ -129,7 +131,7 @@ public final class Conv2d {
     checkKernel(g, "dKernel", dKernel);
     Blocks plan = Blocks.of(g);
     int patch = g.patchSize(), outC = g.outC, kSize = patch * outC;
-    int groupsPerChunk = plan.groupsPerKernelChunk();
+    int groupsPerChunk = plan.groupsPerKernelChunk(batch);
     int chunks = ceilDiv(plan.groups(batch), groupsPerChunk);
     float[] partials = scratch(PARTIALS, chunks * kSize);
     Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
@@ -248,9 +250,9 @@ public final class Conv2d {
       return Math.min(groupEnd, from(i) + blockRows);
     }
 
-    /** Groups per {@link #backwardKernel} chunk: enough for {@link #KERNEL_CHUNK_ROWS} rows. */
-    int groupsPerKernelChunk() {
-      return ceilDiv(KERNEL_CHUNK_ROWS, imagesPerBlock * pixels);
+    /** Groups per {@link #backwardKernel} chunk: enough for {@link #KERNEL_CHUNK_ROWS} rows and at most {@link #MAX_KERNEL_CHUNKS} chunks. */
+    int groupsPerKernelChunk(int batch) {
+      return Math.max(ceilDiv(KERNEL_CHUNK_ROWS, imagesPerBlock * pixels), ceilDiv(groups(batch), MAX_KERNEL_CHUNKS));
     }
   }
 

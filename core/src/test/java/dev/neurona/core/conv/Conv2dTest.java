@@ -281,7 +281,7 @@ class Conv2dTest {
     // The geometry must actually split the work: several blocks per image, several kernel and bias chunks.
     Conv2d.Blocks plan = Conv2d.Blocks.of(g);
     assertThat(plan.blocksPerImage).isGreaterThan(1);
-    assertThat(plan.groups(batch)).isGreaterThan(plan.groupsPerKernelChunk());
+    assertThat(plan.groups(batch)).isGreaterThan(plan.groupsPerKernelChunk(batch));
     assertThat(batch * g.outPixels()).isGreaterThan(Conv2d.BIAS_CHUNK_ROWS);
     ConvGeometry small = ConvGeometry.of(14, 14, 8, 5, 5, 1, 1, Padding.SAME, 16);
     assertThat(Conv2d.Blocks.of(small).imagesPerBlock).isGreaterThan(1);
@@ -335,6 +335,18 @@ class Conv2dTest {
         assertThat(next).isEqualTo(batch * g.outPixels());
       }
     });
+  }
+
+  @Test
+  void kernelChunksHaveAtLeastTheMinimumRowsAndAreAtMostTheMaximumCount() {
+    Conv2d.Blocks conv2 = Conv2d.Blocks.of(ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64));
+    for (int batch : new int[] {1, 17, 128, 1000, 5000}) {
+      int perChunk = conv2.groupsPerKernelChunk(batch);
+      assertThat(perChunk * conv2.imagesPerBlock * conv2.pixels).as("batch %d", batch).isGreaterThanOrEqualTo(Conv2d.KERNEL_CHUNK_ROWS);
+      assertThat((conv2.groups(batch) + perChunk - 1) / perChunk).as("batch %d", batch).isLessThanOrEqualTo(Conv2d.MAX_KERNEL_CHUNKS);
+    }
+    assertThat(conv2.groupsPerKernelChunk(128)).isEqualTo(6); // 1176 rows: 22 chunks
+    assertThat(conv2.groupsPerKernelChunk(5000)).isEqualTo(79); // 5000 images in 64 chunks
   }
 
   @Test

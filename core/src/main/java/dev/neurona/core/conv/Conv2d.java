@@ -1,53 +1,265 @@
 package dev.neurona.core.conv;
 
+import dev.neurona.core.Parallel;
+import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.kernels.KernelProvider;
+import java.util.Arrays;
+
 /**
  * 2-D convolution on NHWC batches, forward and its three backward products. Kernel layout
  * {@code (kH, kW, inC, outC)}, bias {@code (outC)}; array lengths are checked against the geometry.
  *
  * <p>Contract: {@link #forward} and {@link #backwardInput} overwrite their output;
  * {@link #backwardKernel} and {@link #backwardBias} accumulate ({@code +=}) into theirs.
+ *
+ * <p>How: im2col + GEMM. With {@code rows = batch·outH·outW} and {@code patch = kH·kW·inC}, the
+ * stacked column matrix {@code cols (rows, patch)} (see {@link Im2col}) turns the convolution into
+ * {@code out (rows, outC) = cols · kernel (patch, outC)}. That matrix is never built whole: the rows
+ * are cut into blocks of about 128 K floats (512 KB) (whole images per block when an image is
+ * small, several blocks per image when it is large), and each pool task lowers one block into its
+ * thread's reusable buffer and multiplies it at once, while it is still in cache. A 1×1, stride-1
+ * convolution without padding needs no lowering: its column matrix is the input itself.
+ *
+ * <p>Determinism: block and chunk boundaries depend only on the geometry and the batch size,
+ * never on the thread count; reductions keep one partial per fixed chunk and add them in chunk
+ * order. Results are therefore bit-identical for any {@link Parallel#threads()}.
+ * {@link DirectConv2d} is the readable reference.
  */
 public final class Conv2d {
+  /** Target size, in floats, of one block of the column matrix (512 KB: fits a core's L2). */
+  static final int COLS_TARGET = 1 << 17;
+  /** {@link #backwardKernel} reduces over chunks of at least this many rows, so few partial kernels exist. */
+  static final int KERNEL_CHUNK_ROWS = 1024;
+  /** ...and over at most this many chunks (bigger chunks for big batches), which bounds the partials' memory. */
+  static final int MAX_KERNEL_CHUNKS = 64;
+  /** {@link #backwardBias} reduces over chunks of this many rows. */
+  static final int BIAS_CHUNK_ROWS = 4096;
+
+  /** Each thread's column-matrix buffer, grown on demand and reused across calls. */
+  private static final ThreadLocal<float[]> COLS = ThreadLocal.withInitial(() -> new float[0]);
+  /** The calling thread's per-chunk partial sums for the reductions, reused across calls. */
+  private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
+
   private Conv2d() {}
 
   /** {@code output (batch, outH, outW, outC) = conv(input (batch, inH, inW, inC), kernel) + bias}; bias may be null. */
   public static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, float[] output) {
     check(g, batch, "input", input, g.inSize());
-    checkKernel(g, kernel);
-    if (bias != null) {
-      check(g, 1, "bias", bias, g.outC);
+    checkKernel(g, "kernel", kernel);
+    if (bias != null && bias.length < g.outC) {
+      throw new IllegalArgumentException("conv2d: bias has " + bias.length + " elements but " + g + " needs outC = " + g.outC);
     }
     check(g, batch, "output", output, g.outSize());
-    DirectConv2d.forward(g, batch, input, kernel, bias, output);
+    if (input == output) {
+      throw new IllegalArgumentException("conv2d: input and output must be different arrays");
+    }
+    Blocks plan = Blocks.of(g);
+    Parallel.forRange(plan.blocks(batch), 1, (from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
+      for (int i = from; i < to; i++) {
+        forwardRows(g, plan, input, kernel, bias, output, plan.from(i), plan.to(i, batch), cols);
+      }
+    });
   }
 
-  /** {@code dInput (batch, inH, inW, inC)} from {@code dOut (batch, outH, outW, outC)}; overwrites dInput. */
+  /** Output rows {@code [r0, r1)}: {@code out (m, outC) = cols (m, patch) · kernel (patch, outC) + bias}. */
+  private static void forwardRows(ConvGeometry g, Blocks plan, float[] input, float[] kernel, float[] bias,
+      float[] output, int r0, int r1, float[] cols) {
+    int m = r1 - r0, patch = g.patchSize(), outC = g.outC;
+    float beta = 0f;
+    if (bias != null) {
+      // Start from the bias rows and let GEMM add the product (beta = 1).
+      for (int r = r0; r < r1; r++) {
+        System.arraycopy(bias, 0, output, r * outC, outC);
+      }
+      beta = 1f;
+    }
+    if (plan.pointwise) {
+      Gemm.sgemm(false, false, m, outC, patch, 1f, input, r0 * patch, patch, kernel, 0, outC, beta, output, r0 * outC, outC);
+    } else {
+      Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
+      Gemm.sgemm(false, false, m, outC, patch, 1f, cols, 0, patch, kernel, 0, outC, beta, output, r0 * outC, outC);
+    }
+  }
+
+  /**
+   * {@code dInput (batch, inH, inW, inC)} from {@code dOut (batch, outH, outW, outC)}; overwrites dInput.
+   *
+   * <p>{@code out = cols · K}, so {@code dCols = dOut · Kᵀ}; each input element was copied into every
+   * column entry that read it, so its gradient is the sum of those entries: {@code dInput = col2im(dCols)}.
+   * Tasks own whole images, so their scatter-adds never meet.
+   */
   public static void backwardInput(ConvGeometry g, int batch, float[] dOut, float[] kernel, float[] dInput) {
     check(g, batch, "dOut", dOut, g.outSize());
-    checkKernel(g, kernel);
+    checkKernel(g, "kernel", kernel);
     check(g, batch, "dInput", dInput, g.inSize());
-    DirectConv2d.backwardInput(g, batch, dOut, kernel, dInput);
+    if (dOut == dInput) {
+      throw new IllegalArgumentException("conv2d: dOut and dInput must be different arrays");
+    }
+    Blocks plan = Blocks.of(g);
+    int patch = g.patchSize(), outC = g.outC;
+    Parallel.forRange(plan.groups(batch), 1, (from, to) -> {
+      float[] dCols = plan.pointwise ? null : scratch(COLS, plan.blockRows * patch);
+      for (int grp = from; grp < to; grp++) {
+        int firstImage = grp * plan.imagesPerBlock, endImage = Math.min(batch, firstImage + plan.imagesPerBlock);
+        if (!plan.pointwise) {
+          Arrays.fill(dInput, firstImage * g.inSize(), endImage * g.inSize(), 0f);
+        }
+        for (int i = grp * plan.blocksPerImage, end = i + plan.blocksPerImage; i < end; i++) {
+          int r0 = plan.from(i), r1 = plan.to(i, batch);
+          if (plan.pointwise) {
+            // dInput rows are dCols rows: write them directly (beta = 0 overwrites).
+            Gemm.sgemm(false, true, r1 - r0, patch, outC, 1f, dOut, r0 * outC, outC, kernel, 0, outC, 0f, dInput, r0 * patch, patch);
+          } else {
+            Gemm.sgemm(false, true, r1 - r0, patch, outC, 1f, dOut, r0 * outC, outC, kernel, 0, outC, 0f, dCols, 0, patch);
+            Im2col.col2imRows(g, dCols, 0, r0, r1, dInput, 0);
+          }
+        }
+      }
+    });
   }
 
-  /** {@code dKernel (kH, kW, inC, outC) += input ⋆ dOut}. */
+  /**
+   * {@code dKernel (kH, kW, inC, outC) += input ⋆ dOut}.
+   *
+   * <p>{@code out = cols · K}, so {@code dK = colsᵀ · dOut}: a sum over rows, computed per fixed chunk
+   * of whole images into its own partial, and the partials added to {@code dKernel} in chunk order.
+   */
   public static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel) {
     check(g, batch, "input", input, g.inSize());
     check(g, batch, "dOut", dOut, g.outSize());
-    checkKernel(g, dKernel);
-    DirectConv2d.backwardKernel(g, batch, input, dOut, dKernel);
+    checkKernel(g, "dKernel", dKernel);
+    Blocks plan = Blocks.of(g);
+    int patch = g.patchSize(), outC = g.outC, kSize = patch * outC;
+    int groupsPerChunk = plan.groupsPerKernelChunk(batch);
+    int chunks = ceilDiv(plan.groups(batch), groupsPerChunk);
+    float[] partials = scratch(PARTIALS, chunks * kSize);
+    Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * patch);
+      float beta = 0f; // the chunk's first block overwrites its partial, later blocks add
+      for (int i = from * plan.blocksPerImage, end = to * plan.blocksPerImage; i < end; i++) {
+        int r0 = plan.from(i), r1 = plan.to(i, batch);
+        float[] a = input;
+        int aOff = r0 * patch;
+        if (!plan.pointwise) {
+          Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
+          a = cols;
+          aOff = 0;
+        }
+        Gemm.sgemm(true, false, patch, outC, r1 - r0, 1f, a, aOff, patch, dOut, r0 * outC, outC, beta, partials, c * kSize, outC);
+        beta = 1f;
+      }
+    });
+    addInChunkOrder(partials, chunks, kSize, dKernel);
   }
 
-  /** {@code dBias (outC) += Σ over batch and pixels of dOut}. */
+  /** {@code dBias (outC) += Σ over batch and pixels of dOut}; summed per fixed chunk of rows, chunks in order. */
   public static void backwardBias(ConvGeometry g, int batch, float[] dOut, float[] dBias) {
     check(g, batch, "dOut", dOut, g.outSize());
-    check(g, 1, "dBias", dBias, g.outC);
-    DirectConv2d.backwardBias(g, batch, dOut, dBias);
+    if (dBias == null || dBias.length < g.outC) {
+      throw new IllegalArgumentException("conv2d: dBias has " + (dBias == null ? "no array" : dBias.length + " elements")
+          + " but " + g + " needs outC = " + g.outC);
+    }
+    int outC = g.outC, rows = batch * g.outPixels();
+    int chunks = ceilDiv(rows, BIAS_CHUNK_ROWS);
+    float[] partials = scratch(PARTIALS, chunks * outC);
+    Parallel.forChunks(rows, BIAS_CHUNK_ROWS, (c, from, to) -> {
+      Arrays.fill(partials, c * outC, (c + 1) * outC, 0f);
+      KernelProvider.kernels().biasGrad(dOut, from * outC, to - from, outC, partials, c * outC); // rows in order
+    });
+    addInChunkOrder(partials, chunks, outC, dBias);
   }
 
-  private static void checkKernel(ConvGeometry g, float[] kernel) {
+  /** {@code target[0, size) += partial 0, then partial 1, ...}: a fixed order, whatever ran them. */
+  private static void addInChunkOrder(float[] partials, int chunks, int size, float[] target) {
+    for (int c = 0; c < chunks; c++) {
+      int p = c * size;
+      for (int j = 0; j < size; j++) {
+        target[j] += partials[p + j];
+      }
+    }
+  }
+
+  /** The thread's buffer from {@code cache}, grown to at least {@code n} floats. Contents are stale. */
+  private static float[] scratch(ThreadLocal<float[]> cache, int n) {
+    float[] a = cache.get();
+    if (a.length < n) {
+      a = new float[n];
+      cache.set(a);
+    }
+    return a;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /** Row blocks of a batch's column matrix; see {@link #of}. Depends only on the geometry and the batch. */
+  static final class Blocks {
+    final int pixels;
+    /** Whole images per block (≥ 1); when > 1, {@link #blocksPerImage} is 1. */
+    final int imagesPerBlock;
+    /** Blocks per image (≥ 1); when > 1, {@link #imagesPerBlock} is 1. */
+    final int blocksPerImage;
+    /** The most rows a block holds. */
+    final int blockRows;
+    /** A 1×1, stride-1, unpadded window: the column matrix is the input itself. */
+    final boolean pointwise;
+
+    private Blocks(int pixels, int imagesPerBlock, int blocksPerImage, int blockRows, boolean pointwise) {
+      this.pixels = pixels;
+      this.imagesPerBlock = imagesPerBlock;
+      this.blocksPerImage = blocksPerImage;
+      this.blockRows = blockRows;
+      this.pointwise = pointwise;
+    }
+
+    /** As many whole images as fit in {@link #COLS_TARGET} floats, else each image cut into equal row blocks that fit. */
+    static Blocks of(ConvGeometry g) {
+      int pixels = g.outPixels(), patch = g.patchSize();
+      boolean pointwise = g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0;
+      long perImage = (long) pixels * patch;
+      if (perImage <= COLS_TARGET) {
+        int images = (int) (COLS_TARGET / perImage);
+        return new Blocks(pixels, images, 1, images * pixels, pointwise);
+      }
+      int maxRows = Math.max(1, COLS_TARGET / patch);
+      int perImageBlocks = ceilDiv(pixels, maxRows);
+      return new Blocks(pixels, 1, perImageBlocks, ceilDiv(pixels, perImageBlocks), pointwise);
+    }
+
+    /** Groups of {@link #imagesPerBlock} whole images; each holds {@link #blocksPerImage} blocks. */
+    int groups(int batch) {
+      return ceilDiv(batch, imagesPerBlock);
+    }
+
+    int blocks(int batch) {
+      return groups(batch) * blocksPerImage;
+    }
+
+    /** First global row of block {@code i}. */
+    int from(int i) {
+      int group = i / blocksPerImage, j = i - group * blocksPerImage;
+      return group * imagesPerBlock * pixels + j * blockRows;
+    }
+
+    /** One past the last global row of block {@code i}. */
+    int to(int i, int batch) {
+      int group = i / blocksPerImage;
+      int groupEnd = Math.min(batch, (group + 1) * imagesPerBlock) * pixels;
+      return Math.min(groupEnd, from(i) + blockRows);
+    }
+
+    /** Groups per {@link #backwardKernel} chunk: enough for {@link #KERNEL_CHUNK_ROWS} rows and at most {@link #MAX_KERNEL_CHUNKS} chunks. */
+    int groupsPerKernelChunk(int batch) {
+      return Math.max(ceilDiv(KERNEL_CHUNK_ROWS, imagesPerBlock * pixels), ceilDiv(groups(batch), MAX_KERNEL_CHUNKS));
+    }
+  }
+
+  private static void checkKernel(ConvGeometry g, String what, float[] kernel) {
     int need = g.patchSize() * g.outC;
     if (kernel == null || kernel.length < need) {
-      throw new IllegalArgumentException("conv2d: kernel has " + (kernel == null ? "no array" : kernel.length + " elements")
+      throw new IllegalArgumentException("conv2d: " + what + " has " + (kernel == null ? "no array" : kernel.length + " elements")
           + " but " + g + " needs " + g.kH + "x" + g.kW + "x" + g.inC + "x" + g.outC + " = " + need);
     }
   }

@@ -10,7 +10,8 @@ import dev.neurona.core.Parallel;
  *   for pc in k step KC                    one k-block; beta applies on the first only
  *     pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded)
  *     parallel over items (ic block × group of B slivers):
- *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2)
+ *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2),
+ *         or, when A is not transposed, read its rows in place (only a partial last sliver is packed)
  *       for jr over the group's B slivers   one sliver stays in L1
  *         for ir over the A slivers         micro-kernel: an mr×nr tile of C in registers
  * </pre>
@@ -128,16 +129,22 @@ final class BlockedGemm {
     void run(int from, int to);
   }
 
-  /** One work item: pack rows [i0, i0+mcur) of op(A) for this k-block, then B slivers [s0, s1) × A slivers. */
+  /**
+   * One work item: rows [i0, i0+mcur) of C against B slivers [s0, s1) for one k-block. op(A) is
+   * packed into mr×kc slivers when transposed; a non-transposed A is read in place (its rows are
+   * contiguous in p), and only a final partial sliver is packed, to get its zero padding.
+   */
   private static void macro(MicroKernel kernel, boolean transA, float[] a, int aOff, int lda, int i0, int mcur,
       int pc, int kc, float[] bPack, int s0, int s1, int jc, int n, float alpha, float beta,
       float[] c, int cOff, int ldc) {
     int mr = kernel.mr(), nr = kernel.nr();
     Buffers buf = BUFFERS.get();
     int aSlivers = ceilDiv(mcur, mr);
-    float[] aPack = buf.a(aSlivers * mr * kc);
-    for (int t = 0; t < aSlivers; t++) {
-      packA(transA, a, aOff, lda, i0 + t * mr, Math.min(mr, mcur - t * mr), pc, kc, mr, aPack, t * mr * kc);
+    int packedFrom = transA ? 0 : mcur / mr; // slivers before this one are read in place
+    float[] aPack = buf.a((aSlivers - packedFrom) * mr * kc);
+    for (int t = packedFrom; t < aSlivers; t++) {
+      packA(transA, a, aOff, lda, i0 + t * mr, Math.min(mr, mcur - t * mr), pc, kc, mr, aPack,
+          (t - packedFrom) * mr * kc);
     }
     float[] tile = buf.tile(mr * nr);
     for (int s = s0; s < s1; s++) {
@@ -148,12 +155,22 @@ final class BlockedGemm {
         int i = i0 + t * mr;
         int rows = Math.min(mr, mcur - t * mr);
         int co = cOff + i * ldc + j;
+        boolean inPlace = t < packedFrom;
+        int ao = inPlace ? aOff + i * lda + pc : (t - packedFrom) * mr * kc;
         if (rows == mr && cols == nr) {
-          kernel.tile(kc, aPack, t * mr * kc, bPack, bo, alpha, beta, c, co, ldc);
+          if (inPlace) {
+            kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, alpha, beta, c, co, ldc);
+          } else {
+            kernel.tile(kc, aPack, ao, bPack, bo, alpha, beta, c, co, ldc);
+          }
         } else {
           // Edge tile: compute the full padded tile aside (1·acc is exact), then write the valid part
           // with the same alpha·acc + beta·c formula the kernel uses.
-          kernel.tile(kc, aPack, t * mr * kc, bPack, bo, 1f, 0f, tile, 0, nr);
+          if (inPlace) {
+            kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, 1f, 0f, tile, 0, nr);
+          } else {
+            kernel.tile(kc, aPack, ao, bPack, bo, 1f, 0f, tile, 0, nr);
+          }
           for (int r = 0; r < rows; r++) {
             for (int q = 0; q < cols; q++) {
               int ci = co + r * ldc + q;

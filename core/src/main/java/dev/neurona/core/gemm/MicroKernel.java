@@ -2,8 +2,9 @@ package dev.neurona.core.gemm;
 
 /**
  * The register-tiled inner kernel of the blocked {@link Gemm}: one {@code mr×nr} tile of C from
- * packed panels. The blocked driver packs {@code op(A)} and {@code op(B)} (absorbing transposes,
- * leading dimensions and zero padding) and calls {@link #tile} once per tile and k-block.
+ * packed panels. The blocked driver packs {@code op(B)} (and {@code op(A)} unless it can be read in place), absorbing
+ * transposes, leading dimensions and zero padding, and calls {@link #tile} or
+ * {@link #tileRowMajorA} once per tile and k-block.
  *
  * <p>Two implementations exist: {@link Gemm#scalarKernel()} (plain Java, the fallback) and the
  * Vector API kernel ({@link Gemm#vectorKernel()}, loaded by name only when
@@ -33,5 +34,15 @@ public interface MicroKernel {
    */
   // ap is a kc×mr column-sliver (p-major), bp a kc×nr row-sliver (p-major), C an mr×nr tile.
   void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
+      float[] c, int cOff, int ldc);
+
+  /**
+   * As {@link #tile}, but A is read unpacked from {@code mr} rows of a row-major matrix:
+   * {@code a[aOff + r·lda + p]}. The driver uses it for non-transposed A, where each row is already
+   * contiguous in p, so full slivers need no packing (a large saving when n is small). Same
+   * summation order and rounding as {@link #tile}: the results are bit-identical.
+   */
+  // A rows are aOff + r·lda (mr of them, kc floats each), bp a kc×nr sliver, C an mr×nr tile.
+  void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float alpha, float beta,
       float[] c, int cOff, int ldc);
 }

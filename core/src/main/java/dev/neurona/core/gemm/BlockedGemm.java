@@ -19,7 +19,8 @@ import dev.neurona.core.Parallel;
  * Packing absorbs the four transpose cases and any leading dimension, so the micro-kernel sees one
  * layout. Every C element is accumulated k-block by k-block in ascending order by the same
  * micro-kernel whatever the thread count (the blocks depend only on m, n, k and the kernel), so
- * results are bit-identical for any number of threads. Small problems skip packing.
+ * results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
+ * skip packing.
  */
 final class BlockedGemm {
   /** k-block: a kc×32 B sliver (32 KB at kc=256) fits the 48 KB L1 next to streaming A slivers. */
@@ -30,6 +31,8 @@ final class BlockedGemm {
   static final int NC = 2048;
   /** m·n·k at or below which the unpacked triple loop is cheaper than packing. */
   static final long DIRECT_WORK = 16L * 16 * 16;
+  /** At most this many columns of C: padding B slivers to nr columns would waste most of the work. */
+  static final int DIRECT_MAX_N = 2;
   /** m·n·k below which the product runs on the calling thread (a fork/join costs ~10–50 µs). */
   static final long PARALLEL_WORK = 64L * 64 * 64;
 
@@ -76,8 +79,15 @@ final class BlockedGemm {
       return;
     }
     long work = (long) m * n * k;
-    if (work <= DIRECT_WORK) {
-      direct(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    if (work <= DIRECT_WORK || n <= DIRECT_MAX_N) {
+      // Rows of C are independent, so splitting them over threads keeps results bit-identical.
+      RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
+          c, cOff, ldc);
+      if (work < PARALLEL_WORK || Parallel.threads() == 1) {
+        rows.run(0, m);
+      } else {
+        Parallel.forRange(m, 16, rows::run);
+      }
       return;
     }
     int mr = kernel.mr(), nr = kernel.nr();
@@ -248,12 +258,12 @@ final class BlockedGemm {
     }
   }
 
-  /** The unpacked path for tiny products: one accumulator per element, p ascending. */
-  private static void direct(boolean transA, boolean transB, int m, int n, int k, float alpha,
+  /** The unpacked path for tiny products and n ≤ 2: rows [i0, i1) of C, one accumulator per element, p ascending. */
+  private static void direct(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
     int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
     int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
-    for (int i = 0; i < m; i++) {
+    for (int i = i0; i < i1; i++) {
       for (int j = 0; j < n; j++) {
         float s = 0f;
         for (int p = 0, ai = aOff + i * aRow, bi = bOff + j * bCol; p < k; p++, ai += aCol, bi += bRow) {

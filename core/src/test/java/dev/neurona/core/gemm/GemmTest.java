@@ -136,7 +136,7 @@ class GemmTest {
       {3, 4, 5}, {4, 4, 4}, {5, 5, 5}, {7, 31, 9}, {8, 32, 16}, {9, 33, 17}, {17, 63, 23}, {16, 64, 3},
       {20, 30, BlockedGemm.KC - 1}, {20, 30, BlockedGemm.KC}, {21, 33, BlockedGemm.KC + 1}, {9, 35, 2 * BlockedGemm.KC + 3},
       {BlockedGemm.MC - 1, 17, 11}, {BlockedGemm.MC, 33, 19}, {BlockedGemm.MC + 1, 31, 13}, {2 * BlockedGemm.MC + 7, 40, 9},
-      {5, BlockedGemm.NC + 33, 3}, {60, 50, 300},
+      {5, BlockedGemm.NC + 33, 3}, {60, 50, 300}, {300, 2, 40}, {40, 3, 300},
   };
 
   @Test
@@ -223,7 +223,7 @@ class GemmTest {
   @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
     // Large enough to go parallel, with several k-blocks, edge tiles, two B panels and split B slivers.
-    int[][] shapes = {{130, 301, 517}, {20, BlockedGemm.NC + 100, 70}, {517, 45, 130}};
+    int[][] shapes = {{70, 150, 300}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 1, 200}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
       for (int[] s : shapes) {

@@ -1,5 +1,8 @@
 package dev.neurona.core.gemm;
 
+import dev.neurona.core.kernels.KernelProvider;
+import java.util.Optional;
+
 /**
  * Single-precision general matrix multiply, BLAS style:
  * {@code C = alpha·op(A)·op(B) + beta·C}, where {@code op(X)} is {@code X} or its transpose.
@@ -9,15 +12,64 @@ package dev.neurona.core.gemm;
  * {@code transA} is false {@code A} is stored {@code m×k} ({@code lda >= k}), else {@code k×m}
  * ({@code lda >= m}); likewise {@code B}. {@code beta == 0} overwrites {@code C} (NaNs in it do not
  * propagate), as in BLAS.
+ *
+ * <p>The work is blocked and packed GotoBLAS/BLIS style around a register-tiled {@link MicroKernel}
+ * and spread over {@link dev.neurona.core.Parallel}'s pool; results are bit-identical for any
+ * thread count. The active micro-kernel is the Vector API one when {@code jdk.incubator.vector} is
+ * present (and {@code -Dneurona.simd} is not {@code false}), else the scalar one; see
+ * {@link #kernel()}. {@link NaiveGemm} is the reference.
  */
 public final class Gemm {
+  private static final String VECTOR_KERNEL = "dev.neurona.core.gemm.simd.VectorMicroKernel";
+
   private Gemm() {}
 
-  /** {@code C = alpha·op(A)·op(B) + beta·C}; see the class comment for layouts. */
+  /** Chosen once; a static final keeps the call sites monomorphic. */
+  private static final class Active {
+    static final MicroKernel KERNEL = KernelProvider.choose(MicroKernel.class, VECTOR_KERNEL, ScalarMicroKernel.INSTANCE);
+  }
+
+  /** Loaded at most once, whether or not it is the active kernel. */
+  private static final class Vector {
+    static final Optional<MicroKernel> KERNEL = KernelProvider.loadVector(MicroKernel.class, VECTOR_KERNEL);
+  }
+
+  /** The micro-kernel {@link #sgemm} uses: vector when available and enabled, else scalar. */
+  public static MicroKernel kernel() {
+    return Active.KERNEL;
+  }
+
+  /** The plain-Java micro-kernel, whatever path is active. */
+  public static MicroKernel scalarKernel() {
+    return ScalarMicroKernel.INSTANCE;
+  }
+
+  /** The Vector API micro-kernel when {@code jdk.incubator.vector} is present, regardless of {@code -Dneurona.simd}. */
+  public static Optional<MicroKernel> vectorKernel() {
+    return Vector.KERNEL;
+  }
+
+  /** {@code C = alpha·op(A)·op(B) + beta·C} with the active kernel; see the class comment for layouts. */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    sgemm(Active.KERNEL, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * {@code C = alpha·op(A)·op(B) + beta·C} with the given micro-kernel (e.g. {@link #scalarKernel()}
+   * or {@link #vectorKernel()}, to compare them); same layouts and checks as the other overload.
+   */
+  public static void sgemm(MicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    if (kernel == null) {
+      throw new IllegalArgumentException("sgemm: kernel is null");
+    }
+    if (kernel.mr() < 1 || kernel.nr() < 1) {
+      throw new IllegalArgumentException("sgemm: kernel " + kernel.name() + " has a tile of " + kernel.mr() + "x"
+          + kernel.nr() + "; both must be >= 1");
+    }
     checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    NaiveGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    BlockedGemm.sgemm(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
   /** Validates sizes, leading dimensions and array lengths, naming the argument and the values. */

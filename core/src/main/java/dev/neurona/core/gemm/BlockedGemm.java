@@ -1,0 +1,281 @@
+package dev.neurona.core.gemm;
+
+import dev.neurona.core.Parallel;
+
+/**
+ * The GotoBLAS/BLIS loop nest around a {@link MicroKernel}:
+ *
+ * <pre>
+ * for jc in n step NC                      B panel kc×nc lives in L3 (packed once, shared by threads)
+ *   for pc in k step KC                    one k-block; beta applies on the first only
+ *     pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded)
+ *     parallel over items (ic block × group of B slivers):
+ *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2),
+ *         or, when A is not transposed, read its rows in place (only a partial last sliver is packed)
+ *       for jr over the group's B slivers   one sliver stays in L1
+ *         for ir over the A slivers         micro-kernel: an mr×nr tile of C in registers
+ * </pre>
+ *
+ * Packing absorbs the four transpose cases and any leading dimension, so the micro-kernel sees one
+ * layout. Every C element is accumulated k-block by k-block in ascending order by the same
+ * micro-kernel whatever the thread count (the blocks depend only on m, n, k and the kernel), so
+ * results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
+ * skip packing.
+ */
+final class BlockedGemm {
+  /** k-block: a kc×32 B sliver (32 KB at kc=256) fits the 48 KB L1 next to streaming A slivers. */
+  static final int KC = 256;
+  /** Target rows of an A block: 192×256 floats = 192 KB, well inside a 2 MB L2. */
+  static final int MC = 192;
+  /** Columns of a B panel: 256×2048 floats = 2 MB, shared by the threads through L3. */
+  static final int NC = 2048;
+  /** m·n·k at or below which the unpacked triple loop is cheaper than packing. */
+  static final long DIRECT_WORK = 16L * 16 * 16;
+  /** At most this many columns of C: padding B slivers to nr columns would waste most of the work. */
+  static final int DIRECT_MAX_N = 2;
+  /** m·n·k below which the product runs on the calling thread (a fork/join costs ~10–50 µs). */
+  static final long PARALLEL_WORK = 64L * 64 * 64;
+
+  /** Per-thread packing buffers, grown on demand and reused across calls. */
+  private static final class Buffers {
+    float[] a = new float[0];
+    float[] b = new float[0];
+    float[] tile = new float[0];
+
+    float[] a(int size) {
+      if (a.length < size) {
+        a = new float[size];
+      }
+      return a;
+    }
+
+    float[] b(int size) {
+      if (b.length < size) {
+        b = new float[size];
+      }
+      return b;
+    }
+
+    float[] tile(int size) {
+      if (tile.length < size) {
+        tile = new float[size];
+      }
+      return tile;
+    }
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  private BlockedGemm() {}
+
+  // op(A) is m×k, op(B) is k×n, C is m×n; arguments already checked by Gemm.
+  static void sgemm(MicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0 || alpha == 0f) {
+      scale(m, n, beta, c, cOff, ldc);
+      return;
+    }
+    long work = (long) m * n * k;
+    if (work <= DIRECT_WORK || n <= DIRECT_MAX_N) {
+      // Rows of C are independent, so splitting them over threads keeps results bit-identical.
+      RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
+          c, cOff, ldc);
+      if (work < PARALLEL_WORK || Parallel.threads() == 1) {
+        rows.run(0, m);
+      } else {
+        Parallel.forRange(m, 16, rows::run);
+      }
+      return;
+    }
+    int mr = kernel.mr(), nr = kernel.nr();
+    int threads = work < PARALLEL_WORK ? 1 : Parallel.threads();
+    // Balanced A blocks: as many as MC asks for, rows spread evenly, rounded up to whole slivers.
+    int mBlocks = ceilDiv(m, MC);
+    int mc = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
+    mBlocks = ceilDiv(m, mc);
+    int nc = Math.max(nr, NC / nr * nr);
+    float[] bPack = BUFFERS.get().b(Math.min(KC, k) * ceilDiv(Math.min(n, nc), nr) * nr);
+    for (int jc = 0; jc < n; jc += nc) {
+      int ncur = Math.min(nc, n - jc);
+      int nSlivers = ceilDiv(ncur, nr);
+      // Split the B slivers into groups when there are too few A blocks to keep every thread busy.
+      int groups = threads == 1 ? 1 : Math.min(nSlivers, ceilDiv(4 * threads, mBlocks));
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        float betaNow = pc == 0 ? beta : 1f;
+        int jc0 = jc, pc0 = pc;
+        RangeBody packB = (from, to) -> {
+          for (int s = from; s < to; s++) {
+            packB(transB, b, bOff, ldb, pc0, kc, jc0 + s * nr, Math.min(nr, n - jc0 - s * nr), nr, bPack, s * nr * kc);
+          }
+        };
+        RangeBody items = (from, to) -> {
+          for (int item = from; item < to; item++) {
+            int ib = item / groups, g = item % groups;
+            int i0 = ib * mc;
+            int mcur = Math.min(mc, m - i0);
+            int s0 = (int) ((long) nSlivers * g / groups), s1 = (int) ((long) nSlivers * (g + 1) / groups);
+            macro(kernel, transA, a, aOff, lda, i0, mcur, pc0, kc, bPack, s0, s1, jc0, n, alpha, betaNow,
+                c, cOff, ldc);
+          }
+        };
+        if (threads == 1) {
+          packB.run(0, nSlivers);
+          items.run(0, mBlocks * groups);
+        } else {
+          Parallel.forRange(nSlivers, 4, packB::run);
+          Parallel.forRange(mBlocks * groups, 1, items::run);
+        }
+      }
+    }
+  }
+
+  /** A loop body over {@code [from, to)}; the serial path calls it directly. */
+  @FunctionalInterface
+  private interface RangeBody {
+    void run(int from, int to);
+  }
+
+  /**
+   * One work item: rows [i0, i0+mcur) of C against B slivers [s0, s1) for one k-block. op(A) is
+   * packed into mr×kc slivers when transposed; a non-transposed A is read in place (its rows are
+   * contiguous in p), and only a final partial sliver is packed, to get its zero padding.
+   */
+  private static void macro(MicroKernel kernel, boolean transA, float[] a, int aOff, int lda, int i0, int mcur,
+      int pc, int kc, float[] bPack, int s0, int s1, int jc, int n, float alpha, float beta,
+      float[] c, int cOff, int ldc) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    Buffers buf = BUFFERS.get();
+    int aSlivers = ceilDiv(mcur, mr);
+    int packedFrom = transA ? 0 : mcur / mr; // slivers before this one are read in place
+    float[] aPack = buf.a((aSlivers - packedFrom) * mr * kc);
+    for (int t = packedFrom; t < aSlivers; t++) {
+      packA(transA, a, aOff, lda, i0 + t * mr, Math.min(mr, mcur - t * mr), pc, kc, mr, aPack,
+          (t - packedFrom) * mr * kc);
+    }
+    float[] tile = buf.tile(mr * nr);
+    for (int s = s0; s < s1; s++) {
+      int j = jc + s * nr;
+      int cols = Math.min(nr, n - j);
+      int bo = s * nr * kc;
+      for (int t = 0; t < aSlivers; t++) {
+        int i = i0 + t * mr;
+        int rows = Math.min(mr, mcur - t * mr);
+        int co = cOff + i * ldc + j;
+        boolean inPlace = t < packedFrom;
+        int ao = inPlace ? aOff + i * lda + pc : (t - packedFrom) * mr * kc;
+        if (rows == mr && cols == nr) {
+          if (inPlace) {
+            kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, alpha, beta, c, co, ldc);
+          } else {
+            kernel.tile(kc, aPack, ao, bPack, bo, alpha, beta, c, co, ldc);
+          }
+        } else {
+          // Edge tile: compute the full padded tile aside (1·acc is exact), then write the valid part
+          // with the same alpha·acc + beta·c formula the kernel uses.
+          if (inPlace) {
+            kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, 1f, 0f, tile, 0, nr);
+          } else {
+            kernel.tile(kc, aPack, ao, bPack, bo, 1f, 0f, tile, 0, nr);
+          }
+          for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < cols; q++) {
+              int ci = co + r * ldc + q;
+              float acc = tile[r * nr + q];
+              c[ci] = beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Packs op(A)[i0..i0+rows, pc..pc+kc] as a kc×mr sliver (p-major), rows ≥ {@code rows} zero. */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int pc, int kc, int mr,
+      float[] dst, int dOff) {
+    if (transA) {
+      // A is stored k×m: for each p the sliver's rows are contiguous.
+      for (int p = 0; p < kc; p++) {
+        int src = aOff + (pc + p) * lda + i0;
+        int d = dOff + p * mr;
+        System.arraycopy(a, src, dst, d, rows);
+        for (int r = rows; r < mr; r++) {
+          dst[d + r] = 0f;
+        }
+      }
+    } else {
+      for (int r = 0; r < rows; r++) {
+        int src = aOff + (i0 + r) * lda + pc;
+        for (int p = 0, d = dOff + r; p < kc; p++, d += mr) {
+          dst[d] = a[src + p];
+        }
+      }
+      for (int r = rows; r < mr; r++) {
+        for (int p = 0, d = dOff + r; p < kc; p++, d += mr) {
+          dst[d] = 0f;
+        }
+      }
+    }
+  }
+
+  /** Packs op(B)[pc..pc+kc, j0..j0+cols] as a kc×nr sliver (p-major), columns ≥ {@code cols} zero. */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int cols, int nr,
+      float[] dst, int dOff) {
+    if (!transB) {
+      // B is stored k×n: for each p the sliver's columns are contiguous.
+      for (int p = 0; p < kc; p++) {
+        int d = dOff + p * nr;
+        System.arraycopy(b, bOff + (pc + p) * ldb + j0, dst, d, cols);
+        for (int q = cols; q < nr; q++) {
+          dst[d + q] = 0f;
+        }
+      }
+    } else {
+      for (int q = 0; q < cols; q++) {
+        int src = bOff + (j0 + q) * ldb + pc;
+        for (int p = 0, d = dOff + q; p < kc; p++, d += nr) {
+          dst[d] = b[src + p];
+        }
+      }
+      for (int q = cols; q < nr; q++) {
+        for (int p = 0, d = dOff + q; p < kc; p++, d += nr) {
+          dst[d] = 0f;
+        }
+      }
+    }
+  }
+
+  /** C = beta·C (zeros when beta is 0, whatever C held). */
+  private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+      }
+    }
+  }
+
+  /** The unpacked path for tiny products and n ≤ 2: rows [i0, i1) of C, one accumulator per element, p ascending. */
+  private static void direct(boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+    int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+    for (int i = i0; i < i1; i++) {
+      for (int j = 0; j < n; j++) {
+        float s = 0f;
+        for (int p = 0, ai = aOff + i * aRow, bi = bOff + j * bCol; p < k; p++, ai += aCol, bi += bRow) {
+          s += a[ai] * b[bi];
+        }
+        int ci = cOff + i * ldc + j;
+        c[ci] = beta == 0f ? alpha * s : alpha * s + beta * c[ci];
+      }
+    }
+  }
+
+  private static int ceilDiv(int x, int y) {
+    return (x + y - 1) / y;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.neurona.core.gemm;
+
+/**
+ * The plain-Java micro-kernel: a 4×4 tile of scalar accumulators (16 registers), the path used
+ * without the Vector API. Each accumulator is a separate multiply then add (Java never fuses).
+ */
+final class ScalarMicroKernel implements MicroKernel {
+  static final ScalarMicroKernel INSTANCE = new ScalarMicroKernel();
+  private static final int MR = 4;
+  private static final int NR = 4;
+
+  private ScalarMicroKernel() {}
+
+  @Override
+  public String name() {
+    return "scalar " + MR + "x" + NR;
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
+      float[] c, int cOff, int ldc) {
+    float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+    float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+    float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+    float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += MR, bi += NR) {
+      float b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
+      float a0 = ap[ai];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+      float a1 = ap[ai + 1];
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+      float a2 = ap[ai + 2];
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+      float a3 = ap[ai + 3];
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    }
+    store(c, cOff, alpha, beta, c00, c01, c02, c03);
+    store(c, cOff + ldc, alpha, beta, c10, c11, c12, c13);
+    store(c, cOff + 2 * ldc, alpha, beta, c20, c21, c22, c23);
+    store(c, cOff + 3 * ldc, alpha, beta, c30, c31, c32, c33);
+  }
+
+  @Override
+  public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float alpha, float beta,
+      float[] c, int cOff, int ldc) {
+    int r0 = aOff, r1 = aOff + lda, r2 = aOff + 2 * lda, r3 = aOff + 3 * lda;
+    float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+    float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+    float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+    float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+    for (int p = 0, bi = bpOff; p < kc; p++, bi += NR) {
+      float b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
+      float a0 = a[r0 + p];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+      float a1 = a[r1 + p];
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+      float a2 = a[r2 + p];
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+      float a3 = a[r3 + p];
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    }
+    store(c, cOff, alpha, beta, c00, c01, c02, c03);
+    store(c, cOff + ldc, alpha, beta, c10, c11, c12, c13);
+    store(c, cOff + 2 * ldc, alpha, beta, c20, c21, c22, c23);
+    store(c, cOff + 3 * ldc, alpha, beta, c30, c31, c32, c33);
+  }
+
+  private static void store(float[] c, int o, float alpha, float beta, float x0, float x1, float x2, float x3) {
+    if (beta == 0f) {
+      c[o] = alpha * x0;
+      c[o + 1] = alpha * x1;
+      c[o + 2] = alpha * x2;
+      c[o + 3] = alpha * x3;
+    } else {
+      c[o] = alpha * x0 + beta * c[o];
+      c[o + 1] = alpha * x1 + beta * c[o + 1];
+      c[o + 2] = alpha * x2 + beta * c[o + 2];
+      c[o + 3] = alpha * x3 + beta * c[o + 3];
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.neurona.core.gemm.simd;
+
+import dev.neurona.core.gemm.MicroKernel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API micro-kernel: an 8×(2·lanes) tile of C held in
+ * 16 vector accumulators ({@code FloatVector.SPECIES_PREFERRED}; with AVX-512
+ * that is 8×32 floats in 16 of the 32 zmm registers). Per k step it loads 2 vectors of the packed B sliver,
+ * broadcasts 8 values of the packed A sliver and issues 16 FMAs. Loaded by name by
+ * {@code dev.neurona.core.gemm.Gemm} only when {@code jdk.incubator.vector} is present; never
+ * referenced directly. No masked operations: the driver pads packed panels with zeros and writes
+ * partial edge tiles through a temporary tile.
+ */
+public final class VectorMicroKernel implements MicroKernel {
+  // Species as a static final constant: passed around as a value it is ~25x slower (C2 cannot intrinsify).
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int MR = 8;
+  private static final int NV = 2;
+  private static final int NR = NV * L;
+
+  /** Public no-argument constructor for loading by class name. */
+  public VectorMicroKernel() {}
+
+  @Override
+  public String name() {
+    return "vector (" + S.vectorBitSize() + "-bit) " + MR + "x" + NR;
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
+      float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // Written out rather than through a helper: a non-inlined call would box the accumulators.
+    if (beta == 0f) {
+      c00.mul(alpha).intoArray(c, cOff);
+      c01.mul(alpha).intoArray(c, cOff + L);
+      c10.mul(alpha).intoArray(c, cOff + ldc);
+      c11.mul(alpha).intoArray(c, cOff + ldc + L);
+      c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
+      c21.mul(alpha).intoArray(c, cOff + 2 * ldc + L);
+      c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
+      c31.mul(alpha).intoArray(c, cOff + 3 * ldc + L);
+      c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
+      c41.mul(alpha).intoArray(c, cOff + 4 * ldc + L);
+      c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
+      c51.mul(alpha).intoArray(c, cOff + 5 * ldc + L);
+      c60.mul(alpha).intoArray(c, cOff + 6 * ldc);
+      c61.mul(alpha).intoArray(c, cOff + 6 * ldc + L);
+      c70.mul(alpha).intoArray(c, cOff + 7 * ldc);
+      c71.mul(alpha).intoArray(c, cOff + 7 * ldc + L);
+    } else {
+      c00.mul(alpha).add(FloatVector.fromArray(S, c, cOff).mul(beta)).intoArray(c, cOff);
+      c01.mul(alpha).add(FloatVector.fromArray(S, c, cOff + L).mul(beta)).intoArray(c, cOff + L);
+      c10.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc).mul(beta)).intoArray(c, cOff + ldc);
+      c11.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc + L).mul(beta)).intoArray(c, cOff + ldc + L);
+      c20.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(beta)).intoArray(c, cOff + 2 * ldc);
+      c21.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L).mul(beta)).intoArray(c, cOff + 2 * ldc + L);
+      c30.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(beta)).intoArray(c, cOff + 3 * ldc);
+      c31.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L).mul(beta)).intoArray(c, cOff + 3 * ldc + L);
+      c40.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(beta)).intoArray(c, cOff + 4 * ldc);
+      c41.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L).mul(beta)).intoArray(c, cOff + 4 * ldc + L);
+      c50.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(beta)).intoArray(c, cOff + 5 * ldc);
+      c51.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L).mul(beta)).intoArray(c, cOff + 5 * ldc + L);
+      c60.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(beta)).intoArray(c, cOff + 6 * ldc);
+      c61.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc + L).mul(beta)).intoArray(c, cOff + 6 * ldc + L);
+      c70.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(beta)).intoArray(c, cOff + 7 * ldc);
+      c71.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(beta)).intoArray(c, cOff + 7 * ldc + L);
+    }
+  }
+
+  @Override
+  public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float alpha, float beta,
+      float[] c, int cOff, int ldc) {
+    // One base per row: each a[base + p] is linear in p, so C2 hoists the range checks.
+    int r0 = aOff;
+    int r1 = aOff + lda;
+    int r2 = aOff + 2 * lda;
+    int r3 = aOff + 3 * lda;
+    int r4 = aOff + 4 * lda;
+    int r5 = aOff + 5 * lda;
+    int r6 = aOff + 6 * lda;
+    int r7 = aOff + 7 * lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    for (int p = 0, bi = bpOff; p < kc; p++, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[r0 + p]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    // Written out rather than through a helper: a non-inlined call would box the accumulators.
+    if (beta == 0f) {
+      c00.mul(alpha).intoArray(c, cOff);
+      c01.mul(alpha).intoArray(c, cOff + L);
+      c10.mul(alpha).intoArray(c, cOff + ldc);
+      c11.mul(alpha).intoArray(c, cOff + ldc + L);
+      c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
+      c21.mul(alpha).intoArray(c, cOff + 2 * ldc + L);
+      c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
+      c31.mul(alpha).intoArray(c, cOff + 3 * ldc + L);
+      c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
+      c41.mul(alpha).intoArray(c, cOff + 4 * ldc + L);
+      c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
+      c51.mul(alpha).intoArray(c, cOff + 5 * ldc + L);
+      c60.mul(alpha).intoArray(c, cOff + 6 * ldc);
+      c61.mul(alpha).intoArray(c, cOff + 6 * ldc + L);
+      c70.mul(alpha).intoArray(c, cOff + 7 * ldc);
+      c71.mul(alpha).intoArray(c, cOff + 7 * ldc + L);
+    } else {
+      c00.mul(alpha).add(FloatVector.fromArray(S, c, cOff).mul(beta)).intoArray(c, cOff);
+      c01.mul(alpha).add(FloatVector.fromArray(S, c, cOff + L).mul(beta)).intoArray(c, cOff + L);
+      c10.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc).mul(beta)).intoArray(c, cOff + ldc);
+      c11.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc + L).mul(beta)).intoArray(c, cOff + ldc + L);
+      c20.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(beta)).intoArray(c, cOff + 2 * ldc);
+      c21.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L).mul(beta)).intoArray(c, cOff + 2 * ldc + L);
+      c30.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(beta)).intoArray(c, cOff + 3 * ldc);
+      c31.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L).mul(beta)).intoArray(c, cOff + 3 * ldc + L);
+      c40.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(beta)).intoArray(c, cOff + 4 * ldc);
+      c41.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L).mul(beta)).intoArray(c, cOff + 4 * ldc + L);
+      c50.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(beta)).intoArray(c, cOff + 5 * ldc);
+      c51.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L).mul(beta)).intoArray(c, cOff + 5 * ldc + L);
+      c60.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(beta)).intoArray(c, cOff + 6 * ldc);
+      c61.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc + L).mul(beta)).intoArray(c, cOff + 6 * ldc + L);
+      c70.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(beta)).intoArray(c, cOff + 7 * ldc);
+      c71.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(beta)).intoArray(c, cOff + 7 * ldc + L);
+    }
+  }
+}

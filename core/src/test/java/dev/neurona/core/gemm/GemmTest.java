@@ -1,0 +1,307 @@
+package dev.neurona.core.gemm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.neurona.core.Parallel;
+import dev.neurona.core.kernels.KernelProvider;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+  /** float epsilon: the spacing of floats at 1, 2^-23. */
+  private static final double EPS = Math.ulp(1f);
+
+  private final Random random = new Random(20261122L);
+  private final int savedThreads = Parallel.threads();
+
+  @AfterEach
+  void restoreThreads() {
+    Parallel.setThreads(savedThreads);
+  }
+
+  /** A problem with its own storage: random padding of every leading dimension and random offsets. */
+  private final class Problem {
+    final boolean transA, transB;
+    final int m, n, k, lda, ldb, ldc, aOff, bOff, cOff;
+    final float alpha, beta;
+    final float[] a, b, c0;
+
+    Problem(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, boolean padded) {
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.beta = beta;
+      int aRows = transA ? k : m, aCols = transA ? m : k;
+      int bRows = transB ? n : k, bCols = transB ? k : n;
+      lda = Math.max(1, aCols) + (padded ? random.nextInt(5) : 0);
+      ldb = Math.max(1, bCols) + (padded ? random.nextInt(5) : 0);
+      ldc = Math.max(1, n) + (padded ? random.nextInt(5) : 0);
+      aOff = padded ? random.nextInt(7) : 0;
+      bOff = padded ? random.nextInt(7) : 0;
+      cOff = padded ? random.nextInt(7) : 0;
+      a = randomArray(aOff + aRows * lda);
+      b = randomArray(bOff + bRows * ldb);
+      c0 = randomArray(cOff + m * ldc);
+    }
+
+    double av(int i, int p) {
+      return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+    }
+
+    double bv(int p, int j) {
+      return transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+    }
+
+    float[] run(MicroKernel kernel) {
+      float[] c = c0.clone();
+      Gemm.sgemm(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return c;
+    }
+
+    float[] runNaive() {
+      float[] c = c0.clone();
+      NaiveGemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return c;
+    }
+
+    /**
+     * Checks {@code c} against the product in double precision. Bound: a float sum of k products
+     * has error ≤ γ_k·Σ|a||b| with γ_k ≈ k·u (u = eps/2); alpha, beta and the blocking add a few
+     * roundings more, so {@code 2·(k+4)·eps·(|alpha|Σ|a||b| + |beta||c|)} leaves a factor of about
+     * four and still fails on any wrong term (a wrong product is O(|a||b|), far above k·eps·|a||b|).
+     */
+    void assertClose(float[] c, String what) {
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double s = 0, mag = 0;
+          for (int p = 0; p < k; p++) {
+            s += av(i, p) * bv(p, j);
+            mag += Math.abs(av(i, p) * bv(p, j));
+          }
+          double old = c0[cOff + i * ldc + j];
+          double expected = beta == 0f ? alpha * s : alpha * s + beta * old;
+          double tol = 2 * (k + 4) * EPS * (Math.abs(alpha) * mag + (beta == 0f ? 0 : Math.abs(beta * old))) + 1e-30;
+          double got = c[cOff + i * ldc + j];
+          if (!(Math.abs(got - expected) <= tol)) {
+            fail("%s: C[%d][%d] = %s, expected %s ± %s", what + " " + this, i, j, got, expected, tol);
+          }
+        }
+      }
+      // Padding between rows and before the offset is untouched.
+      for (int x = 0; x < c.length; x++) {
+        int rel = x - cOff;
+        boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+        if (!inside && Float.floatToRawIntBits(c[x]) != Float.floatToRawIntBits(c0[x])) {
+          fail("%s: wrote outside C at index %d", what + " " + this, x);
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return (transA ? "A'" : "A") + (transB ? "B'" : "B") + " " + m + "x" + n + "x" + k + " alpha=" + alpha
+          + " beta=" + beta + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + " offsets=" + aOff + "," + bOff + "," + cOff;
+    }
+  }
+
+  private float[] randomArray(int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = random.nextFloat() * 2 - 1;
+    }
+    return x;
+  }
+
+  private static List<MicroKernel> kernels() {
+    List<MicroKernel> list = new ArrayList<>();
+    list.add(Gemm.scalarKernel());
+    Gemm.vectorKernel().ifPresent(list::add);
+    return list;
+  }
+
+  /** Shapes chosen to hit every edge: tiny, primes, K=1, tall-skinny, vectors, and ±1 around MR, NR, KC, MC. */
+  private static final int[][] SHAPES = {
+      {1, 1, 1}, {7, 13, 17}, {1, 40, 1}, {33, 65, 1}, {1000, 3, 5}, {3, 1000, 5}, {1, 97, 31}, {97, 1, 31},
+      {3, 4, 5}, {4, 4, 4}, {5, 5, 5}, {7, 31, 9}, {8, 32, 16}, {9, 33, 17}, {17, 63, 23}, {16, 64, 3},
+      {20, 30, BlockedGemm.KC - 1}, {20, 30, BlockedGemm.KC}, {21, 33, BlockedGemm.KC + 1}, {9, 35, 2 * BlockedGemm.KC + 3},
+      {BlockedGemm.MC - 1, 17, 11}, {BlockedGemm.MC, 33, 19}, {BlockedGemm.MC + 1, 31, 13}, {2 * BlockedGemm.MC + 7, 40, 9},
+      {5, BlockedGemm.NC + 33, 3}, {60, 50, 300}, {300, 2, 40}, {40, 3, 300},
+  };
+
+  @Test
+  void allTransposesAndShapesMatchDoubleProduct() {
+    int checked = 0;
+    for (MicroKernel kernel : kernels()) {
+      for (int[] s : SHAPES) {
+        for (int t = 0; t < 4; t++) {
+          Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.5f, t == 3 ? 0f : -0.75f, true);
+          p.assertClose(p.run(kernel), kernel.name());
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(kernels().size() * SHAPES.length * 4);
+  }
+
+  @Test
+  void activeSgemmAndNaiveMatchDoubleProduct() {
+    for (int[] s : new int[][] {{7, 13, 17}, {40, 70, 300}, {1, 1, 1}}) {
+      for (int t = 0; t < 4; t++) {
+        Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 2f, true);
+        float[] c = p.c0.clone();
+        Gemm.sgemm(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, p.beta, c,
+            p.cOff, p.ldc);
+        p.assertClose(c, "active " + Gemm.kernel().name());
+        p.assertClose(p.runNaive(), "naive");
+      }
+    }
+  }
+
+  @Test
+  void matchesEjmlForAllTransposes() {
+    for (MicroKernel kernel : kernels()) {
+      for (int[] s : new int[][] {{7, 13, 17}, {65, 47, 300}, {1000, 3, 5}, {1, 50, 70}}) {
+        for (int t = 0; t < 4; t++) {
+          boolean tA = (t & 1) != 0, tB = (t & 2) != 0;
+          int m = s[0], n = s[1], k = s[2];
+          FMatrixRMaj a = tA ? random(k, m) : random(m, k);
+          FMatrixRMaj b = tB ? random(n, k) : random(k, n);
+          FMatrixRMaj expected = new FMatrixRMaj(m, n);
+          if (tA && tB) {
+            CommonOps_FDRM.multTransAB(a, b, expected);
+          } else if (tA) {
+            CommonOps_FDRM.multTransA(a, b, expected);
+          } else if (tB) {
+            CommonOps_FDRM.multTransB(a, b, expected);
+          } else {
+            CommonOps_FDRM.mult(a, b, expected);
+          }
+          float[] c = new float[m * n];
+          Arrays.fill(c, Float.NaN); // beta = 0 must overwrite
+          Gemm.sgemm(kernel, tA, tB, m, n, k, 1f, a.data, 0, a.numCols, b.data, 0, b.numCols, 0f, c, 0, n);
+          for (int i = 0; i < m * n; i++) {
+            // Both sides carry ≤ k·u·Σ|a||b| error and Σ|a||b| ≤ k for entries in [-1, 1].
+            double tol = 2 * (k + 4) * EPS * k;
+            assertThat((double) c[i]).as("%s %s%s %dx%dx%d element %d", kernel.name(), tA ? "A'" : "A",
+                tB ? "B'" : "B", m, n, k, i).isCloseTo(expected.data[i], org.assertj.core.data.Offset.offset(tol));
+          }
+        }
+      }
+    }
+  }
+
+  private FMatrixRMaj random(int rows, int cols) {
+    return new FMatrixRMaj(rows, cols, true, randomArray(rows * cols));
+  }
+
+  @Test
+  void vectorAndScalarKernelsAgree() {
+    MicroKernel vector = Gemm.vectorKernel().orElse(null);
+    assertThat(vector).as("tests run with --add-modules jdk.incubator.vector").isNotNull();
+    assertThat(vector.name()).startsWith("vector");
+    for (int t = 0; t < 4; t++) {
+      Problem p = new Problem((t & 1) != 0, (t & 2) != 0, 67, 71, 301, 1f, 0.5f, true);
+      float[] s = p.run(Gemm.scalarKernel()), v = p.run(vector);
+      for (int i = 0; i < s.length; i++) {
+        assertThat((double) v[i]).as("%s index %d", p, i).isCloseTo(s[i], org.assertj.core.data.Offset.offset(4 * 305 * EPS * 301));
+      }
+      p.assertClose(v, "vector");
+    }
+  }
+
+  @Test
+  void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
+    // Large enough to go parallel, with several k-blocks, edge tiles, two B panels and split B slivers.
+    int[][] shapes = {{70, 150, 300}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 1, 200}};
+    int compared = 0;
+    for (MicroKernel kernel : kernels()) {
+      for (int[] s : shapes) {
+        for (int t = 0; t < 4; t++) {
+          Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.25f, 0.5f, true);
+          Parallel.setThreads(1);
+          float[] one = p.run(kernel);
+          for (int threads = 2; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            float[] many = p.run(kernel);
+            assertThat(many).as("%s %s with %d threads", kernel.name(), p, threads).containsExactly(one);
+            compared++;
+          }
+          if (s == shapes[0]) {
+            p.assertClose(one, kernel.name());
+          }
+        }
+      }
+    }
+    assertThat(compared).isEqualTo(kernels().size() * shapes.length * 4 * 2);
+  }
+
+  @Test
+  void betaZeroOverwritesNaNAndAlphaZeroOrKZeroScalesC() {
+    for (MicroKernel kernel : kernels()) {
+      for (int[] s : new int[][] {{2, 3, 4}, {37, 70, 40}}) {
+        int m = s[0], n = s[1], k = s[2];
+        float[] a = randomArray(m * k), b = randomArray(k * n);
+        float[] c = new float[m * n];
+        Arrays.fill(c, Float.NaN);
+        Gemm.sgemm(kernel, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        for (float x : c) {
+          assertThat(x).isNotNaN();
+        }
+        Arrays.fill(c, Float.NaN);
+        Gemm.sgemm(kernel, false, false, m, n, k, 0f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        assertThat(c).containsOnly(0f);
+        Arrays.fill(c, 3f);
+        Gemm.sgemm(kernel, false, false, m, n, 0, 1f, a, 0, 1, b, 0, n, 0.5f, c, 0, n);
+        assertThat(c).containsOnly(1.5f);
+      }
+    }
+  }
+
+  @Test
+  void emptyProductsDoNothing() {
+    float[] c = {7f};
+    Gemm.sgemm(false, false, 0, 5, 3, 1f, new float[0], 0, 3, new float[15], 0, 5, 0f, c, 0, 5);
+    Gemm.sgemm(false, false, 1, 0, 3, 1f, new float[3], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+    assertThat(c).containsExactly(7f);
+  }
+
+  @Test
+  void badArgumentsNameTheArgumentAndValue() {
+    float[] a = new float[6], b = new float[6], c = new float[4];
+    assertThatThrownBy(() -> Gemm.sgemm(false, false, -1, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("m=-1");
+    assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2))
+        .hasMessageContaining("lda=2").hasMessageContaining("3 columns");
+    assertThatThrownBy(() -> Gemm.sgemm(false, true, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2))
+        .hasMessageContaining("ldb=2").hasMessageContaining("B (transposed)");
+    assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 1, 3, b, 0, 2, 0f, c, 0, 2))
+        .hasMessageContaining("A has 6 elements").hasMessageContaining("offset 1").hasMessageContaining("needs 7");
+    assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 3))
+        .hasMessageContaining("C has 4 elements");
+    assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, 1f, null, 0, 3, b, 0, 2, 0f, c, 0, 2))
+        .hasMessageContaining("A is null");
+    assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, -2, 2, 0f, c, 0, 2))
+        .hasMessageContaining("offset of B is negative: -2");
+    assertThatThrownBy(() -> Gemm.sgemm(null, false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2))
+        .hasMessageContaining("kernel is null");
+  }
+
+  @Test
+  void activeKernelIsTheVectorOneWhenTheModuleIsPresent() {
+    // Surefire runs with --add-modules jdk.incubator.vector; the provider must pick SIMD then.
+    boolean simd = KernelProvider.vectorModulePresent() && KernelProvider.simdEnabled();
+    assertThat(Gemm.kernel().name()).startsWith(simd ? "vector" : "scalar");
+    assertThat(Gemm.scalarKernel().name()).startsWith("scalar");
+  }
+}

@@ -118,6 +118,7 @@ final class MnistPlots {
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setStroke(new BasicStroke(1f));
+    g.setColor(Color.BLACK);
     return g;
   }
 

@@ -573,6 +573,30 @@ public final class Sequential {
     return history;
   }
 
+  /**
+   * One optimisation step on one batch, like Keras' {@code train_on_batch}: forward (training
+   * mode), loss, backward, optimizer step. {@code x (batch, ...input shape)}, {@code y (batch, ...target)}.
+   * Metrics are reset and updated with this batch only. Returns the batch's mean loss; a non-finite
+   * loss leaves the weights unchanged and throws {@link NonFiniteLossException}.
+   */
+  public float trainOnBatch(Tensor x, Tensor y) {
+    requireCompiled("trainOnBatch");
+    DataSource source = source("trainOnBatch", x, y);
+    checkSource("trainOnBatch", "x", source);
+    Batch step = new Batch(x, y);
+    if (trainOnBatchGrad != null && trainOnBatchGrad.dim(0) == x.dim(0)) {
+      step.grad = trainOnBatchGrad;
+    }
+    resetMetrics();
+    float l = trainStep(step, trainableParameters(), parameters());
+    if (!Float.isFinite(l)) {
+      throw new NonFiniteLossException(describe() + ".trainOnBatch: loss (" + loss.name() + ") is " + l
+          + "; the weights were left unchanged", new History(), 0, 0, l);
+    }
+    trainOnBatchGrad = step.grad;
+    return l;
+  }
+
   /** One step on a filled batch; returns the batch's mean loss (the weights are left alone if it is not finite). */
   private float trainStep(Batch batch, List<Parameter> trainable, List<Parameter> all) {
     Tensor out = forwardAll(batch.x, true);
@@ -875,6 +899,9 @@ public final class Sequential {
   // ---------------------------------------------------------------- batch buffers
 
   /** The tensors of one batch, allocated once per batch size and reused. */
+  /** The dLoss/dOutput buffer reused by {@link #trainOnBatch} while the batch size stays the same. */
+  private Tensor trainOnBatchGrad;
+
   private static final class Batch {
     final Tensor x;
     final Tensor y;

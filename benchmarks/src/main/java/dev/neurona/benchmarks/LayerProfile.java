@@ -1,0 +1,66 @@
+package dev.neurona.benchmarks;
+
+import dev.neurona.core.Parallel;
+import dev.neurona.core.Tensor;
+import dev.neurona.examples.mnist.MnistModels;
+import dev.neurona.layers.Layer;
+import dev.neurona.layers.model.Sequential;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Where a training step's time goes: forward and backward time per layer of an MNIST network at a
+ * given batch size (not JMH: a quick profile to find the kernel that dominates).
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
+ *   dev.neurona.benchmarks.LayerProfile [mnist-cnn|mnist-keras] [batch] [steps]</pre>
+ */
+public final class LayerProfile {
+  private LayerProfile() {}
+
+  public static void main(String[] args) {
+    String net = args.length > 0 ? args[0] : "mnist-cnn";
+    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+    int steps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    Sequential model = MnistModels.byName(net, 1);
+    List<Layer> layers = model.layers();
+    Random rnd = new Random(3);
+    Tensor x = Tensor.zeros(batch, 28, 28, 1).fillUniform(0f, 1f, rnd);
+    long[] fwd = new long[layers.size()];
+    long[] bwd = new long[layers.size()];
+    Tensor[] outs = new Tensor[layers.size()];
+    for (int s = -10; s < steps; s++) { // 10 warm-up steps, not counted
+      Tensor t = x;
+      for (int i = 0; i < layers.size(); i++) {
+        long t0 = System.nanoTime();
+        t = layers.get(i).forward(t, true);
+        if (s >= 0) {
+          fwd[i] += System.nanoTime() - t0;
+        }
+        outs[i] = t;
+      }
+      Tensor d = Tensor.zeros(t.shape()).fillUniform(-1e-3f, 1e-3f, rnd);
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        long t0 = System.nanoTime();
+        d = layers.get(i).backward(d);
+        if (s >= 0) {
+          bwd[i] += System.nanoTime() - t0;
+        }
+      }
+      model.parameters().forEach(p -> p.zeroGrad());
+    }
+    double total = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      total += fwd[i] + bwd[i];
+    }
+    System.out.printf(Locale.ROOT, "%s, batch %d, %d threads, %d steps (ms per step)%n", net, batch, Parallel.threads(), steps);
+    System.out.printf(Locale.ROOT, "%-28s %10s %10s %7s%n", "layer", "forward", "backward", "share");
+    for (int i = 0; i < layers.size(); i++) {
+      System.out.printf(Locale.ROOT, "%-28s %10.2f %10.2f %6.1f%%%n", layers.get(i).name() + " (" + layers.get(i).typeName() + ")",
+          fwd[i] / 1e6 / steps, bwd[i] / 1e6 / steps, 100.0 * (fwd[i] + bwd[i]) / total);
+    }
+    System.out.printf(Locale.ROOT, "total %.2f ms per step = %.0f images/s (layers only, no optimizer)%n",
+        total / 1e6 / steps, batch / (total / 1e9 / steps));
+  }
+}

@@ -12,6 +12,7 @@ import dev.neurona.examples.plot.Plots;
 import dev.neurona.layers.model.EarlyStopping;
 import dev.neurona.layers.model.Fit;
 import dev.neurona.layers.model.History;
+import dev.neurona.layers.model.ProgressBar;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.optim.LearningRateSchedule;
 import java.io.IOException;
@@ -153,10 +154,9 @@ public final class MnistExample {
     Sequential model = MnistModels.compile(MnistModels.byName(o.model, o.seed), schedule);
     out.println(model.summary());
 
-    Fit fit = Fit.epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed).verbose(true);
-    if (!cnn) {
-      fit = fit.callbacks(new EarlyStopping("val_loss", 2, true));
-    }
+    Fit fit = Fit.epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed);
+    fit = cnn ? fit.callbacks(new ProgressBar(out))
+        : fit.callbacks(new ProgressBar(out), new EarlyStopping("val_loss", 2, true));
     long t0 = System.nanoTime();
     History history = model.fit(train, fit);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;

@@ -23,11 +23,16 @@ import dev.neurona.core.Parallel;
  * skip packing.
  */
 final class BlockedGemm {
-  /** k-block: a kc×32 B sliver (32 KB at kc=256) fits the 48 KB L1 next to streaming A slivers. */
-  static final int KC = 256;
-  /** Target rows of an A block: 192×256 floats = 192 KB, well inside a 2 MB L2. */
+  /**
+   * Largest k-block (blocks are balanced: k=800 gives 3×267). A kc×32 B sliver is then at most
+   * 48 KB, about L1; larger blocks mean fewer passes over C, which the tall-skinny im2col products
+   * (C of 25088×64) need most. Measured on AVX-512 (48 KB L1, 2 MB L2): 256–512 within noise for
+   * 1024³, 384–512 best for 25088×64×800.
+   */
+  static final int KC = 384;
+  /** Target rows of an A block: 192×384 floats = 288 KB, well inside a 2 MB L2. */
   static final int MC = 192;
-  /** Columns of a B panel: 256×2048 floats = 2 MB, shared by the threads through L3. */
+  /** Columns of a B panel: 384×2048 floats = 3 MB, shared by the threads through L3. */
   static final int NC = 2048;
   /** m·n·k at or below which the unpacked triple loop is cheaper than packing. */
   static final long DIRECT_WORK = 16L * 16 * 16;
@@ -98,14 +103,16 @@ final class BlockedGemm {
     int mBlocks = ceilDiv(m, MC);
     int mc = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
     mBlocks = ceilDiv(m, mc);
+    // Balanced k-blocks too: no thin last block paying a full pass over C for little work.
+    int kBlock = ceilDiv(k, ceilDiv(k, KC));
     int nc = Math.max(nr, NC / nr * nr);
-    float[] bPack = BUFFERS.get().b(Math.min(KC, k) * ceilDiv(Math.min(n, nc), nr) * nr);
+    float[] bPack = BUFFERS.get().b(kBlock * ceilDiv(Math.min(n, nc), nr) * nr);
     for (int jc = 0; jc < n; jc += nc) {
       int ncur = Math.min(nc, n - jc);
       int nSlivers = ceilDiv(ncur, nr);
       int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, 4 * threads);
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc);
+      for (int pc = 0; pc < k; pc += kBlock) {
+        int kc = Math.min(kBlock, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
         int jc0 = jc, pc0 = pc;
         RangeBody packB = (from, to) -> {

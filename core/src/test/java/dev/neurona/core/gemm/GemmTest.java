@@ -222,8 +222,8 @@ class GemmTest {
 
   @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
-    // Large enough to go parallel, with several k-blocks, edge tiles, two B panels and split B slivers.
-    int[][] shapes = {{70, 150, 300}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 1, 200}};
+    // Large enough to go parallel, with two k-blocks, edge tiles, two B panels, split B slivers and n ≤ 2.
+    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 1, 200}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
       for (int[] s : shapes) {

@@ -11,7 +11,7 @@ import dev.neurona.core.Parallel;
  *     pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded)
  *     parallel over items (ic block × group of B slivers):
  *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2),
- *         or, when A is not transposed, read its rows in place (only a partial last sliver is packed)
+ *         or, when A is not transposed and n is small, read its rows in place
  *       for jr over the group's B slivers   one sliver stays in L1
  *         for ir over the A slivers         micro-kernel: an mr×nr tile of C in registers
  * </pre>
@@ -23,18 +23,29 @@ import dev.neurona.core.Parallel;
  * skip packing.
  */
 final class BlockedGemm {
-  /** k-block: a kc×32 B sliver (32 KB at kc=256) fits the 48 KB L1 next to streaming A slivers. */
-  static final int KC = 256;
-  /** Target rows of an A block: 192×256 floats = 192 KB, well inside a 2 MB L2. */
+  /**
+   * Largest k-block (blocks are balanced: k=800 gives 3×267). A kc×32 B sliver is then at most
+   * 48 KB, about L1; larger blocks mean fewer passes over C, which the tall-skinny im2col products
+   * (C of 25088×64) need most. Measured on AVX-512 (48 KB L1, 2 MB L2): 256–512 within noise for
+   * 1024³, 384–512 best for 25088×64×800.
+   */
+  static final int KC = 384;
+  /** Target rows of an A block: 192×384 floats = 288 KB, well inside a 2 MB L2. */
   static final int MC = 192;
-  /** Columns of a B panel: 256×2048 floats = 2 MB, shared by the threads through L3. */
+  /** Columns of a B panel: 384×2048 floats = 3 MB, shared by the threads through L3. */
   static final int NC = 2048;
   /** m·n·k at or below which the unpacked triple loop is cheaper than packing. */
   static final long DIRECT_WORK = 16L * 16 * 16;
+  /** B slivers per work item from which packing A pays (measured: 1024³ +20%, 25088×64×800 −40%). */
+  static final int PACK_A_SLIVERS = 8;
   /** At most this many columns of C: padding B slivers to nr columns would waste most of the work. */
   static final int DIRECT_MAX_N = 2;
-  /** m·n·k below which the product runs on the calling thread (a fork/join costs ~10–50 µs). */
-  static final long PARALLEL_WORK = 64L * 64 * 64;
+  /**
+   * m·n·k below which the product runs on the calling thread: a 128³ product takes ~30 µs on one
+   * core, and two fork/join rounds cost about as much as they save (measured: 2 threads 0.8× at
+   * 128³, 1.3× at 192³).
+   */
+  static final long PARALLEL_WORK = 160L * 160 * 160;
 
   /** Per-thread packing buffers, grown on demand and reused across calls. */
   private static final class Buffers {
@@ -96,15 +107,16 @@ final class BlockedGemm {
     int mBlocks = ceilDiv(m, MC);
     int mc = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
     mBlocks = ceilDiv(m, mc);
+    // Balanced k-blocks too: no thin last block paying a full pass over C for little work.
+    int kBlock = ceilDiv(k, ceilDiv(k, KC));
     int nc = Math.max(nr, NC / nr * nr);
-    float[] bPack = BUFFERS.get().b(Math.min(KC, k) * ceilDiv(Math.min(n, nc), nr) * nr);
+    float[] bPack = BUFFERS.get().b(kBlock * ceilDiv(Math.min(n, nc), nr) * nr);
     for (int jc = 0; jc < n; jc += nc) {
       int ncur = Math.min(nc, n - jc);
       int nSlivers = ceilDiv(ncur, nr);
-      // Split the B slivers into groups when there are too few A blocks to keep every thread busy.
-      int groups = threads == 1 ? 1 : Math.min(nSlivers, ceilDiv(4 * threads, mBlocks));
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc);
+      int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, 4 * threads);
+      for (int pc = 0; pc < k; pc += kBlock) {
+        int kc = Math.min(kBlock, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
         int jc0 = jc, pc0 = pc;
         RangeBody packB = (from, to) -> {
@@ -133,6 +145,22 @@ final class BlockedGemm {
     }
   }
 
+  /**
+   * How many groups to split the B slivers into so that there are at least {@code parts} work
+   * items (Parallel.forRange makes up to four parts per thread), preferring an item count that is a
+   * multiple of {@code parts} so the parts are equal. Depends on the thread count, but only decides
+   * who computes a tile, never how: results stay bit-identical.
+   */
+  static int groups(int mBlocks, int nSlivers, int parts) {
+    int min = ceilDiv(parts, mBlocks);
+    for (int g = min; g <= Math.min(nSlivers, 4 * min); g++) {
+      if ((long) mBlocks * g % parts == 0) {
+        return g;
+      }
+    }
+    return Math.min(nSlivers, min);
+  }
+
   /** A loop body over {@code [from, to)}; the serial path calls it directly. */
   @FunctionalInterface
   private interface RangeBody {
@@ -141,8 +169,11 @@ final class BlockedGemm {
 
   /**
    * One work item: rows [i0, i0+mcur) of C against B slivers [s0, s1) for one k-block. op(A) is
-   * packed into mr×kc slivers when transposed; a non-transposed A is read in place (its rows are
-   * contiguous in p), and only a final partial sliver is packed, to get its zero padding.
+   * packed into mr×kc slivers when transposed or when the item has at least {@link #PACK_A_SLIVERS}
+   * B slivers to amortise the packing over (packed slivers are contiguous: no L1 set conflicts
+   * when lda is a multiple of 1024). Otherwise a non-transposed A is read in place — the tall-skinny
+   * im2col case, where packing cost as much as the product — and only a final partial sliver is
+   * packed, for its zero padding.
    */
   private static void macro(MicroKernel kernel, boolean transA, float[] a, int aOff, int lda, int i0, int mcur,
       int pc, int kc, float[] bPack, int s0, int s1, int jc, int n, float alpha, float beta,
@@ -150,13 +181,13 @@ final class BlockedGemm {
     int mr = kernel.mr(), nr = kernel.nr();
     Buffers buf = BUFFERS.get();
     int aSlivers = ceilDiv(mcur, mr);
-    int packedFrom = transA ? 0 : mcur / mr; // slivers before this one are read in place
+    int packedFrom = transA || s1 - s0 >= PACK_A_SLIVERS ? 0 : mcur / mr; // slivers before it are read in place
     float[] aPack = buf.a((aSlivers - packedFrom) * mr * kc);
     for (int t = packedFrom; t < aSlivers; t++) {
       packA(transA, a, aOff, lda, i0 + t * mr, Math.min(mr, mcur - t * mr), pc, kc, mr, aPack,
           (t - packedFrom) * mr * kc);
     }
-    float[] tile = buf.tile(mr * nr);
+    float[] acc = buf.tile(mr * nr);
     for (int s = s0; s < s1; s++) {
       int j = jc + s * nr;
       int cols = Math.min(nr, n - j);
@@ -167,25 +198,20 @@ final class BlockedGemm {
         int co = cOff + i * ldc + j;
         boolean inPlace = t < packedFrom;
         int ao = inPlace ? aOff + i * lda + pc : (t - packedFrom) * mr * kc;
-        if (rows == mr && cols == nr) {
-          if (inPlace) {
-            kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, alpha, beta, c, co, ldc);
-          } else {
-            kernel.tile(kc, aPack, ao, bPack, bo, alpha, beta, c, co, ldc);
-          }
+        if (inPlace) {
+          kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, acc);
         } else {
-          // Edge tile: compute the full padded tile aside (1·acc is exact), then write the valid part
-          // with the same alpha·acc + beta·c formula the kernel uses.
-          if (inPlace) {
-            kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, 1f, 0f, tile, 0, nr);
-          } else {
-            kernel.tile(kc, aPack, ao, bPack, bo, 1f, 0f, tile, 0, nr);
-          }
+          kernel.tile(kc, aPack, ao, bPack, bo, acc);
+        }
+        if (rows == mr && cols == nr) {
+          kernel.update(acc, alpha, beta, c, co, ldc);
+        } else {
+          // Edge tile: write the valid part with the formula of MicroKernel.update.
           for (int r = 0; r < rows; r++) {
             for (int q = 0; q < cols; q++) {
               int ci = co + r * ldc + q;
-              float acc = tile[r * nr + q];
-              c[ci] = beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
+              float x = acc[r * nr + q];
+              c[ci] = beta == 0f ? alpha * x : alpha * x + beta * c[ci];
             }
           }
         }

@@ -4,7 +4,7 @@ package dev.neurona.core.gemm;
  * The register-tiled inner kernel of the blocked {@link Gemm}: one {@code mr×nr} tile of C from
  * packed panels. The blocked driver packs {@code op(B)} (and {@code op(A)} unless it can be read in place), absorbing
  * transposes, leading dimensions and zero padding, and calls {@link #tile} or
- * {@link #tileRowMajorA} once per tile and k-block.
+ * {@link #tileRowMajorA} then {@link #update} once per tile and k-block.
  *
  * <p>Two implementations exist: {@link Gemm#scalarKernel()} (plain Java, the fallback) and the
  * Vector API kernel ({@link Gemm#vectorKernel()}, loaded by name only when
@@ -12,11 +12,9 @@ package dev.neurona.core.gemm;
  * {@link Gemm#sgemm(MicroKernel, boolean, boolean, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int)}
  * to run it explicitly.
  *
- * <p>Contract: for every {@code p} the sum is accumulated in ascending order, one rounding per
- * multiply-add step (fused or not is the implementation's choice, but fixed), and the result is
- * written as {@code alpha·acc + beta·c} with two separately rounded products and one rounded sum
- * ({@code alpha·acc} alone when {@code beta == 0}, so NaNs in C do not propagate). The driver
- * relies on this to write edge tiles through a temporary tile with bit-identical results.
+ * <p>Contract: every sum is accumulated over {@code p} in ascending order with a fixed rounding per
+ * step (fused multiply-add or not is the implementation's choice, but fixed), so a C element's
+ * value depends only on the blocking, never on the thread count.
  */
 public interface MicroKernel {
   /** A short name for messages and benchmarks, e.g. {@code "vector (512-bit) 8x32"}. */
@@ -29,20 +27,25 @@ public interface MicroKernel {
   int nr();
 
   /**
-   * {@code c[cOff + r·ldc + j] = alpha·Σ_p ap[apOff + p·mr + r]·bp[bpOff + p·nr + j] + beta·c[...]}
-   * for {@code r < mr}, {@code j < nr}, {@code p < kc}, p ascending.
+   * {@code acc[r·nr + j] = Σ_p ap[apOff + p·mr + r]·bp[bpOff + p·nr + j]} for {@code r < mr},
+   * {@code j < nr}, {@code p < kc} ascending: the raw sums of one tile, overwriting {@code acc}.
    */
-  // ap is a kc×mr column-sliver (p-major), bp a kc×nr row-sliver (p-major), C an mr×nr tile.
-  void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
-      float[] c, int cOff, int ldc);
+  // ap is a kc×mr sliver (p-major), bp a kc×nr sliver (p-major), acc an mr×nr row-major tile.
+  void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc);
 
   /**
    * As {@link #tile}, but A is read unpacked from {@code mr} rows of a row-major matrix:
-   * {@code a[aOff + r·lda + p]}. The driver uses it for non-transposed A, where each row is already
-   * contiguous in p, so full slivers need no packing (a large saving when n is small). Same
-   * summation order and rounding as {@link #tile}: the results are bit-identical.
+   * {@code a[aOff + r·lda + p]}. The driver uses it for non-transposed A when packing would not pay
+   * (few B slivers per A block), since each row is already contiguous in p. Same summation order
+   * and rounding as {@link #tile}: the results are bit-identical.
    */
-  // A rows are aOff + r·lda (mr of them, kc floats each), bp a kc×nr sliver, C an mr×nr tile.
-  void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float alpha, float beta,
-      float[] c, int cOff, int ldc);
+  // A rows are aOff + r·lda (mr of them, kc floats each), bp a kc×nr sliver, acc an mr×nr tile.
+  void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc);
+
+  /**
+   * Writes a full tile: {@code c[cOff + r·ldc + j] = alpha·acc[r·nr + j] + beta·c[...]}, two rounded
+   * products and a rounded sum, or {@code alpha·acc} alone when {@code beta == 0} (NaNs in C do not
+   * propagate). Partial edge tiles are written by the driver with exactly this formula.
+   */
+  void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc);
 }

@@ -27,8 +27,7 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
-      float[] c, int cOff, int ldc) {
+  public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc) {
     float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
     float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
     float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
@@ -44,15 +43,14 @@ final class ScalarMicroKernel implements MicroKernel {
       float a3 = ap[ai + 3];
       c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
     }
-    store(c, cOff, alpha, beta, c00, c01, c02, c03);
-    store(c, cOff + ldc, alpha, beta, c10, c11, c12, c13);
-    store(c, cOff + 2 * ldc, alpha, beta, c20, c21, c22, c23);
-    store(c, cOff + 3 * ldc, alpha, beta, c30, c31, c32, c33);
+    store(acc, 0, c00, c01, c02, c03);
+    store(acc, NR, c10, c11, c12, c13);
+    store(acc, 2 * NR, c20, c21, c22, c23);
+    store(acc, 3 * NR, c30, c31, c32, c33);
   }
 
   @Override
-  public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float alpha, float beta,
-      float[] c, int cOff, int ldc) {
+  public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
     int r0 = aOff, r1 = aOff + lda, r2 = aOff + 2 * lda, r3 = aOff + 3 * lda;
     float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
     float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
@@ -69,23 +67,26 @@ final class ScalarMicroKernel implements MicroKernel {
       float a3 = a[r3 + p];
       c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
     }
-    store(c, cOff, alpha, beta, c00, c01, c02, c03);
-    store(c, cOff + ldc, alpha, beta, c10, c11, c12, c13);
-    store(c, cOff + 2 * ldc, alpha, beta, c20, c21, c22, c23);
-    store(c, cOff + 3 * ldc, alpha, beta, c30, c31, c32, c33);
+    store(acc, 0, c00, c01, c02, c03);
+    store(acc, NR, c10, c11, c12, c13);
+    store(acc, 2 * NR, c20, c21, c22, c23);
+    store(acc, 3 * NR, c30, c31, c32, c33);
   }
 
-  private static void store(float[] c, int o, float alpha, float beta, float x0, float x1, float x2, float x3) {
-    if (beta == 0f) {
-      c[o] = alpha * x0;
-      c[o + 1] = alpha * x1;
-      c[o + 2] = alpha * x2;
-      c[o + 3] = alpha * x3;
-    } else {
-      c[o] = alpha * x0 + beta * c[o];
-      c[o + 1] = alpha * x1 + beta * c[o + 1];
-      c[o + 2] = alpha * x2 + beta * c[o + 2];
-      c[o + 3] = alpha * x3 + beta * c[o + 3];
+  private static void store(float[] acc, int o, float x0, float x1, float x2, float x3) {
+    acc[o] = x0;
+    acc[o + 1] = x1;
+    acc[o + 2] = x2;
+    acc[o + 3] = x3;
+  }
+
+  @Override
+  public void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+    for (int r = 0; r < MR; r++) {
+      int o = cOff + r * ldc;
+      for (int j = 0; j < NR; j++) {
+        c[o + j] = beta == 0f ? alpha * acc[r * NR + j] : alpha * acc[r * NR + j] + beta * c[o + j];
+      }
     }
   }
 }

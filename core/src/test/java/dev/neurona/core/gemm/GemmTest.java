@@ -223,11 +223,13 @@ class GemmTest {
 
   @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
-    // Large enough to go parallel, with several k-blocks, edge tiles, two B panels and split B slivers.
-    int[][] shapes = {{70, 150, 300}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 1, 200}};
+    // Large enough to go parallel, with two k-blocks, edge tiles, two B panels, split B slivers and n ≤ 2.
+    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 120}, {300, 45, 400}, {3000, 1, 1500}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
       for (int[] s : shapes) {
+        assertThat((long) s[0] * s[1] * s[2]).as("work of %s", Arrays.toString(s))
+            .isGreaterThanOrEqualTo(BlockedGemm.PARALLEL_WORK);
         for (int t = 0; t < 4; t++) {
           Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.25f, 0.5f, true);
           Parallel.setThreads(1);

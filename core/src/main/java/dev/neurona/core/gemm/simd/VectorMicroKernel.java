@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcasts 8 values of the packed A sliver and issues 16 FMAs. Loaded by name by
  * {@code dev.neurona.core.gemm.Gemm} only when {@code jdk.incubator.vector} is present; never
  * referenced directly. No masked operations: the driver pads packed panels with zeros and writes
- * partial edge tiles through a temporary tile.
+ * partial edge tiles itself. The tile methods only accumulate and store the raw sums: keeping
+ * alpha/beta branches out of them keeps C2's compilation of the hot loop the same in every run
+ * (with them, some runs failed to intrinsify a few stores and boxed vectors: half the speed).
  */
 public final class VectorMicroKernel implements MicroKernel {
   // Species as a static final constant: passed around as a value it is ~25x slower (C2 cannot intrinsify).
@@ -40,8 +42,7 @@ public final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
-      float[] c, int cOff, int ldc) {
+  public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -78,47 +79,26 @@ public final class VectorMicroKernel implements MicroKernel {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // Written out rather than through a helper: a non-inlined call would box the accumulators.
-    if (beta == 0f) {
-      c00.mul(alpha).intoArray(c, cOff);
-      c01.mul(alpha).intoArray(c, cOff + L);
-      c10.mul(alpha).intoArray(c, cOff + ldc);
-      c11.mul(alpha).intoArray(c, cOff + ldc + L);
-      c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
-      c21.mul(alpha).intoArray(c, cOff + 2 * ldc + L);
-      c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
-      c31.mul(alpha).intoArray(c, cOff + 3 * ldc + L);
-      c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
-      c41.mul(alpha).intoArray(c, cOff + 4 * ldc + L);
-      c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
-      c51.mul(alpha).intoArray(c, cOff + 5 * ldc + L);
-      c60.mul(alpha).intoArray(c, cOff + 6 * ldc);
-      c61.mul(alpha).intoArray(c, cOff + 6 * ldc + L);
-      c70.mul(alpha).intoArray(c, cOff + 7 * ldc);
-      c71.mul(alpha).intoArray(c, cOff + 7 * ldc + L);
-    } else {
-      c00.mul(alpha).add(FloatVector.fromArray(S, c, cOff).mul(beta)).intoArray(c, cOff);
-      c01.mul(alpha).add(FloatVector.fromArray(S, c, cOff + L).mul(beta)).intoArray(c, cOff + L);
-      c10.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc).mul(beta)).intoArray(c, cOff + ldc);
-      c11.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc + L).mul(beta)).intoArray(c, cOff + ldc + L);
-      c20.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(beta)).intoArray(c, cOff + 2 * ldc);
-      c21.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L).mul(beta)).intoArray(c, cOff + 2 * ldc + L);
-      c30.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(beta)).intoArray(c, cOff + 3 * ldc);
-      c31.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L).mul(beta)).intoArray(c, cOff + 3 * ldc + L);
-      c40.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(beta)).intoArray(c, cOff + 4 * ldc);
-      c41.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L).mul(beta)).intoArray(c, cOff + 4 * ldc + L);
-      c50.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(beta)).intoArray(c, cOff + 5 * ldc);
-      c51.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L).mul(beta)).intoArray(c, cOff + 5 * ldc + L);
-      c60.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(beta)).intoArray(c, cOff + 6 * ldc);
-      c61.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc + L).mul(beta)).intoArray(c, cOff + 6 * ldc + L);
-      c70.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(beta)).intoArray(c, cOff + 7 * ldc);
-      c71.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(beta)).intoArray(c, cOff + 7 * ldc + L);
-    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+    c60.intoArray(acc, 6 * NR);
+    c61.intoArray(acc, 6 * NR + L);
+    c70.intoArray(acc, 7 * NR);
+    c71.intoArray(acc, 7 * NR + L);
   }
 
   @Override
-  public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float alpha, float beta,
-      float[] c, int cOff, int ldc) {
+  public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
     // One base per row: each a[base + p] is linear in p, so C2 hoists the range checks.
     int r0 = aOff;
     int r1 = aOff + lda;
@@ -164,41 +144,35 @@ public final class VectorMicroKernel implements MicroKernel {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    // Written out rather than through a helper: a non-inlined call would box the accumulators.
-    if (beta == 0f) {
-      c00.mul(alpha).intoArray(c, cOff);
-      c01.mul(alpha).intoArray(c, cOff + L);
-      c10.mul(alpha).intoArray(c, cOff + ldc);
-      c11.mul(alpha).intoArray(c, cOff + ldc + L);
-      c20.mul(alpha).intoArray(c, cOff + 2 * ldc);
-      c21.mul(alpha).intoArray(c, cOff + 2 * ldc + L);
-      c30.mul(alpha).intoArray(c, cOff + 3 * ldc);
-      c31.mul(alpha).intoArray(c, cOff + 3 * ldc + L);
-      c40.mul(alpha).intoArray(c, cOff + 4 * ldc);
-      c41.mul(alpha).intoArray(c, cOff + 4 * ldc + L);
-      c50.mul(alpha).intoArray(c, cOff + 5 * ldc);
-      c51.mul(alpha).intoArray(c, cOff + 5 * ldc + L);
-      c60.mul(alpha).intoArray(c, cOff + 6 * ldc);
-      c61.mul(alpha).intoArray(c, cOff + 6 * ldc + L);
-      c70.mul(alpha).intoArray(c, cOff + 7 * ldc);
-      c71.mul(alpha).intoArray(c, cOff + 7 * ldc + L);
-    } else {
-      c00.mul(alpha).add(FloatVector.fromArray(S, c, cOff).mul(beta)).intoArray(c, cOff);
-      c01.mul(alpha).add(FloatVector.fromArray(S, c, cOff + L).mul(beta)).intoArray(c, cOff + L);
-      c10.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc).mul(beta)).intoArray(c, cOff + ldc);
-      c11.mul(alpha).add(FloatVector.fromArray(S, c, cOff + ldc + L).mul(beta)).intoArray(c, cOff + ldc + L);
-      c20.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(beta)).intoArray(c, cOff + 2 * ldc);
-      c21.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L).mul(beta)).intoArray(c, cOff + 2 * ldc + L);
-      c30.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(beta)).intoArray(c, cOff + 3 * ldc);
-      c31.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L).mul(beta)).intoArray(c, cOff + 3 * ldc + L);
-      c40.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(beta)).intoArray(c, cOff + 4 * ldc);
-      c41.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L).mul(beta)).intoArray(c, cOff + 4 * ldc + L);
-      c50.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(beta)).intoArray(c, cOff + 5 * ldc);
-      c51.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L).mul(beta)).intoArray(c, cOff + 5 * ldc + L);
-      c60.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(beta)).intoArray(c, cOff + 6 * ldc);
-      c61.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 6 * ldc + L).mul(beta)).intoArray(c, cOff + 6 * ldc + L);
-      c70.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(beta)).intoArray(c, cOff + 7 * ldc);
-      c71.mul(alpha).add(FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(beta)).intoArray(c, cOff + 7 * ldc + L);
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+    c60.intoArray(acc, 6 * NR);
+    c61.intoArray(acc, 6 * NR + L);
+    c70.intoArray(acc, 7 * NR);
+    c71.intoArray(acc, 7 * NR + L);
+  }
+
+  @Override
+  public void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+    for (int r = 0; r < MR; r++) {
+      int o = cOff + r * ldc;
+      for (int v = 0; v < NR; v += L) {
+        FloatVector x = FloatVector.fromArray(S, acc, r * NR + v).mul(alpha);
+        if (beta != 0f) {
+          x = x.add(FloatVector.fromArray(S, c, o + v).mul(beta));
+        }
+        x.intoArray(c, o + v);
+      }
     }
   }
 }

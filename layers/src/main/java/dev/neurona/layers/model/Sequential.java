@@ -9,6 +9,8 @@ import dev.neurona.layers.HasActivation;
 import dev.neurona.layers.InputLayer;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.loss.Loss;
+import dev.neurona.layers.loss.Losses;
+import dev.neurona.layers.loss.Metrics;
 import dev.neurona.layers.loss.Metric;
 import dev.neurona.optim.Optimizer;
 import java.io.IOException;
@@ -387,6 +389,20 @@ public final class Sequential {
   }
 
   // ---------------------------------------------------------------- compile
+
+  /**
+   * Keras' string form: {@code compile(new Adam(), "sparse_categorical_crossentropy", "accuracy")}.
+   * Names are resolved by {@link Losses#of} and {@link Metrics#of} ({@code "accuracy"} picks the
+   * variant that fits the loss).
+   */
+  public Sequential compile(Optimizer optimizer, String loss, String... metrics) {
+    Loss l = Losses.of(loss);
+    Metric[] m = new Metric[metrics == null ? 0 : metrics.length];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = Metrics.of(metrics[i], l.name());
+    }
+    return compile(optimizer, l, m);
+  }
 
   /** Sets the optimizer, the loss and the metrics reported by {@code fit} and {@code evaluate}. */
   public Sequential compile(Optimizer optimizer, Loss loss, Metric... metrics) {

@@ -11,15 +11,15 @@ import dev.neurona.core.Parallel;
  *     pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded)
  *     parallel over items (ic block × group of B slivers):
  *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2),
- *         or, when A is not transposed and n is small, read its rows in place
+ *         or, when A is not transposed and the item has few B slivers, read its rows in place
  *       for jr over the group's B slivers   one sliver stays in L1
  *         for ir over the A slivers         micro-kernel: an mr×nr tile of C in registers
  * </pre>
  *
  * Packing absorbs the four transpose cases and any leading dimension, so the micro-kernel sees one
  * layout. Every C element is accumulated k-block by k-block in ascending order by the same
- * micro-kernel whatever the thread count (the blocks depend only on m, n, k and the kernel), so
- * results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
+ * micro-kernel whatever the thread count (the k-blocks depend only on k; C is rounded only
+ * between k-blocks), so results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
  * skip packing.
  */
 final class BlockedGemm {
@@ -47,7 +47,10 @@ final class BlockedGemm {
    */
   static final long PARALLEL_WORK = 160L * 160 * 160;
 
-  /** Per-thread packing buffers, grown on demand and reused across calls. */
+  /**
+   * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
+   * (3 MB) per calling thread and one MC×KC A block (288 KB) per worker.
+   */
   private static final class Buffers {
     float[] a = new float[0];
     float[] b = new float[0];
@@ -104,7 +107,13 @@ final class BlockedGemm {
     int mr = kernel.mr(), nr = kernel.nr();
     int threads = work < PARALLEL_WORK ? 1 : Parallel.threads();
     // Balanced A blocks: as many as MC asks for, rows spread evenly, rounded up to whole slivers.
+    // In parallel, prefer more (smaller) A blocks over splitting B slivers into groups: a group
+    // split makes every group pack the same A block again. Tiling never changes the results.
+    int parts = 4 * threads;
     int mBlocks = ceilDiv(m, MC);
+    if (threads > 1 && mBlocks < parts) {
+      mBlocks = Math.max(mBlocks, Math.min(parts, ceilDiv(m, 4 * mr)));
+    }
     int mc = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
     mBlocks = ceilDiv(m, mc);
     // Balanced k-blocks too: no thin last block paying a full pass over C for little work.
@@ -114,7 +123,7 @@ final class BlockedGemm {
     for (int jc = 0; jc < n; jc += nc) {
       int ncur = Math.min(nc, n - jc);
       int nSlivers = ceilDiv(ncur, nr);
-      int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, 4 * threads);
+      int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, parts);
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         float betaNow = pc == 0 ? beta : 1f;

@@ -41,11 +41,11 @@ final class BlockedGemm {
   /** At most this many columns of C: padding B slivers to nr columns would waste most of the work. */
   static final int DIRECT_MAX_N = 2;
   /**
-   * m·n·k below which the product runs on the calling thread: a 128³ product takes ~30 µs on one
-   * core, and two fork/join rounds cost about as much as they save (measured: 2 threads 0.8× at
-   * 128³, 1.3× at 192³).
+   * m·n·k below which the product runs on the calling thread. Measured with 2 threads on a shared
+   * 2-core machine: 0.8× at 128³, ~1.1× at 256³ (and worse on average when a neighbour takes a
+   * core, since every k-block ends in a barrier), 1.3–1.5× at 512³, 1.5–1.8× at 1024³.
    */
-  static final long PARALLEL_WORK = 160L * 160 * 160;
+  static final long PARALLEL_WORK = 300L * 300 * 300;
 
   /**
    * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel

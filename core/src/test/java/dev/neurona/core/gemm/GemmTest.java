@@ -223,7 +223,7 @@ class GemmTest {
   @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
     // Large enough to go parallel, with two k-blocks, edge tiles, two B panels, split B slivers and n ≤ 2.
-    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 120}, {300, 45, 400}, {3000, 1, 1500}};
+    int[][] shapes = {{100, 700, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 700}, {1000, 45, 700}, {3000, 2, 4600}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
       for (int[] s : shapes) {

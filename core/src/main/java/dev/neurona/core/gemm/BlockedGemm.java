@@ -46,6 +46,8 @@ final class BlockedGemm {
    * core, since every k-block ends in a barrier), 1.3–1.5× at 512³, 1.5–1.8× at 1024³.
    */
   static final long PARALLEL_WORK = 300L * 300 * 300;
+  /** As {@link #PARALLEL_WORK} for the direct path (n ≤ 2): one fork/join round, ~1 GFLOP/s per thread. */
+  static final long DIRECT_PARALLEL_WORK = 1L << 20;
 
   /**
    * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
@@ -85,6 +87,14 @@ final class BlockedGemm {
   // op(A) is m×k, op(B) is k×n, C is m×n; arguments already checked by Gemm.
   static void sgemm(MicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    sgemm(kernel, PARALLEL_WORK, DIRECT_PARALLEL_WORK, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+        beta, c, cOff, ldc);
+  }
+
+  /** As above with explicit parallel thresholds (tests lower them to run small products in parallel). */
+  static void sgemm(MicroKernel kernel, long parallelWork, long directParallelWork, boolean transA, boolean transB,
+      int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
@@ -97,7 +107,7 @@ final class BlockedGemm {
       // Rows of C are independent, so splitting them over threads keeps results bit-identical.
       RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
           c, cOff, ldc);
-      if (work < PARALLEL_WORK || Parallel.threads() == 1) {
+      if (work < directParallelWork || Parallel.threads() == 1) {
         rows.run(0, m);
       } else {
         Parallel.forRange(m, 16, rows::run);
@@ -105,7 +115,7 @@ final class BlockedGemm {
       return;
     }
     int mr = kernel.mr(), nr = kernel.nr();
-    int threads = work < PARALLEL_WORK ? 1 : Parallel.threads();
+    int threads = work < parallelWork ? 1 : Parallel.threads();
     // Balanced A blocks: as many as MC asks for, rows spread evenly, rounded up to whole slivers.
     // In parallel, prefer more (smaller) A blocks over splitting B slivers into groups: a group
     // split makes every group pack the same A block again. Tiling never changes the results.

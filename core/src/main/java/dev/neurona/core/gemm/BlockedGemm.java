@@ -11,15 +11,15 @@ import dev.neurona.core.Parallel;
  *     pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded)
  *     parallel over items (ic block × group of B slivers):
  *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2),
- *         or, when A is not transposed and n is small, read its rows in place
+ *         or, when A is not transposed and the item has few B slivers, read its rows in place
  *       for jr over the group's B slivers   one sliver stays in L1
  *         for ir over the A slivers         micro-kernel: an mr×nr tile of C in registers
  * </pre>
  *
  * Packing absorbs the four transpose cases and any leading dimension, so the micro-kernel sees one
  * layout. Every C element is accumulated k-block by k-block in ascending order by the same
- * micro-kernel whatever the thread count (the blocks depend only on m, n, k and the kernel), so
- * results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
+ * micro-kernel whatever the thread count (the k-blocks depend only on k; C is rounded only
+ * between k-blocks), so results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
  * skip packing.
  */
 final class BlockedGemm {
@@ -41,13 +41,18 @@ final class BlockedGemm {
   /** At most this many columns of C: padding B slivers to nr columns would waste most of the work. */
   static final int DIRECT_MAX_N = 2;
   /**
-   * m·n·k below which the product runs on the calling thread: a 128³ product takes ~30 µs on one
-   * core, and two fork/join rounds cost about as much as they save (measured: 2 threads 0.8× at
-   * 128³, 1.3× at 192³).
+   * m·n·k below which the product runs on the calling thread. Measured with 2 threads on a shared
+   * 2-core machine: 0.8× at 128³, ~1.1× at 256³ (and worse on average when a neighbour takes a
+   * core, since every k-block ends in a barrier), 1.3–1.5× at 512³, 1.5–1.8× at 1024³.
    */
-  static final long PARALLEL_WORK = 160L * 160 * 160;
+  static final long PARALLEL_WORK = 300L * 300 * 300;
+  /** As {@link #PARALLEL_WORK} for the direct path (n ≤ 2): one fork/join round, ~1 GFLOP/s per thread. */
+  static final long DIRECT_PARALLEL_WORK = 1L << 20;
 
-  /** Per-thread packing buffers, grown on demand and reused across calls. */
+  /**
+   * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
+   * (3 MB) per calling thread and one MC×KC A block (288 KB) per worker.
+   */
   private static final class Buffers {
     float[] a = new float[0];
     float[] b = new float[0];
@@ -82,6 +87,14 @@ final class BlockedGemm {
   // op(A) is m×k, op(B) is k×n, C is m×n; arguments already checked by Gemm.
   static void sgemm(MicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    sgemm(kernel, PARALLEL_WORK, DIRECT_PARALLEL_WORK, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+        beta, c, cOff, ldc);
+  }
+
+  /** As above with explicit parallel thresholds (tests lower them to run small products in parallel). */
+  static void sgemm(MicroKernel kernel, long parallelWork, long directParallelWork, boolean transA, boolean transB,
+      int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+      float[] c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
@@ -94,7 +107,7 @@ final class BlockedGemm {
       // Rows of C are independent, so splitting them over threads keeps results bit-identical.
       RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
           c, cOff, ldc);
-      if (work < PARALLEL_WORK || Parallel.threads() == 1) {
+      if (work < directParallelWork || Parallel.threads() == 1) {
         rows.run(0, m);
       } else {
         Parallel.forRange(m, 16, rows::run);
@@ -102,9 +115,15 @@ final class BlockedGemm {
       return;
     }
     int mr = kernel.mr(), nr = kernel.nr();
-    int threads = work < PARALLEL_WORK ? 1 : Parallel.threads();
+    int threads = work < parallelWork ? 1 : Parallel.threads();
     // Balanced A blocks: as many as MC asks for, rows spread evenly, rounded up to whole slivers.
+    // In parallel, prefer more (smaller) A blocks over splitting B slivers into groups: a group
+    // split makes every group pack the same A block again. Tiling never changes the results.
+    int parts = 4 * threads;
     int mBlocks = ceilDiv(m, MC);
+    if (threads > 1 && mBlocks < parts) {
+      mBlocks = Math.max(mBlocks, Math.min(parts, ceilDiv(m, 4 * mr)));
+    }
     int mc = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
     mBlocks = ceilDiv(m, mc);
     // Balanced k-blocks too: no thin last block paying a full pass over C for little work.
@@ -114,7 +133,7 @@ final class BlockedGemm {
     for (int jc = 0; jc < n; jc += nc) {
       int ncur = Math.min(nc, n - jc);
       int nSlivers = ceilDiv(ncur, nr);
-      int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, 4 * threads);
+      int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, parts);
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         float betaNow = pc == 0 ? beta : 1f;

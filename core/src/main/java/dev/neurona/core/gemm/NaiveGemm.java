@@ -7,6 +7,7 @@ package dev.neurona.core.gemm;
 public final class NaiveGemm {
   private NaiveGemm() {}
 
+  /** {@code C = alpha·op(A)·op(B) + beta·C} with the layouts of {@link Gemm}; no argument checks. */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
     for (int i = 0; i < m; i++) {

@@ -223,30 +223,45 @@ class GemmTest {
 
   @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
-    // Large enough to go parallel, with two k-blocks, edge tiles, two B panels, split B slivers and n ≤ 2.
-    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 120}, {300, 45, 400}, {3000, 1, 1500}};
+    // Parallel thresholds lowered to 0 so that small shapes split: two k-blocks, edge tiles, two B
+    // panels, split B slivers, more A blocks than MC asks for, and the direct path (n ≤ 2).
+    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 2, 50}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
       for (int[] s : shapes) {
-        assertThat((long) s[0] * s[1] * s[2]).as("work of %s", Arrays.toString(s))
-            .isGreaterThanOrEqualTo(BlockedGemm.PARALLEL_WORK);
         for (int t = 0; t < 4; t++) {
           Problem p = new Problem((t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 1.25f, 0.5f, true);
           Parallel.setThreads(1);
-          float[] one = p.run(kernel);
+          float[] one = runUnthresholded(kernel, p);
           for (int threads = 2; threads <= 3; threads++) {
             Parallel.setThreads(threads);
-            float[] many = p.run(kernel);
-            assertThat(many).as("%s %s with %d threads", kernel.name(), p, threads).containsExactly(one);
+            assertThat(runUnthresholded(kernel, p)).as("%s %s with %d threads", kernel.name(), p, threads)
+                .containsExactly(one);
             compared++;
           }
-          if (s == shapes[0]) {
-            p.assertClose(one, kernel.name());
-          }
+          p.assertClose(one, kernel.name());
         }
       }
     }
     assertThat(compared).isEqualTo(kernels().size() * shapes.length * 4 * 2);
+  }
+
+  private static float[] runUnthresholded(MicroKernel kernel, Problem p) {
+    float[] c = p.c0.clone();
+    BlockedGemm.sgemm(kernel, 0, 0, p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff,
+        p.ldb, p.beta, c, p.cOff, p.ldc);
+    return c;
+  }
+
+  @Test
+  void publicSgemmAboveTheParallelThresholdIsBitIdenticalForOneAndTwoThreads() {
+    int m = 200, n = 300, k = (int) (BlockedGemm.PARALLEL_WORK / (m * n)) + 1;
+    Problem p = new Problem(false, true, m, n, k, 1f, 0f, true);
+    MicroKernel kernel = Gemm.kernel();
+    Parallel.setThreads(1);
+    float[] one = p.run(kernel);
+    Parallel.setThreads(2);
+    assertThat(p.run(kernel)).as("%s", p).containsExactly(one);
   }
 
   @Test

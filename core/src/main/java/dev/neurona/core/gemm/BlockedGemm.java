@@ -48,6 +48,11 @@ final class BlockedGemm {
   static final long PARALLEL_WORK = 300L * 300 * 300;
   /** As {@link #PARALLEL_WORK} for the direct path (n ≤ 2): one fork/join round, ~1 GFLOP/s per thread. */
   static final long DIRECT_PARALLEL_WORK = 1L << 20;
+  /**
+   * Largest packed op(A) (floats, 8 MB) for the small-m path ({@link #smallM}), which packs all of
+   * A up front: 128×3136 (dense forward) is 1.6 MB.
+   */
+  static final long SMALL_M_PACK = 1L << 21;
 
   /**
    * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
@@ -116,6 +121,10 @@ final class BlockedGemm {
     }
     int mr = kernel.mr(), nr = kernel.nr();
     int threads = work < parallelWork ? 1 : Parallel.threads();
+    if (m <= MC && n > nr && (long) ceilDiv(m, mr) * mr * k <= SMALL_M_PACK) {
+      smallM(kernel, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     // Balanced A blocks: as many as MC asks for, rows spread evenly, rounded up to whole slivers.
     // In parallel, prefer more (smaller) A blocks over splitting B slivers into groups: a group
     // split makes every group pack the same A block again. Tiling never changes the results.
@@ -180,6 +189,81 @@ final class BlockedGemm {
     return Math.min(nSlivers, min);
   }
 
+  /**
+   * The path for one A block (m ≤ MC, e.g. a dense layer's batch of 128) against a wide B. Each B
+   * element is used by only m rows, so packing B into a shared panel and reading it back (the
+   * general path) costs as much as the product. Here all of op(A) is packed once, k-block by
+   * k-block, and each work item owns a group of B slivers for the whole k: per k-block it packs one
+   * sliver into its own L1-sized buffer and runs every A sliver against it at once. Two fork/join
+   * rounds in all instead of two per k-block. The k-blocks, the kernel and the per-k-block update
+   * are those of the general path, so results are the same bits for any thread count.
+   */
+  private static void smallM(MicroKernel kernel, int threads, boolean transA, boolean transB, int m, int n, int k,
+      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+      int ldc) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    int aSlivers = ceilDiv(m, mr);
+    int kBlock = ceilDiv(k, ceilDiv(k, KC));
+    int kBlocks = ceilDiv(k, kBlock);
+    // Packed A: k-block pc starts at aSlivers·mr·pc, its sliver t at + t·mr·kc.
+    float[] aPack = BUFFERS.get().a(aSlivers * mr * k);
+    RangeBody packA = (from, to) -> {
+      for (int x = from; x < to; x++) {
+        int pc = x / aSlivers * kBlock, t = x % aSlivers;
+        int kc = Math.min(kBlock, k - pc);
+        packA(transA, a, aOff, lda, t * mr, Math.min(mr, m - t * mr), pc, kc, mr, aPack, aSlivers * mr * pc + t * mr * kc);
+      }
+    };
+    int nSlivers = ceilDiv(n, nr);
+    int items = threads == 1 ? 1 : Math.min(nSlivers, 4 * threads);
+    RangeBody run = (from, to) -> {
+      Buffers buf = BUFFERS.get();
+      float[] bPack = buf.b(kBlock * nr);
+      float[] acc = buf.tile(mr * nr);
+      for (int item = from; item < to; item++) {
+        int s0 = (int) ((long) nSlivers * item / items), s1 = (int) ((long) nSlivers * (item + 1) / items);
+        for (int pc = 0; pc < k; pc += kBlock) {
+          int kc = Math.min(kBlock, k - pc);
+          float betaNow = pc == 0 ? beta : 1f;
+          for (int s = s0; s < s1; s++) {
+            int j = s * nr;
+            int cols = Math.min(nr, n - j);
+            packB(transB, b, bOff, ldb, pc, kc, j, cols, nr, bPack, 0);
+            for (int t = 0; t < aSlivers; t++) {
+              int i = t * mr;
+              kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, 0, acc);
+              store(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc);
+            }
+          }
+        }
+      }
+    };
+    if (threads == 1) {
+      packA.run(0, kBlocks * aSlivers);
+      run.run(0, items);
+    } else {
+      Parallel.forRange(kBlocks * aSlivers, 1, packA::run);
+      Parallel.forRange(items, 1, run::run);
+    }
+  }
+
+  /** Writes an mr×nr tile of raw sums to C: full tiles through the kernel, edge tiles with the same formula. */
+  private static void store(MicroKernel kernel, float[] acc, int rows, int cols, float alpha, float beta, float[] c,
+      int co, int ldc) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    if (rows == mr && cols == nr) {
+      kernel.update(acc, alpha, beta, c, co, ldc);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int q = 0; q < cols; q++) {
+        int ci = co + r * ldc + q;
+        float x = acc[r * nr + q];
+        c[ci] = beta == 0f ? alpha * x : alpha * x + beta * c[ci];
+      }
+    }
+  }
+
   /** A loop body over {@code [from, to)}; the serial path calls it directly. */
   @FunctionalInterface
   private interface RangeBody {
@@ -222,18 +306,7 @@ final class BlockedGemm {
         } else {
           kernel.tile(kc, aPack, ao, bPack, bo, acc);
         }
-        if (rows == mr && cols == nr) {
-          kernel.update(acc, alpha, beta, c, co, ldc);
-        } else {
-          // Edge tile: write the valid part with the formula of MicroKernel.update.
-          for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < cols; q++) {
-              int ci = co + r * ldc + q;
-              float x = acc[r * nr + q];
-              c[ci] = beta == 0f ? alpha * x : alpha * x + beta * c[ci];
-            }
-          }
-        }
+        store(kernel, acc, rows, cols, alpha, beta, c, co, ldc);
       }
     }
   }

@@ -218,20 +218,20 @@ final class BlockedGemm {
     int items = threads == 1 ? 1 : Math.min(nSlivers, 4 * threads);
     RangeBody run = (from, to) -> {
       Buffers buf = BUFFERS.get();
-      float[] bPack = buf.b(kBlock * nr);
+      float[] bPack = buf.b(kBlock * nr * ceilDiv(nSlivers, items));
       float[] acc = buf.tile(mr * nr);
       for (int item = from; item < to; item++) {
         int s0 = (int) ((long) nSlivers * item / items), s1 = (int) ((long) nSlivers * (item + 1) / items);
         for (int pc = 0; pc < k; pc += kBlock) {
           int kc = Math.min(kBlock, k - pc);
           float betaNow = pc == 0 ? beta : 1f;
+          packBGroup(transB, b, bOff, ldb, pc, kc, s0 * nr, Math.min(n, s1 * nr) - s0 * nr, nr, bPack);
           for (int s = s0; s < s1; s++) {
             int j = s * nr;
             int cols = Math.min(nr, n - j);
-            packB(transB, b, bOff, ldb, pc, kc, j, cols, nr, bPack, 0);
             for (int t = 0; t < aSlivers; t++) {
               int i = t * mr;
-              kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, 0, acc);
+              kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, (s - s0) * nr * kc, acc);
               store(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc);
             }
           }
@@ -361,6 +361,33 @@ final class BlockedGemm {
       for (int q = cols; q < nr; q++) {
         for (int p = 0, d = dOff + q; p < kc; p++, d += nr) {
           dst[d] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(B)[pc..pc+kc, j0..j0+cols] as consecutive kc×nr slivers, the last one zero-padded. For
+   * a non-transposed B it walks whole rows of the group (long contiguous reads, one page per row),
+   * rather than one sliver at a time.
+   */
+  static void packBGroup(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int cols, int nr,
+      float[] dst) {
+    int slivers = ceilDiv(cols, nr);
+    if (transB) {
+      for (int s = 0; s < slivers; s++) {
+        packB(true, b, bOff, ldb, pc, kc, j0 + s * nr, Math.min(nr, cols - s * nr), nr, dst, s * nr * kc);
+      }
+      return;
+    }
+    for (int p = 0; p < kc; p++) {
+      int src = bOff + (pc + p) * ldb + j0;
+      for (int s = 0; s < slivers; s++) {
+        int w = Math.min(nr, cols - s * nr);
+        int d = s * nr * kc + p * nr;
+        System.arraycopy(b, src + s * nr, dst, d, w);
+        for (int q = w; q < nr; q++) {
+          dst[d + q] = 0f;
         }
       }
     }

@@ -352,13 +352,25 @@ final class BlockedGemm {
         }
       }
     } else {
-      for (int q = 0; q < cols; q++) {
+      // B is stored n×k: column q of the sliver is a contiguous row of B. Four rows at a time, so
+      // each p writes four adjacent floats instead of one scattered store.
+      int q = 0;
+      for (; q + 4 <= cols; q += 4) {
+        int s0 = bOff + (j0 + q) * ldb + pc, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+        for (int p = 0, d = dOff + q; p < kc; p++, d += nr) {
+          dst[d] = b[s0 + p];
+          dst[d + 1] = b[s1 + p];
+          dst[d + 2] = b[s2 + p];
+          dst[d + 3] = b[s3 + p];
+        }
+      }
+      for (; q < cols; q++) {
         int src = bOff + (j0 + q) * ldb + pc;
         for (int p = 0, d = dOff + q; p < kc; p++, d += nr) {
           dst[d] = b[src + p];
         }
       }
-      for (int q = cols; q < nr; q++) {
+      for (q = cols; q < nr; q++) {
         for (int p = 0, d = dOff + q; p < kc; p++, d += nr) {
           dst[d] = 0f;
         }

@@ -20,7 +20,8 @@ import dev.neurona.core.Parallel;
  * layout. Every C element is accumulated k-block by k-block in ascending order by the same
  * micro-kernel whatever the thread count (the k-blocks depend only on k; C is rounded only
  * between k-blocks), so results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
- * skip packing.
+ * skip packing. One A block against a wide B (m ≤ MC, e.g. a dense layer's batch) takes
+ * {@link #smallM} instead, which packs A once and B sliver group by sliver group inside the work items.
  */
 final class BlockedGemm {
   /**

@@ -137,6 +137,8 @@ class GemmTest {
       {20, 30, BlockedGemm.KC - 1}, {20, 30, BlockedGemm.KC}, {21, 33, BlockedGemm.KC + 1}, {9, 35, 2 * BlockedGemm.KC + 3},
       {BlockedGemm.MC - 1, 17, 11}, {BlockedGemm.MC, 33, 19}, {BlockedGemm.MC + 1, 31, 13}, {2 * BlockedGemm.MC + 7, 40, 9},
       {5, BlockedGemm.NC + 33, 3}, {60, 50, 300}, {300, 2, 40}, {40, 3, 300},
+      // The small-m path (m ≤ MC, ≥ 8 B slivers): edge rows and columns, two k-blocks.
+      {BlockedGemm.MC, 8 * 32, 5}, {13, 8 * 32 + 5, BlockedGemm.KC + 9},
   };
 
   @Test
@@ -224,8 +226,10 @@ class GemmTest {
   @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
     // Parallel thresholds lowered to 0 so that small shapes split: two k-blocks, edge tiles, two B
-    // panels, split B slivers, more A blocks than MC asks for, and the direct path (n ≤ 2).
-    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 2, 50}};
+    // panels, split B slivers, more A blocks than MC asks for, the direct path (n ≤ 2), and the
+    // small-m path (m ≤ MC with ≥ 8 B slivers: 70×300, and 20×2148).
+    int[][] shapes = {{70, 150, BlockedGemm.KC + 50}, {20, BlockedGemm.NC + 100, 40}, {300, 45, 70}, {3000, 2, 50},
+        {70, 300, BlockedGemm.KC + 50}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
       for (int[] s : shapes) {

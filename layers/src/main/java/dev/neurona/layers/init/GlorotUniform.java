@@ -1,7 +1,6 @@
 package dev.neurona.layers.init;
 
 import dev.neurona.core.Tensor;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Random;
  * {@code limit = √(6 / (fanIn + fanOut))}, so the variance {@code limit²/3 = 2/(fanIn+fanOut)}
  * keeps activations and gradients at a similar scale in both directions.
  */
-public final class GlorotUniform implements Initializer {
+public final class GlorotUniform extends NoArgInitializer {
   @Override
   public void fill(Tensor t, Random rng) {
     Fans f = Fans.of(t.shape());
@@ -20,25 +19,5 @@ public final class GlorotUniform implements Initializer {
   @Override
   public String kerasName() {
     return "glorot_uniform";
-  }
-
-  @Override
-  public Map<String, Object> config() {
-    return Map.of();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof GlorotUniform;
-  }
-
-  @Override
-  public int hashCode() {
-    return kerasName().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return kerasName();
   }
 }

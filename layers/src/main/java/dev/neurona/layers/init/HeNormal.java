@@ -1,7 +1,6 @@
 package dev.neurona.layers.init;
 
 import dev.neurona.core.Tensor;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Random;
  * {@code √(2 / fanIn) / 0.87962566103423978}. The divisor is the standard deviation of a unit
  * normal truncated to {@code [-2, 2]}, so the values drawn have variance exactly {@code 2/fanIn}.
  */
-public final class HeNormal implements Initializer {
+public final class HeNormal extends NoArgInitializer {
   /** Standard deviation of a unit normal truncated to [-2, 2]. */
   static final double TRUNCATED_STDDEV = 0.87962566103423978;
 
@@ -22,25 +21,5 @@ public final class HeNormal implements Initializer {
   @Override
   public String kerasName() {
     return "he_normal";
-  }
-
-  @Override
-  public Map<String, Object> config() {
-    return Map.of();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof HeNormal;
-  }
-
-  @Override
-  public int hashCode() {
-    return kerasName().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return kerasName();
   }
 }

@@ -106,6 +106,14 @@ final class Configs {
   }
 
   /** {@link Activation#of} with the layer named in the error. */
+  /** {@code init}, or an error naming the layer and the argument when it is null. */
+  static Initializer requireInitializer(String layer, String arg, Initializer init) {
+    if (init == null) {
+      throw new IllegalArgumentException(layer + ": " + arg + " is null");
+    }
+    return init;
+  }
+
   static Activation activation(String layer, String name) {
     try {
       return Activation.of(name);

@@ -99,10 +99,7 @@ public final class Conv2D extends Layer implements HasActivation {
   /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
   public Conv2D kernelInitializer(Initializer init) {
     requireUnbuilt("kernelInitializer");
-    if (init == null) {
-      throw new IllegalArgumentException("Conv2D: kernelInitializer is null");
-    }
-    this.kernelInitializer = init;
+    this.kernelInitializer = Configs.requireInitializer("Conv2D", "kernelInitializer", init);
     return this;
   }
 
@@ -114,10 +111,7 @@ public final class Conv2D extends Layer implements HasActivation {
   /** The bias initializer (default {@code zeros}). Only before the layer is built. */
   public Conv2D biasInitializer(Initializer init) {
     requireUnbuilt("biasInitializer");
-    if (init == null) {
-      throw new IllegalArgumentException("Conv2D: biasInitializer is null");
-    }
-    this.biasInitializer = init;
+    this.biasInitializer = Configs.requireInitializer("Conv2D", "biasInitializer", init);
     return this;
   }
 
@@ -126,11 +120,6 @@ public final class Conv2D extends Layer implements HasActivation {
     return biasInitializer(Initializers.of(kerasName));
   }
 
-  private void requireUnbuilt(String what) {
-    if (isBuilt()) {
-      throw new IllegalStateException(describe() + ": cannot change " + what + " after the layer is built");
-    }
-  }
 
   /** Number of filters (output channels). */
   public int filters() {

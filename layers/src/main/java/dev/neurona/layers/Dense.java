@@ -75,7 +75,7 @@ public final class Dense extends Layer implements HasActivation {
   /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
   public Dense kernelInitializer(Initializer init) {
     requireUnbuilt("kernelInitializer");
-    this.kernelInitializer = requireInit("kernelInitializer", init);
+    this.kernelInitializer = Configs.requireInitializer("Dense", "kernelInitializer", init);
     return this;
   }
 
@@ -87,7 +87,7 @@ public final class Dense extends Layer implements HasActivation {
   /** The bias initializer (default {@code zeros}). Only before the layer is built. */
   public Dense biasInitializer(Initializer init) {
     requireUnbuilt("biasInitializer");
-    this.biasInitializer = requireInit("biasInitializer", init);
+    this.biasInitializer = Configs.requireInitializer("Dense", "biasInitializer", init);
     return this;
   }
 
@@ -96,18 +96,7 @@ public final class Dense extends Layer implements HasActivation {
     return biasInitializer(Initializers.of(kerasName));
   }
 
-  private void requireUnbuilt(String what) {
-    if (isBuilt()) {
-      throw new IllegalStateException(describe() + ": cannot change " + what + " after the layer is built");
-    }
-  }
 
-  private Initializer requireInit(String what, Initializer init) {
-    if (init == null) {
-      throw new IllegalArgumentException("Dense: " + what + " is null");
-    }
-    return init;
-  }
 
   /** Number of outputs. */
   public int units() {

@@ -55,6 +55,13 @@ public abstract class Layer {
     return this;
   }
 
+  /** Throws, naming this layer and {@code what}, once the layer is built (hyper-parameter setters call it). */
+  protected final void requireUnbuilt(String what) {
+    if (built) {
+      throw new IllegalStateException(describe() + ": cannot change " + what + " after the layer is built");
+    }
+  }
+
   /** The type shown in {@code summary()}, e.g. {@code Conv2D}. */
   public String typeName() {
     return getClass().getSimpleName();

@@ -59,6 +59,15 @@ public final class Parallel {
     return threads;
   }
 
+  /**
+   * How many threads a loop started from the calling thread would use: {@link #threads()}, or 1
+   * inside a pool task (loops there run serially). Kernels that split work differently for one
+   * thread (e.g. duplicating some packing per part) ask this rather than {@link #threads()}.
+   */
+  public static int fanOut() {
+    return serial() ? 1 : threads;
+  }
+
   /** Sets the number of threads (≥ 1); the old pool finishes its tasks and is shut down. */
   public static synchronized void setThreads(int n) {
     if (n < 1) {

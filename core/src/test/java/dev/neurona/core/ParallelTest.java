@@ -183,6 +183,17 @@ class ParallelTest {
   }
 
   @Test
+  void fanOutIsTheThreadCountOutsideThePoolAndOneInsideIt() {
+    for (int threads : THREADS) {
+      Parallel.setThreads(threads);
+      assertThat(Parallel.fanOut()).isEqualTo(threads);
+      Set<Integer> inside = ConcurrentHashMap.newKeySet();
+      Parallel.forRange(1000, 1, (from, to) -> inside.add(Parallel.fanOut()));
+      assertThat(inside).containsExactly(1);
+    }
+  }
+
+  @Test
   void poolThreadsAreDaemonsNamedNeurona() {
     Parallel.setThreads(3);
     Set<Thread> seen = ConcurrentHashMap.newKeySet();

@@ -2,6 +2,7 @@ package dev.neurona.core.conv;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.gemm.PackedB;
 import dev.neurona.core.kernels.KernelProvider;
 import java.util.Arrays;
 
@@ -17,8 +18,10 @@ import java.util.Arrays;
  * {@code out (rows, outC) = cols · kernel (patch, outC)}. That matrix is never built whole: the rows
  * are cut into blocks of about 128 K floats (512 KB) (whole images per block when an image is
  * small, several blocks per image when it is large), and each pool task lowers one block into its
- * thread's reusable buffer and multiplies it at once, while it is still in cache. A 1×1, stride-1
- * convolution without padding needs no lowering: its column matrix is the input itself.
+ * thread's reusable buffer and multiplies it at once, while it is still in cache. The kernel
+ * matrix, the same for every block, is packed for the GEMM once per call ({@link PackedB}) rather
+ * than once per block. A 1×1, stride-1 convolution without padding needs no lowering: its column
+ * matrix is the input itself.
  *
  * <p>Determinism: block and chunk boundaries depend only on the geometry and the batch size,
  * never on the thread count; reductions keep one partial per fixed chunk and add them in chunk
@@ -37,6 +40,9 @@ public final class Conv2d {
 
   /** Each thread's column-matrix buffer, grown on demand and reused across calls. */
   private static final ThreadLocal<float[]> COLS = ThreadLocal.withInitial(() -> new float[0]);
+  /** The calling thread's packed kernel (forward) and transposed kernel (input gradient), storage reused. */
+  private static final ThreadLocal<PackedB> PACKED_KERNEL = new ThreadLocal<>();
+  private static final ThreadLocal<PackedB> PACKED_KERNEL_T = new ThreadLocal<>();
   /** The calling thread's per-chunk partial sums for the reductions, reused across calls. */
   private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -54,16 +60,43 @@ public final class Conv2d {
       throw new IllegalArgumentException("conv2d: input and output must be different arrays");
     }
     Blocks plan = Blocks.of(g);
+    // kernel (patch, outC) is op(B) of every block's product.
+    PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
     Parallel.forRange(plan.blocks(batch), 1, (from, to) -> {
       float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
       for (int i = from; i < to; i++) {
-        forwardRows(g, plan, input, kernel, bias, output, plan.from(i), plan.to(i, batch), cols);
+        forwardRows(g, plan, input, kernel, packed, bias, output, plan.from(i), plan.to(i, batch), cols);
       }
     });
   }
 
+  /**
+   * The kernel matrix packed for the GEMM (stored patch×outC; {@code op(B)} is it or, with
+   * {@code trans}, its transpose), into the calling thread's reused storage. Every product of the
+   * call then skips packing it. Packed B always takes the blocked path, so products with n ≤ 2
+   * (which would take the direct one) get the plain kernel instead: null.
+   */
+  private static PackedB pack(ThreadLocal<PackedB> cache, boolean trans, int k, int n, float[] kernel) {
+    if (n <= 2) {
+      return null;
+    }
+    PackedB p = Gemm.packB(Gemm.kernel(), trans, k, n, kernel, 0, trans ? k : n, cache.get());
+    cache.set(p);
+    return p;
+  }
+
+  /** {@code C (m, n) = beta·C + A (m, k) · B}, with B packed or, when null, the plain kernel matrix. */
+  private static void product(int m, float[] a, int aOff, int k, PackedB packed, boolean transB, float[] kernel, int n,
+      float beta, float[] c, int cOff) {
+    if (packed != null) {
+      Gemm.sgemm(false, m, 1f, a, aOff, k, packed, beta, c, cOff, n);
+    } else {
+      Gemm.sgemm(false, transB, m, n, k, 1f, a, aOff, k, kernel, 0, transB ? k : n, beta, c, cOff, n);
+    }
+  }
+
   /** Output rows {@code [r0, r1)}: {@code out (m, outC) = cols (m, patch) · kernel (patch, outC) + bias}. */
-  private static void forwardRows(ConvGeometry g, Blocks plan, float[] input, float[] kernel, float[] bias,
+  private static void forwardRows(ConvGeometry g, Blocks plan, float[] input, float[] kernel, PackedB packed, float[] bias,
       float[] output, int r0, int r1, float[] cols) {
     int m = r1 - r0, patch = g.patchSize(), outC = g.outC;
     float beta = 0f;
@@ -75,10 +108,10 @@ public final class Conv2d {
       beta = 1f;
     }
     if (plan.pointwise) {
-      Gemm.sgemm(false, false, m, outC, patch, 1f, input, r0 * patch, patch, kernel, 0, outC, beta, output, r0 * outC, outC);
+      product(m, input, r0 * patch, patch, packed, false, kernel, outC, beta, output, r0 * outC);
     } else {
       Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
-      Gemm.sgemm(false, false, m, outC, patch, 1f, cols, 0, patch, kernel, 0, outC, beta, output, r0 * outC, outC);
+      product(m, cols, 0, patch, packed, false, kernel, outC, beta, output, r0 * outC);
     }
   }
 
@@ -98,6 +131,8 @@ public final class Conv2d {
     }
     Blocks plan = Blocks.of(g);
     int patch = g.patchSize(), outC = g.outC;
+    // dCols (rows, patch) = dOut (rows, outC) · Kᵀ: op(B) = Kᵀ (outC, patch) for every block.
+    PackedB packed = pack(PACKED_KERNEL_T, true, outC, patch, kernel);
     Parallel.forRange(plan.groups(batch), 1, (from, to) -> {
       float[] dCols = plan.pointwise ? null : scratch(COLS, plan.blockRows * patch);
       for (int grp = from; grp < to; grp++) {
@@ -109,9 +144,9 @@ public final class Conv2d {
           int r0 = plan.from(i), r1 = plan.to(i, batch);
           if (plan.pointwise) {
             // dInput rows are dCols rows: write them directly (beta = 0 overwrites).
-            Gemm.sgemm(false, true, r1 - r0, patch, outC, 1f, dOut, r0 * outC, outC, kernel, 0, outC, 0f, dInput, r0 * patch, patch);
+            product(r1 - r0, dOut, r0 * outC, outC, packed, true, kernel, patch, 0f, dInput, r0 * patch);
           } else {
-            Gemm.sgemm(false, true, r1 - r0, patch, outC, 1f, dOut, r0 * outC, outC, kernel, 0, outC, 0f, dCols, 0, patch);
+            product(r1 - r0, dOut, r0 * outC, outC, packed, true, kernel, patch, 0f, dCols, 0);
             Im2col.col2imRows(g, dCols, 0, r0, r1, dInput, 0);
           }
         }

@@ -3,25 +3,30 @@ package dev.neurona.core.gemm;
 import dev.neurona.core.Parallel;
 
 /**
- * The GotoBLAS/BLIS loop nest around a {@link MicroKernel}:
+ * The GotoBLAS/BLIS loop nest around a {@link MicroKernel}, run on rectangular regions of C:
  *
  * <pre>
- * for jc in n step NC                      B panel kc×nc lives in L3 (packed once, shared by threads)
- *   for pc in k step KC                    one k-block; beta applies on the first only
- *     pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded)
- *     parallel over items (ic block × group of B slivers):
- *       pack op(A)[ic.., pc..] into mr×kc slivers (per-thread buffer, zero-padded; stays in L2),
- *         or, when A is not transposed and the item has few B slivers, read its rows in place
- *       for jr over the group's B slivers   one sliver stays in L1
- *         for ir over the A slivers         micro-kernel: an mr×nr tile of C in registers
+ * parallel over regions (a gm×gn grid of C, one fork/join per product, no barriers inside)
+ *   for jc in region columns step NC
+ *     for pc in k step KC                    one k-block; beta applies on the first only
+ *       pack op(B)[pc.., jc..] into kc×nr slivers (zero-padded; or use a {@link PackedB})
+ *       for ic in region rows step MC
+ *         pack op(A)[ic.., pc..] into mr×kc slivers (zero-padded; stays in L2),
+ *           or, when A is not transposed and there are few B slivers, read its rows in place
+ *         for jr over the B slivers         one sliver stays in L1
+ *           for ir over the A slivers       micro-kernel: an mr×nr tile of C in registers
  * </pre>
  *
  * Packing absorbs the four transpose cases and any leading dimension, so the micro-kernel sees one
- * layout. Every C element is accumulated k-block by k-block in ascending order by the same
- * micro-kernel whatever the thread count (the k-blocks depend only on k; C is rounded only
- * between k-blocks), so results are bit-identical for any number of threads. Small problems and n ≤ 2 (matrix·vector)
- * skip packing. One A block against a wide B (m ≤ MC, e.g. a dense layer's batch) takes
- * {@link #smallM} instead, which packs A once and B sliver group by sliver group inside the work items.
+ * layout. Each region is an independent sub-product that packs its own panels: two threads never
+ * wait for each other inside a product (a shared B panel would need a barrier per k-block), and
+ * the duplicated packing is kept small by cutting C along the dimension that costs least to
+ * repeat. Region edges fall on whole mr×nr tiles and the k-blocks depend only on k, so every C
+ * element is accumulated k-block by k-block in ascending order by the same micro-kernel whatever
+ * the thread count: results are bit-identical for any number of threads. Small problems and
+ * n ≤ 2 (matrix·vector) skip packing. One A block against a wide B (m ≤ MC, e.g. a dense layer's
+ * batch) takes {@link #smallM} instead, which packs A once and B sliver group by sliver group
+ * inside the work items.
  */
 final class BlockedGemm {
   /**
@@ -33,7 +38,7 @@ final class BlockedGemm {
   static final int KC = 384;
   /** Target rows of an A block: 192×384 floats = 288 KB, well inside a 2 MB L2. */
   static final int MC = 192;
-  /** Columns of a B panel: 384×2048 floats = 3 MB, shared by the threads through L3. */
+  /** Columns of a B panel: at most 384×2048 floats = 3 MB, packed by each region for its own columns. */
   static final int NC = 2048;
   /** m·n·k at or below which the unpacked triple loop is cheaper than packing. */
   static final long DIRECT_WORK = 16L * 16 * 16;
@@ -43,8 +48,8 @@ final class BlockedGemm {
   static final int DIRECT_MAX_N = 2;
   /**
    * m·n·k below which the product runs on the calling thread. Measured with 2 threads on a shared
-   * 2-core machine: 0.8× at 128³, ~1.1× at 256³ (and worse on average when a neighbour takes a
-   * core, since every k-block ends in a barrier), 1.3–1.5× at 512³, 1.5–1.8× at 1024³.
+   * 2-core machine (with the earlier per-k-block barriers): 0.8× at 128³, ~1.1× at 256³, 1.3–1.5×
+   * at 512³; with one region per thread, 1.8× at 1024³.
    */
   static final long PARALLEL_WORK = 300L * 300 * 300;
   /** As {@link #PARALLEL_WORK} for the direct path (n ≤ 2): one fork/join round, ~1 GFLOP/s per thread. */
@@ -57,7 +62,7 @@ final class BlockedGemm {
 
   /**
    * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
-   * (3 MB) per calling thread and one MC×KC A block (288 KB) per worker.
+   * (3 MB), one MC×KC A block (288 KB), or all of A for the small-m path (8 MB), per thread.
    */
   private static final class Buffers {
     float[] a = new float[0];
@@ -113,100 +118,154 @@ final class BlockedGemm {
       // Rows of C are independent, so splitting them over threads keeps results bit-identical.
       RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
           c, cOff, ldc);
-      if (work < directParallelWork || Parallel.threads() == 1) {
+      if (work < directParallelWork || Parallel.fanOut() == 1) {
         rows.run(0, m);
       } else {
         Parallel.forRange(m, 16, rows::run);
       }
       return;
     }
-    int mr = kernel.mr(), nr = kernel.nr();
-    int threads = work < parallelWork ? 1 : Parallel.threads();
-    if (m <= MC && ceilDiv(n, nr) >= PACK_A_SLIVERS && (long) ceilDiv(m, mr) * mr * k <= SMALL_M_PACK) {
-      smallM(kernel, threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    int threads = work < parallelWork ? 1 : Parallel.fanOut();
+    blocked(kernel, threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, null, beta, c, cOff, ldc);
+  }
+
+  /**
+   * {@code C = alpha·op(A)·B + beta·C} with B already packed: the blocked path with the packing of
+   * B skipped. Same tiles, k-blocks and kernel as the unpacked call, hence the same bits whenever
+   * that call takes the blocked path (more than {@link #DIRECT_MAX_N} columns and m·n·k above
+   * {@link #DIRECT_WORK}).
+   */
+  static void sgemm(long parallelWork, boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b,
+      float beta, float[] c, int cOff, int ldc) {
+    int n = b.n(), k = b.k();
+    if (m == 0 || n == 0) {
       return;
     }
-    // Balanced A blocks: as many as MC asks for, rows spread evenly, rounded up to whole slivers.
-    // In parallel, prefer more (smaller) A blocks over splitting B slivers into groups: a group
-    // split makes every group pack the same A block again. Tiling never changes the results.
-    int parts = 4 * threads;
-    int mBlocks = ceilDiv(m, MC);
-    if (threads > 1 && mBlocks < parts) {
-      mBlocks = Math.max(mBlocks, Math.min(parts, ceilDiv(m, 4 * mr)));
+    if (k == 0 || alpha == 0f) {
+      scale(m, n, beta, c, cOff, ldc);
+      return;
     }
-    int mc = ceilDiv(ceilDiv(m, mBlocks), mr) * mr;
-    mBlocks = ceilDiv(m, mc);
-    // Balanced k-blocks too: no thin last block paying a full pass over C for little work.
-    int kBlock = ceilDiv(k, ceilDiv(k, KC));
+    int threads = (long) m * n * k < parallelWork ? 1 : Parallel.fanOut();
+    blocked(b.kernel(), threads, transA, m, n, k, alpha, a, aOff, lda, false, null, 0, 0, b, beta, c, cOff, ldc);
+  }
+
+  /** Balanced k-blocks: as many as KC asks for, equal to within one (k = 800 gives 267, 267, 266). */
+  static int kBlock(int k) {
+    return ceilDiv(k, ceilDiv(k, KC));
+  }
+
+  /** The packed path; B comes from {@code packed} when it is not null, else from (transB, b, bOff, ldb). */
+  private static void blocked(MicroKernel kernel, int threads, boolean transA, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb, PackedB packed, float beta,
+      float[] c, int cOff, int ldc) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    if (m <= MC && ceilDiv(n, nr) >= PACK_A_SLIVERS && (long) ceilDiv(m, mr) * mr * k <= SMALL_M_PACK) {
+      smallM(kernel, threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, packed, beta, c, cOff, ldc);
+      return;
+    }
+    int mSlivers = ceilDiv(m, mr), nSlivers = ceilDiv(n, nr);
+    long grid = threads == 1 ? 1L << 32 | 1 : grid(threads, mSlivers, nSlivers, m, n);
+    int gm = (int) (grid >>> 32), gn = (int) grid;
+    Parallel.RangeBody regions = (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int ri = r / gn, rj = r % gn;
+        // Edges on whole slivers: the tiles, and so the bits, do not depend on the grid.
+        int i0 = (int) ((long) mSlivers * ri / gm) * mr, i1 = Math.min(m, (int) ((long) mSlivers * (ri + 1) / gm) * mr);
+        int j0 = (int) ((long) nSlivers * rj / gn) * nr, j1 = Math.min(n, (int) ((long) nSlivers * (rj + 1) / gn) * nr);
+        region(kernel, transA, i0, i1, j0, j1, k, alpha, a, aOff, lda, transB, b, bOff, ldb, packed, beta, c, cOff, ldc);
+      }
+    };
+    if (gm * gn == 1) {
+      regions.run(0, 1);
+    } else {
+      Parallel.forRange(gm * gn, 1, regions);
+    }
+  }
+
+  /**
+   * The region grid for at least {@code want} regions (one per thread), as {@code gm << 32 | gn}.
+   * Each region packs op(B) for its columns and op(A) for its rows, so a gm×gn grid packs
+   * {@code gm·n + gn·m} rows and columns of length k in all; the grid with the least of that wins
+   * (1024² on 2 threads: 1×2; an im2col product 25088×64: 2×1). More regions than threads would
+   * balance better when a neighbour takes a core, but the packing they repeat costs more: JMH,
+   * SGEMM 1024³ on 2 threads, 181 ± 11 GFLOP/s with 2 regions, 164 ± 11 with 4, 162 ± 7 with 8.
+   * Depends on the thread count, but only decides who computes a tile, never how.
+   */
+  static long grid(int want, int mSlivers, int nSlivers, int m, int n) {
+    long enough = Math.min(want, (long) mSlivers * nSlivers);
+    int bestGm = 1, bestGn = 1;
+    long bestCost = Long.MAX_VALUE;
+    for (int gm = 1; gm <= Math.min(want, mSlivers); gm++) {
+      int gn = Math.min(nSlivers, ceilDiv(want, gm));
+      if ((long) gm * gn < enough) {
+        continue;
+      }
+      long cost = (long) gm * n + (long) gn * m;
+      if (cost < bestCost) {
+        bestCost = cost;
+        bestGm = gm;
+        bestGn = gn;
+      }
+    }
+    return (long) bestGm << 32 | bestGn;
+  }
+
+  /**
+   * One region: rows [i0, i1) and columns [j0, j1) of C, all of k, on the calling thread. B panels
+   * are packed into the thread's buffer (or taken from {@code packed}), A blocks of about MC rows
+   * (balanced, whole slivers) packed or read in place by {@link #macro}.
+   */
+  private static void region(MicroKernel kernel, boolean transA, int i0, int i1, int j0, int j1, int k, float alpha,
+      float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb, PackedB packed, float beta,
+      float[] c, int cOff, int ldc) {
+    int mr = kernel.mr(), nr = kernel.nr();
+    int rows = i1 - i0;
+    int mBlocks = ceilDiv(rows, MC);
+    int mc = ceilDiv(ceilDiv(rows, mBlocks), mr) * mr;
+    int kBlock = kBlock(k);
     int nc = Math.max(nr, NC / nr * nr);
-    float[] bPack = BUFFERS.get().b(kBlock * ceilDiv(Math.min(n, nc), nr) * nr);
-    for (int jc = 0; jc < n; jc += nc) {
-      int ncur = Math.min(nc, n - jc);
+    Buffers buf = BUFFERS.get();
+    for (int jc = j0; jc < j1; jc += nc) {
+      int ncur = Math.min(nc, j1 - jc);
       int nSlivers = ceilDiv(ncur, nr);
-      int groups = threads == 1 ? 1 : groups(mBlocks, nSlivers, parts);
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
-        int jc0 = jc, pc0 = pc;
-        RangeBody packB = (from, to) -> {
-          for (int s = from; s < to; s++) {
-            packB(transB, b, bOff, ldb, pc0, kc, jc0 + s * nr, Math.min(nr, n - jc0 - s * nr), nr, bPack, s * nr * kc);
-          }
-        };
-        RangeBody items = (from, to) -> {
-          for (int item = from; item < to; item++) {
-            int ib = item / groups, g = item % groups;
-            int i0 = ib * mc;
-            int mcur = Math.min(mc, m - i0);
-            int s0 = (int) ((long) nSlivers * g / groups), s1 = (int) ((long) nSlivers * (g + 1) / groups);
-            macro(kernel, transA, a, aOff, lda, i0, mcur, pc0, kc, bPack, s0, s1, jc0, n, alpha, betaNow,
-                c, cOff, ldc);
-          }
-        };
-        if (threads == 1) {
-          packB.run(0, nSlivers);
-          items.run(0, mBlocks * groups);
+        float[] panel;
+        int base;
+        if (packed != null) {
+          panel = packed.data();
+          base = packed.offset(pc, jc);
         } else {
-          Parallel.forRange(nSlivers, 4, packB::run);
-          Parallel.forRange(mBlocks * groups, 1, items::run);
+          panel = buf.b(nSlivers * nr * kc);
+          base = 0;
+          packBGroup(transB, b, bOff, ldb, pc, kc, jc, ncur, nr, panel);
+        }
+        for (int ic = i0; ic < i1; ic += mc) {
+          macro(kernel, transA, a, aOff, lda, ic, Math.min(mc, i1 - ic), pc, kc, panel, base, nSlivers, jc, j1,
+              alpha, betaNow, c, cOff, ldc);
         }
       }
     }
   }
 
   /**
-   * How many groups to split the B slivers into so that there are at least {@code parts} work
-   * items (Parallel.forRange makes up to four parts per thread), preferring an item count that is a
-   * multiple of {@code parts} so the parts are equal. Depends on the thread count, but only decides
-   * who computes a tile, never how: results stay bit-identical.
-   */
-  static int groups(int mBlocks, int nSlivers, int parts) {
-    int min = ceilDiv(parts, mBlocks);
-    for (int g = min; g <= Math.min(nSlivers, 4 * min); g++) {
-      if ((long) mBlocks * g % parts == 0) {
-        return g;
-      }
-    }
-    return Math.min(nSlivers, min);
-  }
-
-  /**
    * The path for one A block (m ≤ MC, e.g. a dense layer's batch of 128) against a wide B. Each B
    * element is used by only m rows, so packing B into a shared panel and reading it back (the
    * general path) costs as much as the product. Here all of op(A) is packed once, k-block by
-   * k-block, and each work item owns a group of B slivers for the whole k: per k-block it packs one
-   * sliver into its own L1-sized buffer and runs every A sliver against it at once. Two fork/join
-   * rounds in all instead of two per k-block. The k-blocks, the kernel and the per-k-block update
-   * are those of the general path, so results are the same bits for any thread count. Only for at
-   * least {@link #PACK_A_SLIVERS} B slivers: with fewer, packing A costs more than it saves, and
-   * the general path reads A in place (conv 5×5×32 → 64 forward, m = 98, n = 64: 33 → 40 ms).
+   * k-block, and each work item owns a group of B slivers for the whole k: per k-block it packs its
+   * slivers into its own buffer (or reads them from {@code packed}) and runs every A sliver against
+   * them. Two fork/join rounds in all. The k-blocks, the kernel and the per-k-block update are those
+   * of the general path, so results are the same bits for any thread count. Only for at least
+   * {@link #PACK_A_SLIVERS} B slivers: with fewer, packing A costs more than it saves, and the
+   * general path reads A in place (conv 5×5×32 → 64 forward, m = 98, n = 64: 33 → 40 ms).
    */
-  private static void smallM(MicroKernel kernel, int threads, boolean transA, boolean transB, int m, int n, int k,
-      float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
-      int ldc) {
+  private static void smallM(MicroKernel kernel, int threads, boolean transA, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb, PackedB packed, float beta,
+      float[] c, int cOff, int ldc) {
     int mr = kernel.mr(), nr = kernel.nr();
     int aSlivers = ceilDiv(m, mr);
-    int kBlock = ceilDiv(k, ceilDiv(k, KC));
+    int kBlock = kBlock(k);
     int kBlocks = ceilDiv(k, kBlock);
     // Packed A: k-block pc starts at aSlivers·mr·pc, its sliver t at + t·mr·kc.
     float[] aPack = BUFFERS.get().a(aSlivers * mr * k);
@@ -221,20 +280,26 @@ final class BlockedGemm {
     int items = threads == 1 ? 1 : Math.min(nSlivers, 4 * threads);
     RangeBody run = (from, to) -> {
       Buffers buf = BUFFERS.get();
-      float[] bPack = buf.b(kBlock * nr * ceilDiv(nSlivers, items));
       float[] acc = buf.tile(mr * nr);
       for (int item = from; item < to; item++) {
         int s0 = (int) ((long) nSlivers * item / items), s1 = (int) ((long) nSlivers * (item + 1) / items);
+        float[] bPack = packed != null ? packed.data() : buf.b(kBlock * nr * (s1 - s0));
         for (int pc = 0; pc < k; pc += kBlock) {
           int kc = Math.min(kBlock, k - pc);
           float betaNow = pc == 0 ? beta : 1f;
-          packBGroup(transB, b, bOff, ldb, pc, kc, s0 * nr, Math.min(n, s1 * nr) - s0 * nr, nr, bPack);
+          int base;
+          if (packed != null) {
+            base = packed.offset(pc, s0 * nr);
+          } else {
+            base = 0;
+            packBGroup(transB, b, bOff, ldb, pc, kc, s0 * nr, Math.min(n, s1 * nr) - s0 * nr, nr, bPack);
+          }
           for (int s = s0; s < s1; s++) {
             int j = s * nr;
             int cols = Math.min(nr, n - j);
             for (int t = 0; t < aSlivers; t++) {
               int i = t * mr;
-              kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, (s - s0) * nr * kc, acc);
+              kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, base + (s - s0) * nr * kc, acc);
               store(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc);
             }
           }
@@ -274,40 +339,39 @@ final class BlockedGemm {
   }
 
   /**
-   * One work item: rows [i0, i0+mcur) of C against B slivers [s0, s1) for one k-block. op(A) is
-   * packed into mr×kc slivers when transposed or when the item has at least {@link #PACK_A_SLIVERS}
-   * B slivers to amortise the packing over (packed slivers are contiguous: no L1 set conflicts
-   * when lda is a multiple of 1024). Otherwise a non-transposed A is read in place — the tall-skinny
-   * im2col case, where packing cost as much as the product — and only a final partial sliver is
-   * packed, for its zero padding.
+   * Rows [i0, i0+mcur) of C against {@code slivers} packed B slivers (starting at {@code bBase},
+   * the first at column jc; columns stop at {@code jEnd}) for one k-block. op(A) is packed into
+   * mr×kc slivers when transposed or when there are at least {@link #PACK_A_SLIVERS} B slivers to
+   * amortise the packing over (packed slivers are contiguous: no L1 set conflicts when lda is a
+   * multiple of 1024). Otherwise a non-transposed A is read in place — the tall-skinny im2col case,
+   * where packing cost as much as the product — and only a final partial sliver is packed, for its
+   * zero padding.
    */
   private static void macro(MicroKernel kernel, boolean transA, float[] a, int aOff, int lda, int i0, int mcur,
-      int pc, int kc, float[] bPack, int s0, int s1, int jc, int n, float alpha, float beta,
+      int pc, int kc, float[] bPack, int bBase, int slivers, int jc, int jEnd, float alpha, float beta,
       float[] c, int cOff, int ldc) {
     int mr = kernel.mr(), nr = kernel.nr();
     Buffers buf = BUFFERS.get();
     int aSlivers = ceilDiv(mcur, mr);
-    int packedFrom = transA || s1 - s0 >= PACK_A_SLIVERS ? 0 : mcur / mr; // slivers before it are read in place
+    int packedFrom = transA || slivers >= PACK_A_SLIVERS ? 0 : mcur / mr; // slivers before it are read in place
     float[] aPack = buf.a((aSlivers - packedFrom) * mr * kc);
     for (int t = packedFrom; t < aSlivers; t++) {
       packA(transA, a, aOff, lda, i0 + t * mr, Math.min(mr, mcur - t * mr), pc, kc, mr, aPack,
           (t - packedFrom) * mr * kc);
     }
     float[] acc = buf.tile(mr * nr);
-    for (int s = s0; s < s1; s++) {
+    for (int s = 0; s < slivers; s++) {
       int j = jc + s * nr;
-      int cols = Math.min(nr, n - j);
-      int bo = s * nr * kc;
+      int cols = Math.min(nr, jEnd - j);
+      int bo = bBase + s * nr * kc;
       for (int t = 0; t < aSlivers; t++) {
         int i = i0 + t * mr;
         int rows = Math.min(mr, mcur - t * mr);
         int co = cOff + i * ldc + j;
-        boolean inPlace = t < packedFrom;
-        int ao = inPlace ? aOff + i * lda + pc : (t - packedFrom) * mr * kc;
-        if (inPlace) {
-          kernel.tileRowMajorA(kc, a, ao, lda, bPack, bo, acc);
+        if (t < packedFrom) {
+          kernel.tileRowMajorA(kc, a, aOff + i * lda + pc, lda, bPack, bo, acc);
         } else {
-          kernel.tile(kc, aPack, ao, bPack, bo, acc);
+          kernel.tile(kc, aPack, (t - packedFrom) * mr * kc, bPack, bo, acc);
         }
         store(kernel, acc, rows, cols, alpha, beta, c, co, ldc);
       }

@@ -61,6 +61,53 @@ public final class Gemm {
    */
   public static void sgemm(MicroKernel kernel, boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    checkKernel(kernel);
+    checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    BlockedGemm.sgemm(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * Packs {@code op(B)} (k×n; stored k×n, or n×k when {@code transB}) for the active kernel, for
+   * many products against it; see {@link PackedB}.
+   */
+  public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+    return packB(Active.KERNEL, transB, k, n, b, bOff, ldb, null);
+  }
+
+  /**
+   * As {@link #packB(boolean, int, int, float[], int, int)} for the given kernel, reusing the storage
+   * of {@code reuse} (may be null) when it has the same kernel, k and n: it is overwritten and returned.
+   */
+  public static PackedB packB(MicroKernel kernel, boolean transB, int k, int n, float[] b, int bOff, int ldb,
+      PackedB reuse) {
+    checkKernel(kernel);
+    if (k < 0 || n < 0) {
+      throw new IllegalArgumentException("packB: sizes must be >= 0, got k=" + k + ", n=" + n);
+    }
+    checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n, transB);
+    return PackedB.pack(kernel, transB, k, n, b, bOff, ldb, reuse);
+  }
+
+  /**
+   * {@code C = alpha·op(A)·B + beta·C} with B packed by {@link #packB}: op(A) is m×k, C is m×n, with
+   * k and n those of {@code b}; the product runs on {@code b}'s kernel. Gives the same bits as the
+   * unpacked call with that kernel whenever that call takes the blocked path, which is whenever
+   * n > 2 and m·n·k > 4096 (smaller products take a direct loop there).
+   */
+  public static void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b, float beta,
+      float[] c, int cOff, int ldc) {
+    if (b == null) {
+      throw new IllegalArgumentException("sgemm: packed B is null");
+    }
+    if (m < 0) {
+      throw new IllegalArgumentException("sgemm: m must be >= 0, got " + m);
+    }
+    checkMatrix("A", a, aOff, lda, transA ? b.k() : m, transA ? m : b.k(), transA);
+    checkMatrix("C", c, cOff, ldc, m, b.n(), false);
+    BlockedGemm.sgemm(BlockedGemm.PARALLEL_WORK, transA, m, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+  }
+
+  private static void checkKernel(MicroKernel kernel) {
     if (kernel == null) {
       throw new IllegalArgumentException("sgemm: kernel is null");
     }
@@ -68,8 +115,6 @@ public final class Gemm {
       throw new IllegalArgumentException("sgemm: kernel " + kernel.name() + " has a tile of " + kernel.mr() + "x"
           + kernel.nr() + "; both must be >= 1");
     }
-    checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    BlockedGemm.sgemm(kernel, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
   /** Validates sizes, leading dimensions and array lengths, naming the argument and the values. */

@@ -1,18 +1,25 @@
 package dev.neurona.core;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The library's one thread pool and the two loops every kernel uses. Never the common pool.
+ * The library's one thread team and the two loops every kernel uses. Never the common pool.
  *
  * <p>The size comes from {@code -Dneurona.threads=N}, else the number of available processors,
- * and can be changed with {@link #setThreads(int)}. Calls made from inside a pool task run
- * serially (no nested fan-out, no deadlock).
+ * and can be changed with {@link #setThreads(int)}. A loop runs on the calling thread plus
+ * {@code threads − 1} daemon workers ({@code neurona-<team>-<i>}), which take its parts from a
+ * shared counter, so a late worker never holds the loop up: the others take its parts. Calls made
+ * from inside a loop's body run serially (no nested fan-out, no deadlock), and so does a loop
+ * started while another thread's loop has the team.
+ *
+ * <p>Workers spin for a short while after a loop before they sleep ({@code -Dneurona.spinMicros},
+ * default 2000): waking a sleeping thread costs 1–4 ms on a virtual machine, as much as a whole
+ * 1024³ GEMM on one core, while the kernels of a training step start a new loop every few
+ * hundred microseconds. Set it to 0 to sleep at once.
  *
  * <p>Determinism: {@link #forRange} hands out disjoint index ranges, so kernels whose iterations
  * write disjoint outputs give bit-identical results for any thread count. Reductions use
@@ -32,9 +39,12 @@ public final class Parallel {
     void run(int chunk, int from, int to);
   }
 
-  private static final AtomicInteger POOL_ID = new AtomicInteger();
-  private static volatile ForkJoinPool pool;
+  private static final AtomicInteger TEAM_ID = new AtomicInteger();
+  private static final long SPIN_NANOS = spinNanos();
   private static volatile int threads = initialThreads();
+  private static volatile Team team;
+  /** True on a thread while it runs a part of a loop (workers always; a caller during its loop). */
+  private static final ThreadLocal<boolean[]> IN_LOOP = ThreadLocal.withInitial(() -> new boolean[1]);
 
   private Parallel() {}
 
@@ -54,21 +64,28 @@ public final class Parallel {
     throw new IllegalArgumentException("-Dneurona.threads must be a whole number >= 1, got '" + p + "'");
   }
 
-  /** The number of threads kernels use. */
+  private static long spinNanos() {
+    String p = System.getProperty("neurona.spinMicros");
+    if (p == null || p.isBlank()) {
+      return 2_000_000L;
+    }
+    try {
+      long micros = Long.parseLong(p.trim());
+      if (micros >= 0) {
+        return micros * 1000;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("-Dneurona.spinMicros must be a whole number >= 0, got '" + p + "'");
+  }
+
+  /** The number of threads kernels use, the calling thread included. */
   public static int threads() {
     return threads;
   }
 
-  /**
-   * How many threads a loop started from the calling thread would use: {@link #threads()}, or 1
-   * inside a pool task (loops there run serially). Kernels that split work differently for one
-   * thread (e.g. duplicating some packing per part) ask this rather than {@link #threads()}.
-   */
-  public static int fanOut() {
-    return serial() ? 1 : threads;
-  }
-
-  /** Sets the number of threads (≥ 1); the old pool finishes its tasks and is shut down. */
+  /** Sets the number of threads (≥ 1); the old team's workers finish their loop and exit. */
   public static synchronized void setThreads(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("Parallel.setThreads: n must be >= 1, got " + n);
@@ -77,37 +94,34 @@ public final class Parallel {
       return;
     }
     threads = n;
-    ForkJoinPool old = pool;
-    pool = null;
+    Team old = team;
+    team = null;
     if (old != null) {
       old.shutdown();
     }
   }
 
-  private static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
+  /**
+   * How many threads a loop started from the calling thread would use: {@link #threads()}, or 1
+   * inside a loop's body (loops there run serially). Kernels that split work differently for one
+   * thread (e.g. duplicating some packing per part) ask this rather than {@link #threads()}.
+   */
+  public static int fanOut() {
+    return threads == 1 || IN_LOOP.get()[0] ? 1 : threads;
+  }
+
+  private static Team team() {
+    Team t = team;
+    if (t == null) {
       synchronized (Parallel.class) {
-        p = pool;
-        if (p == null) {
-          int id = POOL_ID.incrementAndGet();
-          p = new ForkJoinPool(threads, fj -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
-            t.setName("neurona-" + id + "-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-          }, null, false);
-          pool = p;
+        t = team;
+        if (t == null) {
+          t = new Team(threads - 1, TEAM_ID.incrementAndGet());
+          team = t;
         }
       }
     }
-    return p;
-  }
-
-  /** True when running serially is the right call: one thread, or already inside a pool task. */
-  private static boolean serial() {
-    ForkJoinPool current = ForkJoinTask.getPool();
-    return threads == 1 || current != null && current == pool;
+    return t;
   }
 
   /**
@@ -120,18 +134,12 @@ public final class Parallel {
     }
     int g = Math.max(1, grain);
     // floor(n / g) parts: every range gets at least g indices, and n < 2·g stays serial.
-    int parts = (int) Math.min((long) threads * 4, n / g);
-    if (parts <= 1 || serial()) {
+    int parts = (int) Math.min((long) fanOut() * 4, n / g);
+    if (parts <= 1 || fanOut() == 1) {
       body.run(0, n);
       return;
     }
-    List<Runnable> tasks = new ArrayList<>(parts);
-    for (int p = 0; p < parts; p++) {
-      int from = (int) ((long) n * p / parts);
-      int to = (int) ((long) n * (p + 1) / parts);
-      tasks.add(() -> body.run(from, to));
-    }
-    invokeAll(tasks);
+    run(parts, p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
   }
 
   /**
@@ -147,18 +155,13 @@ public final class Parallel {
       return 0;
     }
     int chunks = (int) ((n + (long) chunk - 1) / chunk);
-    if (chunks == 1 || serial()) {
+    if (chunks == 1 || fanOut() == 1) {
       for (int c = 0; c < chunks; c++) {
         body.run(c, c * chunk, chunkEnd(n, chunk, c));
       }
       return chunks;
     }
-    List<Runnable> tasks = new ArrayList<>(chunks);
-    for (int c = 0; c < chunks; c++) {
-      int cc = c;
-      tasks.add(() -> body.run(cc, cc * chunk, chunkEnd(n, chunk, cc)));
-    }
-    invokeAll(tasks);
+    run(chunks, c -> body.run(c, c * chunk, chunkEnd(n, chunk, c)));
     return chunks;
   }
 
@@ -167,38 +170,177 @@ public final class Parallel {
     return (int) Math.min(n, (c + 1L) * chunk);
   }
 
+  /** One part of a loop, by index. */
+  @FunctionalInterface
+  private interface Part {
+    void run(int part);
+  }
+
   /**
-   * Runs every task on the pool and waits. A task's exception reaches the caller as the very same
-   * object (ForkJoin would rethrow a reflective copy, which for {@code AssertionError} and many
-   * other types loses the message); when several tasks fail, the first in list order wins, as in a
-   * serial run.
+   * Runs parts {@code 0..parts-1} on the team and the calling thread, or all on the calling thread
+   * when another loop has the team. A part's exception reaches the caller as the very same object
+   * (the first in part order when several fail, as in a serial run); the other parts still run.
    */
-  private static void invokeAll(List<Runnable> bodies) {
-    Throwable[] failures = new Throwable[bodies.size()];
-    List<ForkJoinTask<?>> tasks = new ArrayList<>(bodies.size());
-    for (int i = 0; i < bodies.size(); i++) {
-      Runnable body = bodies.get(i);
-      int at = i;
-      tasks.add(ForkJoinTask.adapt(() -> {
-        try {
-          body.run();
-        } catch (Throwable t) { // handed to the caller below
-          failures[at] = t;
-        }
-      }));
+  private static void run(int parts, Part part) {
+    Loop loop = new Loop(parts, part);
+    Team t = team();
+    boolean shared = t.begin(loop);
+    boolean[] inLoop = IN_LOOP.get();
+    inLoop[0] = true;
+    try {
+      loop.work();
+    } finally {
+      inLoop[0] = false;
     }
-    // The pool's workers do all the work (exactly `threads` of them); the caller waits. Joining
-    // makes the workers' writes, failures[] included, visible here.
-    pool().invoke(ForkJoinTask.adapt(() -> ForkJoinTask.invokeAll(tasks)));
-    for (Throwable t : failures) {
-      if (t instanceof RuntimeException) {
-        throw (RuntimeException) t;
+    if (shared) {
+      loop.awaitDone();
+      t.end();
+    }
+    loop.rethrow();
+  }
+
+  /** One loop: its parts, the next part to hand out, the parts still running, and the failures. */
+  private static final class Loop {
+    final int parts;
+    final Part part;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger unfinished;
+    final Throwable[] failures;
+    final Thread caller = Thread.currentThread();
+    volatile boolean callerParked;
+
+    Loop(int parts, Part part) {
+      this.parts = parts;
+      this.part = part;
+      this.unfinished = new AtomicInteger(parts);
+      this.failures = new Throwable[parts];
+    }
+
+    /** Takes parts until none is left; the thread that finishes the last one wakes the caller. */
+    void work() {
+      for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+        try {
+          part.run(p);
+        } catch (Throwable e) { // handed to the caller by rethrow()
+          failures[p] = e;
+        }
+        if (unfinished.decrementAndGet() == 0 && callerParked) {
+          LockSupport.unpark(caller);
+        }
       }
-      if (t instanceof Error) {
-        throw (Error) t;
+    }
+
+    /** Spins, then sleeps, until every part has finished; the workers' writes are then visible. */
+    void awaitDone() {
+      long start = System.nanoTime();
+      while (unfinished.get() != 0) {
+        if (System.nanoTime() - start < SPIN_NANOS) {
+          Thread.onSpinWait();
+        } else {
+          callerParked = true;
+          if (unfinished.get() != 0) {
+            LockSupport.parkNanos(this, 1_000_000L);
+          }
+        }
       }
-      if (t != null) { // a checked exception thrown sneakily
-        throw new IllegalStateException("a Parallel task failed: " + t, t);
+    }
+
+    void rethrow() {
+      for (Throwable t : failures) {
+        if (t instanceof RuntimeException) {
+          throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+          throw (Error) t;
+        }
+        if (t != null) { // a checked exception thrown sneakily
+          throw new IllegalStateException("a Parallel task failed: " + t, t);
+        }
+      }
+    }
+  }
+
+  /**
+   * The workers. One loop at a time: {@link #begin} publishes it (or refuses when another thread's
+   * loop is running), workers spin for {@link #SPIN_NANOS} after each loop watching for the next
+   * one, then sleep until {@link #begin} wakes them.
+   */
+  private static final class Team {
+    private final Thread[] workers;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    /** Incremented for every published loop; workers compare it with the last one they joined. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Loop loop;
+    private volatile boolean shutdown;
+    /** 1 while worker i sleeps (or is about to): {@link #begin} then wakes it. */
+    private final AtomicIntegerArray sleeping;
+
+    Team(int size, int id) {
+      workers = new Thread[size];
+      sleeping = new AtomicIntegerArray(size);
+      for (int i = 0; i < size; i++) {
+        int index = i;
+        Thread w = new Thread(() -> workLoop(index), "neurona-" + id + "-" + i);
+        w.setDaemon(true);
+        workers[i] = w;
+        w.start();
+      }
+    }
+
+    /** Publishes {@code l} to the workers; false (run it alone) when another loop has the team. */
+    boolean begin(Loop l) {
+      if (workers.length == 0 || !busy.compareAndSet(false, true)) {
+        return false;
+      }
+      loop = l;
+      generation.incrementAndGet();
+      for (int i = 0; i < workers.length; i++) {
+        if (sleeping.get(i) == 1) {
+          LockSupport.unpark(workers[i]);
+        }
+      }
+      return true;
+    }
+
+    void end() {
+      loop = null;
+      busy.set(false);
+    }
+
+    void shutdown() {
+      shutdown = true;
+      for (Thread w : workers) {
+        LockSupport.unpark(w);
+      }
+    }
+
+    private void workLoop(int index) {
+      IN_LOOP.get()[0] = true;
+      long seen = 0;
+      while (!shutdown) {
+        long g = generation.get();
+        if (g != seen) {
+          seen = g;
+          Loop l = loop; // the newest loop, or null when it has already ended
+          if (l != null) {
+            l.work();
+          }
+          continue;
+        }
+        // Nothing new: spin a while, then sleep until begin() or shutdown() wakes us.
+        long start = System.nanoTime();
+        while (generation.get() == seen && !shutdown && System.nanoTime() - start < SPIN_NANOS) {
+          Thread.onSpinWait();
+        }
+        if (generation.get() == seen && !shutdown) {
+          // Announce the sleep, then look once more: a loop published in between is not missed,
+          // since begin() bumps the generation before it reads the flag.
+          sleeping.set(index, 1);
+          if (generation.get() == seen && !shutdown) {
+            LockSupport.park(this);
+          }
+          sleeping.set(index, 0);
+        }
       }
     }
   }

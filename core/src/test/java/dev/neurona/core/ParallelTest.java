@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,17 +194,62 @@ class ParallelTest {
     }
   }
 
+  /** One thread's loop has the team; loops started meanwhile by other threads run alone, and all finish. */
+  @Test
+  void loopsStartedFromSeveralThreadsAtOnceAllComplete() throws Exception {
+    Parallel.setThreads(2);
+    int callers = 4, loops = 300, n = 5000;
+    AtomicIntegerArray totals = new AtomicIntegerArray(callers);
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < callers; t++) {
+      int id = t;
+      Thread caller = new Thread(() -> {
+        for (int l = 0; l < loops; l++) {
+          AtomicIntegerArray hits = new AtomicIntegerArray(n);
+          Parallel.forRange(n, 100, (from, to) -> {
+            for (int i = from; i < to; i++) {
+              hits.incrementAndGet(i);
+            }
+          });
+          int sum = 0;
+          for (int i = 0; i < n; i++) {
+            sum += hits.get(i);
+          }
+          totals.addAndGet(id, sum);
+        }
+      });
+      started.add(caller);
+      caller.start();
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (Thread t : started) {
+        t.join();
+      }
+    });
+    for (int t = 0; t < callers; t++) {
+      assertThat(totals.get(t)).as("caller %d", t).isEqualTo(loops * n);
+    }
+  }
+
   @Test
   void poolThreadsAreDaemonsNamedNeurona() {
     Parallel.setThreads(3);
     Set<Thread> seen = ConcurrentHashMap.newKeySet();
-    Parallel.forRange(10_000, 1, (from, to) -> seen.add(Thread.currentThread()));
-    Parallel.forChunks(10_000, 100, (c, from, to) -> seen.add(Thread.currentThread()));
-    assertThat(seen).isNotEmpty().allSatisfy(t -> {
+    // Parts that take a while, so that the workers (just started) surely take some of them.
+    Parallel.forRange(10_000, 1, (from, to) -> {
+      seen.add(Thread.currentThread());
+      LockSupport.parkNanos(5_000_000L);
+    });
+    Parallel.forChunks(10_000, 1000, (c, from, to) -> {
+      seen.add(Thread.currentThread());
+      LockSupport.parkNanos(5_000_000L);
+    });
+    // The caller takes parts too; every other thread is one of the team's daemon workers.
+    seen.remove(Thread.currentThread());
+    assertThat(seen).isNotEmpty().hasSizeLessThanOrEqualTo(2).allSatisfy(t -> {
       assertThat(t.getName()).matches("neurona-\\d+-\\d+");
       assertThat(t.isDaemon()).as(t.getName() + " is a daemon").isTrue();
     });
-    assertThat(seen).doesNotContain(Thread.currentThread());
   }
 
   @Test

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Workers spin for a short while after a loop before they sleep ({@code -Dneurona.spinMicros},
  * default 2000): waking a sleeping thread costs 1–4 ms on a virtual machine, as much as a whole
  * 1024³ GEMM on one core, while the kernels of a training step start a new loop every few
- * hundred microseconds. Set it to 0 to sleep at once.
+ * hundred microseconds. Set it to 0 to sleep at once. With more threads than processors nobody
+ * spins: a spinning worker would take the core a working thread needs.
  *
  * <p>Determinism: {@link #forRange} hands out disjoint index ranges, so kernels whose iterations
  * write disjoint outputs give bit-identical results for any thread count. Reductions use
@@ -193,7 +194,7 @@ public final class Parallel {
       inLoop[0] = false;
     }
     if (shared) {
-      loop.awaitDone();
+      loop.awaitDone(t.spinNanos);
       t.end();
     }
     loop.rethrow();
@@ -231,10 +232,10 @@ public final class Parallel {
     }
 
     /** Spins, then sleeps, until every part has finished; the workers' writes are then visible. */
-    void awaitDone() {
+    void awaitDone(long spinNanos) {
       long start = System.nanoTime();
       while (unfinished.get() != 0) {
-        if (System.nanoTime() - start < SPIN_NANOS) {
+        if (System.nanoTime() - start < spinNanos) {
           Thread.onSpinWait();
         } else {
           callerParked = true;
@@ -262,11 +263,13 @@ public final class Parallel {
 
   /**
    * The workers. One loop at a time: {@link #begin} publishes it (or refuses when another thread's
-   * loop is running), workers spin for {@link #SPIN_NANOS} after each loop watching for the next
+   * loop is running), workers spin for {@link #spinNanos} after each loop watching for the next
    * one, then sleep until {@link #begin} wakes them.
    */
   private static final class Team {
     private final Thread[] workers;
+    /** {@link #SPIN_NANOS}, or 0 when the team (workers and caller) has more threads than processors. */
+    final long spinNanos;
     private final AtomicBoolean busy = new AtomicBoolean();
     /** Incremented for every published loop; workers compare it with the last one they joined. */
     private final AtomicLong generation = new AtomicLong();
@@ -277,6 +280,7 @@ public final class Parallel {
 
     Team(int size, int id) {
       workers = new Thread[size];
+      spinNanos = size + 1 <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
       sleeping = new AtomicIntegerArray(size);
       for (int i = 0; i < size; i++) {
         int index = i;
@@ -329,7 +333,7 @@ public final class Parallel {
         }
         // Nothing new: spin a while, then sleep until begin() or shutdown() wakes us.
         long start = System.nanoTime();
-        while (generation.get() == seen && !shutdown && System.nanoTime() - start < SPIN_NANOS) {
+        while (generation.get() == seen && !shutdown && System.nanoTime() - start < spinNanos) {
           Thread.onSpinWait();
         }
         if (generation.get() == seen && !shutdown) {

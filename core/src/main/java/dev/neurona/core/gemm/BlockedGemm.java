@@ -47,11 +47,11 @@ final class BlockedGemm {
   /** At most this many columns of C: padding B slivers to nr columns would waste most of the work. */
   static final int DIRECT_MAX_N = 2;
   /**
-   * m·n·k below which the product runs on the calling thread. Measured with 2 threads on a shared
-   * 2-core machine (with the earlier per-k-block barriers): 0.8× at 128³, ~1.1× at 256³, 1.3–1.5×
-   * at 512³; with one region per thread, 1.8× at 1024³.
+   * m·n·k below which the product runs on the calling thread. Measured on this 2-core machine, 2
+   * threads vs 1 (square, one region per thread, spinning workers): 0.85× at 48³, 1.04× at 64³,
+   * 1.30× at 96³, 1.38× at 128³, 1.69× at 192³, 1.78× at 256³, 1.9× at 384³.
    */
-  static final long PARALLEL_WORK = 300L * 300 * 300;
+  static final long PARALLEL_WORK = 96L * 96 * 96;
   /** As {@link #PARALLEL_WORK} for the direct path (n ≤ 2): one fork/join round, ~1 GFLOP/s per thread. */
   static final long DIRECT_PARALLEL_WORK = 1L << 20;
   /**
@@ -192,11 +192,14 @@ final class BlockedGemm {
    * Depends on the thread count, but only decides who computes a tile, never how.
    */
   static long grid(int want, int mSlivers, int nSlivers, int m, int n) {
-    long enough = Math.min(want, (long) mSlivers * nSlivers);
+    long enough = Math.min(want, (long) mSlivers * Math.max(1, nSlivers / PACK_A_SLIVERS));
     int bestGm = 1, bestGn = 1;
     long bestCost = Long.MAX_VALUE;
+    // Columns are cut only into regions of at least PACK_A_SLIVERS slivers: narrower ones would
+    // read A in place (256³ in 1×2 regions: lda = 1 KB puts a tile's 8 rows in 2 L1 sets, 0.85× serial).
+    int maxGn = Math.max(1, nSlivers / PACK_A_SLIVERS);
     for (int gm = 1; gm <= Math.min(want, mSlivers); gm++) {
-      int gn = Math.min(nSlivers, ceilDiv(want, gm));
+      int gn = Math.min(maxGn, ceilDiv(want, gm));
       if ((long) gm * gn < enough) {
         continue;
       }

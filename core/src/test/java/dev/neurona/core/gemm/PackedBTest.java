@@ -148,9 +148,12 @@ class PackedBTest {
     assertThat(grid(2, 128, 32, 1024, 1024)).isIn("1x2", "2x1");
     assertThat(grid(2, 3136, 2, 25088, 64)).isEqualTo("2x1"); // tall im2col product: split rows
     assertThat(grid(2, 16, 98, 128, 3136)).isEqualTo("1x2"); // short and wide: split columns
-    assertThat(grid(3, 1, 5, 8, 150)).isEqualTo("1x3");
+    assertThat(grid(3, 1, 40, 8, 1280)).isEqualTo("1x3");
     assertThat(grid(4, 1, 1, 8, 32)).isEqualTo("1x1"); // one tile: nothing to split
-    assertThat(grid(8, 2, 2, 16, 64)).isEqualTo("2x2");
+    // Column regions keep at least 8 slivers (so A is packed): 256² has 8 in all, so rows are cut.
+    assertThat(grid(2, 32, 8, 256, 256)).isEqualTo("2x1");
+    assertThat(grid(8, 2, 2, 16, 64)).isEqualTo("2x1");
+    assertThat(grid(3, 1, 5, 8, 150)).isEqualTo("1x1");
   }
 
   private static String grid(int want, int mSlivers, int nSlivers, int m, int n) {

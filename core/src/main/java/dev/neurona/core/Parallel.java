@@ -17,9 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * started while another thread's loop has the team.
  *
  * <p>Workers spin for a short while after a loop before they sleep ({@code -Dneurona.spinMicros},
- * default 2000): waking a sleeping thread costs 1–4 ms on a virtual machine, as much as a whole
- * 1024³ GEMM on one core, while the kernels of a training step start a new loop every few
- * hundred microseconds. Set it to 0 to sleep at once. With more threads than processors nobody
+ * default 2000): waking a sleeping thread can cost milliseconds on a virtual machine (this
+ * project's 2-core VM lost 2–3 ms of a 14–19 ms GEMM to it), while the kernels of a training step
+ * start a new loop every few hundred microseconds. Set it to 0 to sleep at once. With more threads than processors nobody
  * spins: a spinning worker would take the core a working thread needs.
  *
  * <p>Determinism: {@link #forRange} hands out disjoint index ranges, so kernels whose iterations

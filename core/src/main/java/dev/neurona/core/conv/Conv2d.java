@@ -205,15 +205,18 @@ public final class Conv2d {
     addInChunkOrder(partials, chunks, outC, dBias);
   }
 
-  /** {@code target[0, size) += partial 0, then partial 1, ...}: a fixed order, whatever ran them. */
+  /**
+   * {@code target[0, size) += partial 0, then partial 1, ...}: a fixed order, whatever ran them. Split
+   * over the elements (each sums the chunks in order), so parallel and serial give the same bits.
+   */
   private static void addInChunkOrder(float[] partials, int chunks, int size, float[] target) {
-    for (int c = 0; c < chunks; c++) {
-      int p = c * size;
-      for (int j = 0; j < size; j++) {
-        target[j] += partials[p + j];
+    Parallel.forRange(size, 1 << 13, (from, to) -> {
+      for (int c = 0; c < chunks; c++) {
+        KernelProvider.kernels().add(target, from, partials, c * size + from, target, from, to - from);
       }
-    }
+    });
   }
+
 
   /** The thread's buffer from {@code cache}, grown to at least {@code n} floats. Contents are stale. */
   private static float[] scratch(ThreadLocal<float[]> cache, int n) {

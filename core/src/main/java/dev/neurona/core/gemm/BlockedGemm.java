@@ -344,11 +344,11 @@ final class BlockedGemm {
   /**
    * Rows [i0, i0+mcur) of C against {@code slivers} packed B slivers (starting at {@code bBase},
    * the first at column jc; columns stop at {@code jEnd}) for one k-block. op(A) is packed into
-   * mr×kc slivers when transposed or when there are at least {@link #PACK_A_SLIVERS} B slivers to
-   * amortise the packing over (packed slivers are contiguous: no L1 set conflicts when lda is a
-   * multiple of 1024). Otherwise a non-transposed A is read in place — the tall-skinny im2col case,
-   * where packing cost as much as the product — and only a final partial sliver is packed, for its
-   * zero padding.
+   * mr×kc slivers when there are at least {@link #PACK_A_SLIVERS} B slivers to amortise the
+   * packing over (packed slivers are contiguous: no L1 set conflicts when lda is a multiple of
+   * 1024). Otherwise A is read in place — the tall-skinny im2col products, plain (conv forward)
+   * or transposed (conv kernel gradient, colsᵀ·dOut), where packing cost as much as the product —
+   * and only a final partial sliver is packed, for its zero padding.
    */
   private static void macro(MicroKernel kernel, boolean transA, float[] a, int aOff, int lda, int i0, int mcur,
       int pc, int kc, float[] bPack, int bBase, int slivers, int jc, int jEnd, float alpha, float beta,
@@ -356,7 +356,11 @@ final class BlockedGemm {
     int mr = kernel.mr(), nr = kernel.nr();
     Buffers buf = BUFFERS.get();
     int aSlivers = ceilDiv(mcur, mr);
-    int packedFrom = transA || slivers >= PACK_A_SLIVERS ? 0 : mcur / mr; // slivers before it are read in place
+    // Slivers before packedFrom are read in place. A transposed A in place reads one line per k
+    // step, lda apart: with lda a multiple of 128 floats (512 B) those lines fall in at most 8 of the
+    // 64 L1 sets and evict each other, so it is packed then.
+    boolean inPlace = slivers < PACK_A_SLIVERS && (!transA || lda % 128 != 0);
+    int packedFrom = inPlace ? mcur / mr : 0;
     float[] aPack = buf.a((aSlivers - packedFrom) * mr * kc);
     for (int t = packedFrom; t < aSlivers; t++) {
       packA(transA, a, aOff, lda, i0 + t * mr, Math.min(mr, mcur - t * mr), pc, kc, mr, aPack,
@@ -371,7 +375,9 @@ final class BlockedGemm {
         int i = i0 + t * mr;
         int rows = Math.min(mr, mcur - t * mr);
         int co = cOff + i * ldc + j;
-        if (t < packedFrom) {
+        if (t < packedFrom && transA) {
+          kernel.tileTransposedA(kc, a, aOff + pc * lda + i, lda, bPack, bo, acc);
+        } else if (t < packedFrom) {
           kernel.tileRowMajorA(kc, a, aOff + i * lda + pc, lda, bPack, bo, acc);
         } else {
           kernel.tile(kc, aPack, (t - packedFrom) * mr * kc, bPack, bo, acc);

@@ -3,8 +3,8 @@ package dev.neurona.core.gemm;
 /**
  * The register-tiled inner kernel of the blocked {@link Gemm}: one {@code mr×nr} tile of C from
  * packed panels. The blocked driver packs {@code op(B)} (and {@code op(A)} unless it can be read in place), absorbing
- * transposes, leading dimensions and zero padding, and calls {@link #tile} or
- * {@link #tileRowMajorA} then {@link #update} once per tile and k-block.
+ * transposes, leading dimensions and zero padding, and calls {@link #tile},
+ * {@link #tileRowMajorA} or {@link #tileTransposedA} then {@link #update} once per tile and k-block.
  *
  * <p>Two implementations exist: {@link Gemm#scalarKernel()} (plain Java, the fallback) and the
  * Vector API kernel ({@link Gemm#vectorKernel()}, loaded by name only when
@@ -41,6 +41,15 @@ public interface MicroKernel {
    */
   // A rows are aOff + r·lda (mr of them, kc floats each), bp a kc×nr sliver, acc an mr×nr tile.
   void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc);
+
+  /**
+   * As {@link #tile}, but A is read unpacked from a transposed (k×m, row-major) store:
+   * {@code a[aOff + p·lda + r]}. The driver uses it for a transposed A when packing would not pay,
+   * since each step's mr values are already contiguous. Same summation order and rounding as
+   * {@link #tile}: the results are bit-identical.
+   */
+  // A rows are p: aOff + p·lda holds the mr values of step p; bp a kc×nr sliver, acc an mr×nr tile.
+  void tileTransposedA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc);
 
   /**
    * Writes a full tile: {@code c[cOff + r·ldc + j] = alpha·acc[r·nr + j] + beta·c[...]}, two rounded

@@ -28,11 +28,21 @@ final class ScalarMicroKernel implements MicroKernel {
 
   @Override
   public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc) {
+    tile(kc, ap, apOff, MR, bp, bpOff, acc);
+  }
+
+  @Override
+  public void tileTransposedA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
+    tile(kc, a, aOff, lda, bp, bpOff, acc);
+  }
+
+  /** The tile loop for A values {@code ap[apOff + p·aStep + r]}: a packed sliver (step mr) or a transposed A in place (step lda). */
+  private static void tile(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
     float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
     float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
     float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
     float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
-    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += MR, bi += NR) {
+    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += aStep, bi += NR) {
       float b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
       float a0 = ap[ai];
       c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;

@@ -43,6 +43,16 @@ public final class VectorMicroKernel implements MicroKernel {
 
   @Override
   public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc) {
+    tile(kc, ap, apOff, MR, bp, bpOff, acc);
+  }
+
+  @Override
+  public void tileTransposedA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
+    tile(kc, a, aOff, lda, bp, bpOff, acc);
+  }
+
+  /** The tile loop for A values {@code ap[apOff + p·aStep + r]}: a packed sliver (step mr) or a transposed A in place (step lda). */
+  private static void tile(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -51,7 +61,7 @@ public final class VectorMicroKernel implements MicroKernel {
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
     FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
     FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += MR, bi += NR) {
+    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += aStep, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector a0 = FloatVector.broadcast(S, ap[ai]);

@@ -1,5 +1,6 @@
 package dev.neurona.layers;
 
+import dev.neurona.core.Parallel;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.kernels.Kernels;
 import dev.neurona.core.kernels.KernelProvider;
@@ -20,6 +21,13 @@ public enum Activation {
   LINEAR, RELU, SIGMOID, TANH, SOFTMAX;
 
   private static final Kernels K = KernelProvider.kernels();
+  /**
+   * Elements per parallel range for the element-wise activations (an eighth of it for sigmoid and
+   * tanh forward, which call exp/tanh per element). Ranges write disjoint outputs: the bits do not
+   * depend on the thread count. The first convolution's ReLU (3.2 M elements at batch 128) was a
+   * serial 1–2 ms of each step.
+   */
+  private static final int GRAIN = 1 << 15;
 
   /** Parses a Keras name: {@code linear} (or null), {@code relu}, {@code sigmoid}, {@code tanh}, {@code softmax}. */
   public static Activation of(String name) {
@@ -61,17 +69,21 @@ public enum Activation {
         }
         break;
       case RELU:
-        K.relu(zi, 0, yo, 0, n);
+        Parallel.forRange(n, GRAIN, (from, to) -> K.relu(zi, from, yo, from, to - from));
         break;
       case SIGMOID:
-        for (int i = 0; i < n; i++) {
-          yo[i] = (float) (1.0 / (1.0 + Math.exp(-zi[i])));
-        }
+        Parallel.forRange(n, GRAIN / 8, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            yo[i] = (float) (1.0 / (1.0 + Math.exp(-zi[i])));
+          }
+        });
         break;
       case TANH:
-        for (int i = 0; i < n; i++) {
-          yo[i] = (float) Math.tanh(zi[i]);
-        }
+        Parallel.forRange(n, GRAIN / 8, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            yo[i] = (float) Math.tanh(zi[i]);
+          }
+        });
         break;
       case SOFTMAX:
         int cols = z.dim(-1);
@@ -95,17 +107,21 @@ public enum Activation {
         }
         break;
       case RELU:
-        K.reluBackward(yo, 0, d, 0, o, 0, n);
+        Parallel.forRange(n, GRAIN, (from, to) -> K.reluBackward(yo, from, d, from, o, from, to - from));
         break;
       case SIGMOID:
-        for (int i = 0; i < n; i++) {
-          o[i] = d[i] * yo[i] * (1f - yo[i]);
-        }
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            o[i] = d[i] * yo[i] * (1f - yo[i]);
+          }
+        });
         break;
       case TANH:
-        for (int i = 0; i < n; i++) {
-          o[i] = d[i] * (1f - yo[i] * yo[i]);
-        }
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            o[i] = d[i] * (1f - yo[i] * yo[i]);
+          }
+        });
         break;
       case SOFTMAX:
         int cols = y.dim(-1);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.kernels.KernelProvider;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -116,18 +115,11 @@ class GemmTest {
   }
 
   private float[] randomArray(int size) {
-    float[] x = new float[size];
-    for (int i = 0; i < size; i++) {
-      x[i] = random.nextFloat() * 2 - 1;
-    }
-    return x;
+    return GemmTesting.randomArray(random, size);
   }
 
   private static List<MicroKernel> kernels() {
-    List<MicroKernel> list = new ArrayList<>();
-    list.add(Gemm.scalarKernel());
-    Gemm.vectorKernel().ifPresent(list::add);
-    return list;
+    return GemmTesting.kernels();
   }
 
   /** Shapes chosen to hit every edge: tiny, primes, K=1, tall-skinny, vectors, and ±1 around MR, NR, KC, MC. */

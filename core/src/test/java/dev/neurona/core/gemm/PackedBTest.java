@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Parallel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -20,18 +19,11 @@ class PackedBTest {
   }
 
   private float[] randomArray(int size) {
-    float[] x = new float[size];
-    for (int i = 0; i < size; i++) {
-      x[i] = random.nextFloat() * 2 - 1;
-    }
-    return x;
+    return GemmTesting.randomArray(random, size);
   }
 
   private static List<MicroKernel> kernels() {
-    List<MicroKernel> list = new ArrayList<>();
-    list.add(Gemm.scalarKernel());
-    Gemm.vectorKernel().ifPresent(list::add);
-    return list;
+    return GemmTesting.kernels();
   }
 
   /**

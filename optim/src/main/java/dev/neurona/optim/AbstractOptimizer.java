@@ -2,10 +2,12 @@ package dev.neurona.optim;
 
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The bookkeeping every optimizer shares: a learning-rate schedule, the iteration counter and
@@ -31,6 +33,8 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
   }
 
   private final Map<String, S> states = new HashMap<>();
+  /** State given to {@link #restoreState}, by parameter name then slot, applied when the parameter is next stepped. */
+  private final Map<String, Map<String, Tensor>> pending = new HashMap<>();
   private LearningRateSchedule schedule;
   private long iterations;
   private long calls;
@@ -50,6 +54,15 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
    */
   protected abstract void update(Parameter p, S state, float lr, long t);
 
+  /**
+   * The names of the per-parameter buffers this optimizer keeps, in a fixed order (Adam: {@code m},
+   * {@code v}, and {@code vhat} with AMSGrad; SGD with momentum: {@code velocity}; plain SGD: none).
+   */
+  protected abstract List<String> slots();
+
+  /** The buffer of one of {@link #slots()} in {@code state}, the parameter's size, flat. */
+  protected abstract float[] slot(S state, String slot);
+
   @Override
   public final void step(List<Parameter> params) {
     if (params == null) {
@@ -66,6 +79,10 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
         S s = states.get(p.name());
         if (s == null) {
           s = createState(p);
+          Map<String, Tensor> restored = pending.get(p.name());
+          if (restored != null) {
+            restore(p, s, restored);
+          }
           states.put(p.name(), s);
         } else if (!s.shape.equals(p.shape())) {
           throw new IllegalStateException(
@@ -125,10 +142,92 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
     setSchedule(LearningRateSchedule.constant(learningRate));
   }
 
-  /** Forgets all per-parameter state and sets the step count back to 0. */
+  /** Forgets all per-parameter state (restored state not yet applied too) and sets the step count back to 0. */
   public void reset() {
     states.clear();
+    pending.clear();
     iterations = 0;
+  }
+
+  /**
+   * A copy of the per-parameter state, to save and later {@link #restoreState restore}: one tensor
+   * per parameter and slot, keyed {@code "<parameter name>/<slot>"}, with the parameter's shape,
+   * sorted by key. Empty before the first step and for optimizers without buffers.
+   */
+  public Map<String, Tensor> state() {
+    Map<String, Tensor> out = new TreeMap<>();
+    for (Map.Entry<String, S> e : states.entrySet()) {
+      for (String slot : slots()) {
+        float[] buf = slot(e.getValue(), slot);
+        Tensor t = Tensor.zeros(e.getValue().shape);
+        System.arraycopy(buf, 0, t.data(), 0, buf.length);
+        out.put(e.getKey() + "/" + slot, t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Continues from a saved {@link #state()} and step count, as if this optimizer had taken those
+   * steps: the step count is set now (so the learning-rate schedule and Adam's bias corrections go
+   * on from it) and each parameter's buffers are copied in when it is next stepped, after a check
+   * that its shape matches. Replaces any state this optimizer had.
+   *
+   * @throws IllegalArgumentException naming the key when a key is not {@code "<parameter>/<slot>"}
+   *     with one of {@link #slots()}, a parameter lacks one of its slots, or its slots differ in shape
+   */
+  public void restoreState(long iterations, Map<String, Tensor> state) {
+    if (iterations < 0) {
+      throw new IllegalArgumentException(name() + ".restoreState: iterations must be >= 0, got " + iterations);
+    }
+    if (state == null) {
+      throw new IllegalArgumentException(name() + ".restoreState: state is null");
+    }
+    Map<String, Map<String, Tensor>> byParam = new HashMap<>();
+    for (Map.Entry<String, Tensor> e : state.entrySet()) {
+      String key = e.getKey();
+      int cut = key == null ? -1 : key.lastIndexOf('/');
+      String slot = cut < 0 ? null : key.substring(cut + 1);
+      if (cut <= 0 || !slots().contains(slot)) {
+        throw new IllegalArgumentException(name() + ".restoreState: key '" + key + "' is not '<parameter>/<slot>' with a slot"
+            + " of " + slots());
+      }
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException(name() + ".restoreState: tensor '" + key + "' is null");
+      }
+      byParam.computeIfAbsent(key.substring(0, cut), k -> new HashMap<>()).put(slot, e.getValue());
+    }
+    for (Map.Entry<String, Map<String, Tensor>> e : byParam.entrySet()) {
+      Shape shape = null;
+      for (String slot : slots()) {
+        Tensor t = e.getValue().get(slot);
+        if (t == null) {
+          throw new IllegalArgumentException(name() + ".restoreState: parameter '" + e.getKey() + "' has no '" + slot
+              + "' (each parameter needs all of " + slots() + ")");
+        }
+        if (shape != null && !shape.equals(t.shape())) {
+          throw new IllegalArgumentException(name() + ".restoreState: '" + e.getKey() + "/" + slot + "' has shape "
+              + t.shape() + " but the parameter's other slots have " + shape);
+        }
+        shape = t.shape();
+      }
+    }
+    states.clear();
+    pending.clear();
+    pending.putAll(byParam);
+    this.iterations = iterations;
+  }
+
+  /** Copies restored buffers into a new state, after checking the shape against the parameter's. */
+  private void restore(Parameter p, S s, Map<String, Tensor> restored) {
+    for (String slot : slots()) {
+      Tensor t = restored.get(slot);
+      if (!t.shape().equals(p.shape())) {
+        throw new IllegalStateException(name() + ": restored state '" + p.name() + "/" + slot + "' has shape " + t.shape()
+            + " but the parameter has shape " + p.shape());
+      }
+      System.arraycopy(t.data(), 0, slot(s, slot), 0, p.size());
+    }
   }
 
   /** Number of parameters that have state (trainable parameters seen so far). */

@@ -1,6 +1,7 @@
 package dev.neurona.optim;
 
 import dev.neurona.core.Parameter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -129,6 +130,25 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
   @Override
   protected Moments createState(Parameter p) {
     return new Moments(p, amsgrad);
+  }
+
+  @Override
+  protected List<String> slots() {
+    return amsgrad ? List.of("m", "v", "vhat") : List.of("m", "v");
+  }
+
+  @Override
+  protected float[] slot(Moments state, String slot) {
+    switch (slot) {
+      case "m":
+        return state.m;
+      case "v":
+        return state.v;
+      case "vhat":
+        return state.vHat;
+      default:
+        throw new IllegalArgumentException("adam has no slot '" + slot + "'");
+    }
   }
 
   // w, grad, m, v, vHat: the parameter's size, flat.

@@ -1,6 +1,7 @@
 package dev.neurona.optim;
 
 import dev.neurona.core.Parameter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -108,6 +109,19 @@ public final class SGD extends AbstractOptimizer<SGD.Velocity> {
   @Override
   protected Velocity createState(Parameter p) {
     return new Velocity(p, momentum > 0);
+  }
+
+  @Override
+  protected List<String> slots() {
+    return momentum > 0 ? List.of("velocity") : List.of();
+  }
+
+  @Override
+  protected float[] slot(Velocity state, String slot) {
+    if (!slot.equals("velocity") || state.v == null) {
+      throw new IllegalArgumentException("sgd" + (momentum > 0 ? "" : " without momentum") + " has no slot '" + slot + "'");
+    }
+    return state.v;
   }
 
   // w, grad, v: the parameter's size, flat.

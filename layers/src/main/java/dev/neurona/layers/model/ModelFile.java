@@ -2,7 +2,10 @@ package dev.neurona.layers.model;
 
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
 import dev.neurona.layers.Layer;
+import dev.neurona.optim.AbstractOptimizer;
+import dev.neurona.optim.Optimizer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +43,10 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The model file: a zip holding {@code metadata.json}, {@code config.json} and
- * {@code model.safetensors}.
+ * {@code model.safetensors}; when the model was compiled with SGD or Adam, also
+ * {@code optimizer.json} (its config, step count and the names of its state tensors) and
+ * {@code optimizer.safetensors} (those tensors, {@code "<parameter>/<slot>"}, e.g.
+ * {@code "dense.kernel/m"}). Files without the optimizer entries load as before.
  *
  * <p>Safetensors layout: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON
  * {@code {"__metadata__": {...}, "dense.kernel": {"dtype": "F32", "shape": [2, 8],
@@ -55,6 +61,8 @@ final class ModelFile {
   static final String METADATA = "metadata.json";
   static final String CONFIG = "config.json";
   static final String WEIGHTS = "model.safetensors";
+  static final String OPTIMIZER = "optimizer.json";
+  static final String OPTIMIZER_STATE = "optimizer.safetensors";
   /** Largest JSON entry or safetensors header read into memory (the safetensors library's own limit). */
   private static final long MAX_JSON_BYTES = 100L << 20;
   private static final Pattern JAVA_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
@@ -82,8 +90,27 @@ final class ModelFile {
     // Everything that can fail on the model's side is done before the first byte is written.
     byte[] config = Json.writePretty(configOf(model)).getBytes(StandardCharsets.UTF_8);
     byte[] metadata = Json.writePretty(metadataOf(model)).getBytes(StandardCharsets.UTF_8);
-    List<Parameter> params = model.parameters();
-    byte[] header = safetensorsHeader(model, params);
+    List<Named> weights = new ArrayList<>();
+    for (Parameter p : model.parameters()) {
+      weights.add(new Named(p.name(), p.shape(), p.value().data()));
+    }
+    byte[] header = safetensorsHeader(model, weights);
+    byte[] optimizerJson = null;
+    List<Named> optimizerState = new ArrayList<>();
+    byte[] optimizerHeader = null;
+    if (model.optimizer() instanceof AbstractOptimizer) {
+      AbstractOptimizer<?> opt = (AbstractOptimizer<?>) model.optimizer();
+      Map<String, Tensor> state = opt.state();
+      for (Map.Entry<String, Tensor> e : state.entrySet()) {
+        optimizerState.add(new Named(e.getKey(), e.getValue().shape(), e.getValue().data()));
+      }
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("config", opt.config());
+      o.put("iterations", opt.iterations());
+      o.put("state", new ArrayList<>(state.keySet()));
+      optimizerJson = Json.writePretty(o).getBytes(StandardCharsets.UTF_8);
+      optimizerHeader = safetensorsHeader(model, optimizerState);
+    }
 
     Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     boolean done = false;
@@ -92,20 +119,11 @@ final class ModelFile {
           ZipOutputStream zip = new ZipOutputStream(os)) {
         writeDeflated(zip, METADATA, metadata);
         writeDeflated(zip, CONFIG, config);
-        // Stored, not deflated: float data barely compresses, and a stored entry can be read in place.
-        CRC32 crc = new CRC32();
-        long size;
-        try (CheckedOutputStream sink = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
-          size = writeSafetensors(sink, header, params);
+        writeStored(zip, WEIGHTS, header, weights);
+        if (optimizerJson != null) {
+          writeDeflated(zip, OPTIMIZER, optimizerJson);
+          writeStored(zip, OPTIMIZER_STATE, optimizerHeader, optimizerState);
         }
-        ZipEntry e = new ZipEntry(WEIGHTS);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(size);
-        e.setCompressedSize(size);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        writeSafetensors(zip, header, params);
-        zip.closeEntry();
       }
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ch.force(true);
@@ -121,6 +139,41 @@ final class ModelFile {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  /** A tensor to write or to read into: its name, shape and data. */
+  private static final class Named {
+    final String name;
+    final Shape shape;
+    final float[] data;
+
+    Named(String name, Shape shape, float[] data) {
+      this.name = name;
+      this.shape = shape;
+      this.data = data;
+    }
+  }
+
+  /**
+   * A safetensors entry, stored rather than deflated: float data barely compresses, and a stored
+   * entry can be read in place. The bytes are produced twice, first only for the size and CRC the
+   * zip header needs.
+   */
+  private static void writeStored(ZipOutputStream zip, String name, byte[] header, List<Named> tensors)
+      throws IOException {
+    CRC32 crc = new CRC32();
+    long size;
+    try (CheckedOutputStream sink = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
+      size = writeSafetensors(sink, header, tensors);
+    }
+    ZipEntry e = new ZipEntry(name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(size);
+    e.setCompressedSize(size);
+    e.setCrc(crc.getValue());
+    zip.putNextEntry(e);
+    writeSafetensors(zip, header, tensors);
+    zip.closeEntry();
   }
 
   private static void writeDeflated(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
@@ -194,7 +247,7 @@ final class ModelFile {
     return m;
   }
 
-  private static byte[] safetensorsHeader(Sequential model, List<Parameter> params) {
+  private static byte[] safetensorsHeader(Sequential model, List<Named> tensors) {
     Map<String, Object> h = new LinkedHashMap<>();
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", "neurona");
@@ -202,13 +255,13 @@ final class ModelFile {
     meta.put("library_version", libraryVersion());
     h.put("__metadata__", meta);
     long offset = 0;
-    for (Parameter p : params) {
+    for (Named p : tensors) {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("dtype", "F32");
-      t.put("shape", p.shape().toArray());
-      long end = offset + 4L * p.size();
+      t.put("shape", p.shape.toArray());
+      long end = offset + 4L * p.data.length;
       t.put("data_offsets", new long[] {offset, end});
-      h.put(p.name(), t);
+      h.put(p.name, t);
       offset = end;
     }
     byte[] json = Json.write(h).getBytes(StandardCharsets.UTF_8);
@@ -222,14 +275,14 @@ final class ModelFile {
   }
 
   /** Writes the safetensors bytes; returns how many. */
-  private static long writeSafetensors(OutputStream out, byte[] header, List<Parameter> params) throws IOException {
+  private static long writeSafetensors(OutputStream out, byte[] header, List<Named> tensors) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong(header.length);
     out.write(buf.array(), 0, 8);
     out.write(header);
     long n = 8L + header.length;
-    for (Parameter p : params) {
-      float[] d = p.value().data();
+    for (Named p : tensors) {
+      float[] d = p.data;
       for (int i = 0; i < d.length; ) {
         buf.clear();
         int k = Math.min(d.length - i, buf.capacity() / 4);
@@ -263,7 +316,14 @@ final class ModelFile {
       checkFormat(file, meta);
       Map<String, Object> config = readJson(file, zip, CONFIG);
       Sequential model = buildModel(file, config);
-      readWeights(file, zip, model);
+      List<Named> weights = new ArrayList<>();
+      for (Parameter p : model.parameters()) {
+        weights.add(new Named(p.name(), p.shape(), p.value().data()));
+      }
+      readTensors(file, zip, WEIGHTS, weights, "the model's parameters");
+      if (zip.getEntry(OPTIMIZER) != null) {
+        model.restoreOptimizer(readOptimizer(file, zip, model));
+      }
       return model;
     }
   }
@@ -446,20 +506,80 @@ final class ModelFile {
 
   /** One tensor of the header, checked against the parameter it will fill. */
   private static final class Slot {
-    final Parameter param;
+    final Named tensor;
     final long begin;
     final long end;
 
-    Slot(Parameter param, long begin, long end) {
-      this.param = param;
+    Slot(Named tensor, long begin, long end) {
+      this.tensor = tensor;
       this.begin = begin;
       this.end = end;
     }
   }
 
-  private static void readWeights(Path file, ZipFile zip, Sequential model) throws IOException {
-    ZipEntry e = entry(file, zip, WEIGHTS);
-    String where = file + ": " + WEIGHTS;
+  /**
+   * The optimizer saved beside the weights: rebuilt from its config, with its step count and state
+   * (each tensor checked against the shape of the parameter it belongs to).
+   */
+  private static Optimizer readOptimizer(Path file, ZipFile zip, Sequential model) throws IOException {
+    String where = file + ": " + OPTIMIZER;
+    Map<String, Object> o = readJson(file, zip, OPTIMIZER);
+    Object cfg = o.get("config");
+    if (!(cfg instanceof Map)) {
+      throw new ModelFormatException(where + ": 'config' must be an object, got " + Json.describe(cfg));
+    }
+    long iterations = integer(where, o, "iterations");
+    if (iterations < 0) {
+      throw new ModelFormatException(where + ": 'iterations' must be >= 0, got " + iterations);
+    }
+    Object keys = o.get("state");
+    if (!(keys instanceof List)) {
+      throw new ModelFormatException(where + ": 'state' must be a list of tensor names, got " + Json.describe(keys));
+    }
+    AbstractOptimizer<?> opt;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> c = (Map<String, Object>) cfg;
+      Optimizer built = Optimizer.fromConfig(c);
+      if (!(built instanceof AbstractOptimizer)) {
+        throw new ModelFormatException(where + ": optimizer " + built.name() + " cannot restore state");
+      }
+      opt = (AbstractOptimizer<?>) built;
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(where + ": " + e.getMessage(), e);
+    }
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    for (Parameter p : model.parameters()) {
+      params.put(p.name(), p);
+    }
+    List<Named> tensors = new ArrayList<>();
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    for (Object k : (List<?>) keys) {
+      String key = k instanceof String ? (String) k : null;
+      int cut = key == null ? -1 : key.lastIndexOf('/');
+      Parameter p = cut <= 0 ? null : params.get(key.substring(0, cut));
+      if (p == null) {
+        throw new ModelFormatException(where + ": state tensor " + Json.describe(k)
+            + " is not '<parameter>/<slot>' for a parameter of the model");
+      }
+      Tensor t = Tensor.zeros(p.shape());
+      tensors.add(new Named(key, p.shape(), t.data()));
+      state.put(key, t);
+    }
+    readTensors(file, zip, OPTIMIZER_STATE, tensors, "the state listed in " + OPTIMIZER);
+    try {
+      opt.restoreState(iterations, state);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(where + ": " + e.getMessage(), e);
+    }
+    return opt;
+  }
+
+  /** Reads a safetensors entry into {@code expected} (names, shapes, destination arrays), checking everything first. */
+  private static void readTensors(Path file, ZipFile zip, String name, List<Named> expected, String expectedWhat)
+      throws IOException {
+    ZipEntry e = entry(file, zip, name);
+    String where = file + ": " + name;
     long size = e.getSize();
     if (size < 0) {
       throw new ModelFormatException(where + ": the zip does not record the entry's size");
@@ -486,16 +606,16 @@ final class ModelFile {
         throw new ModelFormatException(where + ": the header is not valid JSON: " + ex.getMessage(), ex);
       }
       long dataLen = size - 8 - headerLen;
-      List<Slot> slots = checkHeader(where, header, model, dataLen);
-      // Everything is known to fit: copy the data straight into the built parameters.
+      List<Slot> slots = checkHeader(where, header, expected, expectedWhat, dataLen);
+      // Everything is known to fit: copy the data straight into the destinations.
       ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
       for (Slot s : slots) {
-        float[] d = s.param.value().data();
+        float[] d = s.tensor.data;
         for (int i = 0; i < d.length; ) {
           int k = Math.min(d.length - i, buf.capacity() / 4);
           int got = in.readNBytes(buf.array(), 0, 4 * k);
           if (got != 4 * k) {
-            throw new ModelFormatException(where + " is truncated inside tensor '" + s.param.name() + "'");
+            throw new ModelFormatException(where + " is truncated inside tensor '" + s.tensor.name + "'");
           }
           buf.clear();
           buf.asFloatBuffer().get(d, i, k);
@@ -514,11 +634,11 @@ final class ModelFile {
   }
 
   /** Checks names, dtypes, shapes and byte ranges; returns the tensors in data order. */
-  private static List<Slot> checkHeader(String where, Map<String, Object> header, Sequential model, long dataLen)
-      throws ModelFormatException {
-    Map<String, Parameter> params = new LinkedHashMap<>();
-    for (Parameter p : model.parameters()) {
-      params.put(p.name(), p);
+  private static List<Slot> checkHeader(String where, Map<String, Object> header, List<Named> expected,
+      String expectedWhat, long dataLen) throws ModelFormatException {
+    Map<String, Named> params = new LinkedHashMap<>();
+    for (Named p : expected) {
+      params.put(p.name, p);
     }
     Set<String> inFile = new TreeSet<>(header.keySet());
     inFile.remove("__metadata__");
@@ -527,7 +647,7 @@ final class ModelFile {
     Set<String> extra = new TreeSet<>(inFile);
     extra.removeAll(params.keySet());
     if (!missing.isEmpty() || !extra.isEmpty()) {
-      throw new ModelFormatException(where + ": tensors do not match the model's parameters"
+      throw new ModelFormatException(where + ": tensors do not match " + expectedWhat
           + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unexpected " + extra));
     }
     Object meta = header.get("__metadata__");
@@ -535,9 +655,9 @@ final class ModelFile {
       throw new ModelFormatException(where + ": __metadata__ must be an object, got " + Json.describe(meta));
     }
     List<Slot> slots = new ArrayList<>();
-    for (Parameter p : params.values()) {
-      String t = where + ": tensor '" + p.name() + "'";
-      Object v = header.get(p.name());
+    for (Named p : params.values()) {
+      String t = where + ": tensor '" + p.name + "'";
+      Object v = header.get(p.name);
       if (!(v instanceof Map)) {
         throw new ModelFormatException(t + " must be an object, got " + Json.describe(v));
       }
@@ -548,8 +668,8 @@ final class ModelFile {
         throw new ModelFormatException(t + " has dtype " + Json.describe(dtype) + "; only \"F32\" is supported");
       }
       Shape shape = Shape.of(intList(t, info, "shape"));
-      if (!shape.equals(p.shape())) {
-        throw new ModelFormatException(t + " has shape " + shape + " but the model's parameter has shape " + p.shape());
+      if (!shape.equals(p.shape)) {
+        throw new ModelFormatException(t + " has shape " + shape + " but the model's parameter has shape " + p.shape);
       }
       Object offs = info.get("data_offsets");
       if (!(offs instanceof List) || ((List<?>) offs).size() != 2 || !(((List<?>) offs).get(0) instanceof Long)
@@ -558,9 +678,9 @@ final class ModelFile {
       }
       long begin = (Long) ((List<?>) offs).get(0);
       long end = (Long) ((List<?>) offs).get(1);
-      if (begin < 0 || end < begin || end - begin != 4L * p.size()) {
+      if (begin < 0 || end < begin || end - begin != 4L * p.data.length) {
         throw new ModelFormatException(t + ": data_offsets [" + begin + ", " + end + "] do not hold the "
-            + 4L * p.size() + " bytes of an F32 " + shape);
+            + 4L * p.data.length + " bytes of an F32 " + shape);
       }
       if (end > dataLen) {
         throw new ModelFormatException(t + ": bytes [" + begin + ", " + end + ") lie past the end of the "
@@ -572,7 +692,7 @@ final class ModelFile {
     long at = 0;
     for (Slot s : slots) {
       if (s.begin != at) {
-        throw new ModelFormatException(where + ": tensor '" + s.param.name() + "' starts at byte " + s.begin
+        throw new ModelFormatException(where + ": tensor '" + s.tensor.name + "' starts at byte " + s.begin
             + " but the previous tensor ends at " + at + " (tensors must tile the data without gaps or overlaps)");
       }
       at = s.end;

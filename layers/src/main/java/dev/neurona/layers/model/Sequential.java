@@ -431,9 +431,17 @@ public final class Sequential {
     return this;
   }
 
-  /** The compiled optimizer, or null. */
+  /**
+   * The compiled optimizer; for a model read by {@link #load}, the optimizer it was saved with (SGD
+   * or Adam, with its step count and state) until it is compiled; else null.
+   */
   public Optimizer optimizer() {
     return optimizer;
+  }
+
+  /** Set by {@link ModelFile} on load: the saved optimizer, without loss or metrics (not compiled). */
+  void restoreOptimizer(Optimizer restored) {
+    this.optimizer = restored;
   }
 
   /** The compiled loss, or null. */
@@ -806,7 +814,11 @@ public final class Sequential {
    * parameter count), {@code config.json} (name, seed, input shape, each layer's type, name and
    * config) and {@code model.safetensors} (the weights, readable by numpy/PyTorch). The file is
    * written to a temporary file in the same directory and moved into place, so a failed save never
-   * leaves a partial file. The optimizer and compile settings are not saved.
+   * leaves a partial file. A model compiled with SGD or Adam also gets {@code optimizer.json} and
+   * {@code optimizer.safetensors}: the optimizer's hyper-parameters, step count and state (momentum,
+   * moments), so training can go on exactly where it stopped:
+   * {@code Sequential m = Sequential.load(file); m.compile(m.optimizer(), loss, metrics); m.fit(...)}.
+   * The loss and metrics are not saved.
    */
   public void save(Path file) throws IOException {
     requireBuilt("save");
@@ -816,7 +828,8 @@ public final class Sequential {
   /**
    * Reads a model written by {@link #save}: checks the format version, re-creates each layer from
    * its type and config, builds it, and checks every tensor's name, dtype, shape and byte range
-   * before copying the weights. Compile it again before training or evaluating.
+   * before copying the weights, and rebuilds the saved optimizer, if any, as {@link #optimizer()}.
+   * Compile it again before training or evaluating.
    *
    * @throws ModelFormatException naming the file and what is wrong with it
    */

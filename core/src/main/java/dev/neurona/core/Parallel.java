@@ -135,8 +135,9 @@ public final class Parallel {
     }
     int g = Math.max(1, grain);
     // floor(n / g) parts: every range gets at least g indices, and n < 2·g stays serial.
-    int parts = (int) Math.min((long) fanOut() * 4, n / g);
-    if (parts <= 1 || fanOut() == 1) {
+    int fan = fanOut();
+    int parts = (int) Math.min((long) fan * 4, n / g);
+    if (parts <= 1 || fan == 1) {
       body.run(0, n);
       return;
     }

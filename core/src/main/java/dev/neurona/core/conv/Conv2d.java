@@ -217,7 +217,6 @@ public final class Conv2d {
     });
   }
 
-
   /** The thread's buffer from {@code cache}, grown to at least {@code n} floats. Contents are stale. */
   private static float[] scratch(ThreadLocal<float[]> cache, int n) {
     float[] a = cache.get();

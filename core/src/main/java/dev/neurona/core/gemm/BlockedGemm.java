@@ -106,22 +106,18 @@ final class BlockedGemm {
   static void sgemm(MicroKernel kernel, long parallelWork, long directParallelWork, boolean transA, boolean transB,
       int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
       float[] c, int cOff, int ldc) {
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0 || alpha == 0f) {
-      scale(m, n, beta, c, cOff, ldc);
+    if (trivial(m, n, k, alpha, beta, c, cOff, ldc)) {
       return;
     }
     long work = (long) m * n * k;
     if (work <= DIRECT_WORK || n <= DIRECT_MAX_N) {
       // Rows of C are independent, so splitting them over threads keeps results bit-identical.
-      RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta,
-          c, cOff, ldc);
+      Parallel.RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff,
+          ldb, beta, c, cOff, ldc);
       if (work < directParallelWork || Parallel.fanOut() == 1) {
         rows.run(0, m);
       } else {
-        Parallel.forRange(m, 16, rows::run);
+        Parallel.forRange(m, 16, rows);
       }
       return;
     }
@@ -138,11 +134,7 @@ final class BlockedGemm {
   static void sgemm(long parallelWork, boolean transA, int m, float alpha, float[] a, int aOff, int lda, PackedB b,
       float beta, float[] c, int cOff, int ldc) {
     int n = b.n(), k = b.k();
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0 || alpha == 0f) {
-      scale(m, n, beta, c, cOff, ldc);
+    if (trivial(m, n, k, alpha, beta, c, cOff, ldc)) {
       return;
     }
     int threads = (long) m * n * k < parallelWork ? 1 : Parallel.fanOut();
@@ -272,7 +264,7 @@ final class BlockedGemm {
     int kBlocks = ceilDiv(k, kBlock);
     // Packed A: k-block pc starts at aSlivers·mr·pc, its sliver t at + t·mr·kc.
     float[] aPack = BUFFERS.get().a(aSlivers * mr * k);
-    RangeBody packA = (from, to) -> {
+    Parallel.RangeBody packA = (from, to) -> {
       for (int x = from; x < to; x++) {
         int pc = x / aSlivers * kBlock, t = x % aSlivers;
         int kc = Math.min(kBlock, k - pc);
@@ -281,7 +273,7 @@ final class BlockedGemm {
     };
     int nSlivers = ceilDiv(n, nr);
     int items = threads == 1 ? 1 : Math.min(nSlivers, 4 * threads);
-    RangeBody run = (from, to) -> {
+    Parallel.RangeBody run = (from, to) -> {
       Buffers buf = BUFFERS.get();
       float[] acc = buf.tile(mr * nr);
       for (int item = from; item < to; item++) {
@@ -313,8 +305,8 @@ final class BlockedGemm {
       packA.run(0, kBlocks * aSlivers);
       run.run(0, items);
     } else {
-      Parallel.forRange(kBlocks * aSlivers, 1, packA::run);
-      Parallel.forRange(items, 1, run::run);
+      Parallel.forRange(kBlocks * aSlivers, 1, packA);
+      Parallel.forRange(items, 1, run);
     }
   }
 
@@ -333,12 +325,6 @@ final class BlockedGemm {
         c[ci] = beta == 0f ? alpha * x : alpha * x + beta * c[ci];
       }
     }
-  }
-
-  /** A loop body over {@code [from, to)}; the serial path calls it directly. */
-  @FunctionalInterface
-  private interface RangeBody {
-    void run(int from, int to);
   }
 
   /**
@@ -479,6 +465,18 @@ final class BlockedGemm {
         }
       }
     }
+  }
+
+  /** Handles the products with no multiply-adds (C empty, or k = 0 or alpha = 0: C = beta·C); true if it did. */
+  private static boolean trivial(int m, int n, int k, float alpha, float beta, float[] c, int cOff, int ldc) {
+    if (m == 0 || n == 0) {
+      return true;
+    }
+    if (k == 0 || alpha == 0f) {
+      scale(m, n, beta, c, cOff, ldc);
+      return true;
+    }
+    return false;
   }
 
   /** C = beta·C (zeros when beta is 0, whatever C held). */

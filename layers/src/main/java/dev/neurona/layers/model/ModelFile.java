@@ -90,10 +90,7 @@ final class ModelFile {
     // Everything that can fail on the model's side is done before the first byte is written.
     byte[] config = Json.writePretty(configOf(model)).getBytes(StandardCharsets.UTF_8);
     byte[] metadata = Json.writePretty(metadataOf(model)).getBytes(StandardCharsets.UTF_8);
-    List<Named> weights = new ArrayList<>();
-    for (Parameter p : model.parameters()) {
-      weights.add(new Named(p.name(), p.shape(), p.value().data()));
-    }
+    List<Named> weights = weights(model);
     byte[] header = safetensorsHeader(model, weights);
     byte[] optimizerJson = null;
     List<Named> optimizerState = new ArrayList<>();
@@ -152,6 +149,15 @@ final class ModelFile {
       this.shape = shape;
       this.data = data;
     }
+  }
+
+  /** The model's parameters as named tensors over their value arrays: written from on save, read into on load. */
+  private static List<Named> weights(Sequential model) {
+    List<Named> weights = new ArrayList<>();
+    for (Parameter p : model.parameters()) {
+      weights.add(new Named(p.name(), p.shape(), p.value().data()));
+    }
+    return weights;
   }
 
   /**
@@ -316,11 +322,7 @@ final class ModelFile {
       checkFormat(file, meta);
       Map<String, Object> config = readJson(file, zip, CONFIG);
       Sequential model = buildModel(file, config);
-      List<Named> weights = new ArrayList<>();
-      for (Parameter p : model.parameters()) {
-        weights.add(new Named(p.name(), p.shape(), p.value().data()));
-      }
-      readTensors(file, zip, WEIGHTS, weights, "the model's parameters");
+      readTensors(file, zip, WEIGHTS, weights(model), "the model's parameters");
       if (zip.getEntry(OPTIMIZER) != null) {
         model.restoreOptimizer(readOptimizer(file, zip, model));
       }

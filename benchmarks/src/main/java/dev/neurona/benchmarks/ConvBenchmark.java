@@ -1,7 +1,7 @@
 package dev.neurona.benchmarks;
 
 import dev.neurona.core.Parallel;
-import dev.neurona.core.conv.Conv2d;
+import dev.neurona.core.conv.Convolution;
 import dev.neurona.core.conv.ConvGeometry;
 import dev.neurona.core.conv.DirectConv2d;
 import dev.neurona.core.conv.Padding;
@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link Conv2d} (im2col + GEMM) on the MNIST network's two convolutions at batch 128, with the
+ * {@link Convolution} (im2col + GEMM) on the MNIST network's two convolutions at batch 128, with the
  * direct loops of {@link DirectConv2d} as the baseline. Scores are images per second
  * ({@code ops/s}, one op = one image); GFLOP/s = images/s × {@code 2·outH·outW·kH·kW·inC·outC} / 1e9
  * (conv1: 1.25 MFLOP per image, conv2: 20.1 MFLOP per image, the same for every method).
@@ -81,19 +81,19 @@ public class ConvBenchmark {
 
   @Benchmark
   public float[] forward() {
-    Conv2d.forward(g, BATCH, input, kernel, bias, output);
+    Convolution.forward(g, BATCH, input, kernel, bias, output);
     return output;
   }
 
   @Benchmark
   public float[] backwardInput() {
-    Conv2d.backwardInput(g, BATCH, dOut, kernel, dInput);
+    Convolution.backwardInput(g, BATCH, dOut, kernel, dInput);
     return dInput;
   }
 
   @Benchmark
   public float[] backwardKernel() {
-    Conv2d.backwardKernel(g, BATCH, input, dOut, dKernel);
+    Convolution.backwardKernel(g, BATCH, input, dOut, dKernel);
     return dKernel;
   }
 

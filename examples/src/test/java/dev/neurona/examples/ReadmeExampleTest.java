@@ -2,8 +2,8 @@ package dev.neurona.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neurona.core.data.Mnist;
-import dev.neurona.core.data.TrainTest;
+import dev.neurona.data.Mnist;
+import dev.neurona.data.TrainTest;
 import dev.neurona.layers.Conv2D;
 import dev.neurona.layers.Dense;
 import dev.neurona.layers.Dropout;

@@ -3,7 +3,7 @@ package dev.neurona.layers;
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
-import dev.neurona.core.conv.Conv2d;
+import dev.neurona.core.conv.Convolution;
 import dev.neurona.core.conv.ConvGeometry;
 import dev.neurona.core.conv.Padding;
 import dev.neurona.layers.init.GlorotUniform;
@@ -184,7 +184,7 @@ public final class Conv2D extends Layer implements HasActivation {
     int batch = x.dim(0);
     input = x;
     output = reuse(output, outputShape().prepend(batch));
-    Conv2d.forward(geometry, batch, x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+    Convolution.forward(geometry, batch, x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
         output.data());
     activation.forward(output, output);
     return output;
@@ -210,15 +210,15 @@ public final class Conv2D extends Layer implements HasActivation {
   public Tensor backwardFromPreActivation(Tensor dZ) {
     checkGradient(dZ, output);
     int batch = input.dim(0);
-    Conv2d.backwardKernel(geometry, batch, input.data(), dZ.data(), kernel.grad().data());
+    Convolution.backwardKernel(geometry, batch, input.data(), dZ.data(), kernel.grad().data());
     if (bias != null) {
-      Conv2d.backwardBias(geometry, batch, dZ.data(), bias.grad().data());
+      Convolution.backwardBias(geometry, batch, dZ.data(), bias.grad().data());
     }
     if (!needsInputGradient) {
       return null;
     }
     dInput = reuse(dInput, input.shape());
-    Conv2d.backwardInput(geometry, batch, dZ.data(), kernel.value().data(), dInput.data());
+    Convolution.backwardInput(geometry, batch, dZ.data(), kernel.value().data(), dInput.data());
     return dInput;
   }
 

@@ -2,7 +2,7 @@ package dev.neurona.core.conv;
 
 /**
  * Convolution by its definition: nested loops over output pixels, window and channels, no im2col.
- * The reference for {@link Conv2d} (and its test oracle's structure). NHWC images, kernel
+ * The reference for {@link Convolution} (and its test oracle's structure). NHWC images, kernel
  * {@code (kH, kW, inC, outC)} as in Keras. Padded positions read as zero.
  */
 public final class DirectConv2d {

@@ -1,8 +1,7 @@
 /**
- * Data sets: IDX files ({@link dev.neurona.core.data.Idx}), in-memory uint8 image data sets with
- * seeded shuffling and batching into reusable tensors ({@link dev.neurona.core.data.ImageDataset}),
- * and the MNIST / Fashion-MNIST loaders that find or fetch their files
- * ({@link dev.neurona.core.data.Mnist}, {@link dev.neurona.core.data.FashionMnist},
- * {@link dev.neurona.core.data.DatasetLoader}).
+ * The one data abstraction the training loop consumes: {@link dev.neurona.core.data.DataSource}
+ * (samples and targets drawn in any order into reusable batch tensors) and its in-memory tensor
+ * implementation ({@link dev.neurona.core.data.DataSource#of}). File formats, data sets and fetching
+ * live in the {@code neurona-data} module ({@code dev.neurona.data}).
  */
 package dev.neurona.core.data;

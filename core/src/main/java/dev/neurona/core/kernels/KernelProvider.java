@@ -2,6 +2,7 @@ package dev.neurona.core.kernels;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Chooses between the scalar and the Vector API implementations, once, at class initialisation
@@ -12,14 +13,20 @@ import java.util.Optional;
  * nothing links against the incubator module otherwise. {@code -Dneurona.simd=false} forces the
  * scalar path. The result sits in {@code static final} fields, so every call site stays monomorphic.
  *
- * <p>Without the module it logs one notice (level DEBUG, through {@link System.Logger}; the
- * library prints nothing by default) and uses the scalar kernels. {@link #describe()} tells which
- * path is active, for programs that want to show it.
+ * <p>Without the module it logs one WARNING through {@link System.Logger} (logger
+ * {@code dev.neurona.core.kernels.KernelProvider}), once per JVM, saying that the scalar kernels run
+ * and how to enable SIMD: forgetting the flag costs about 5× in speed and should not go unnoticed.
+ * With {@code -Dneurona.simd=false} the choice is the user's and the notice is DEBUG.
+ * {@link #describe()} (public as {@link dev.neurona.core.Simd#describe()}) tells which path is active.
+ *
+ * <p>Internal: this package is exported only to Neurona's own modules.
  */
 public final class KernelProvider {
   private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
   static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final String SIMD_PROPERTY = "neurona.simd";
+  /** Whether the missing-module warning was logged (kernels and GEMM both ask; the user hears once). */
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private KernelProvider() {}
 
@@ -82,11 +89,23 @@ public final class KernelProvider {
       return fallback;
     }
     if (!vectorModulePresent()) {
-      LOG.log(System.Logger.Level.DEBUG, "Neurona: " + VECTOR_MODULE + " is not in the boot layer; using scalar "
-          + type.getSimpleName() + " (add --add-modules " + VECTOR_MODULE + " to the JVM flags for SIMD)");
+      if (WARNED.compareAndSet(false, true)) {
+        LOG.log(System.Logger.Level.WARNING, missingModuleWarning());
+      }
       return fallback;
     }
     return loadVector(type, className).orElse(fallback);
+  }
+
+  /** Whether the missing-module warning has been logged in this JVM. */
+  static boolean warnedAboutMissingModule() {
+    return WARNED.get();
+  }
+
+  /** The one warning logged when the Vector API module is absent. */
+  static String missingModuleWarning() {
+    return "Neurona: " + VECTOR_MODULE + " is not in the boot layer, so the scalar kernels run (several times"
+        + " slower). Start the JVM with --add-modules " + VECTOR_MODULE + " to use the SIMD kernels.";
   }
 
   /** Loads {@code className} by name, when the vector module is present; empty otherwise. */

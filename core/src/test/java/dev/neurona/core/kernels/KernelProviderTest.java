@@ -27,6 +27,9 @@ class KernelProviderTest {
     assertThat(KernelProvider.vector()).isPresent();
     assertThat(KernelProvider.choose(Kernels.class, VECTOR_CLASS, ScalarKernels.INSTANCE).getClass().getName())
         .isEqualTo(VECTOR_CLASS);
+    assertThat(KernelProvider.warnedAboutMissingModule()).isFalse();
+    assertThat(dev.neurona.core.Simd.enabled()).isTrue();
+    assertThat(dev.neurona.core.Simd.describe()).isEqualTo(KernelProvider.describe());
   }
 
   @Test
@@ -40,6 +43,11 @@ class KernelProviderTest {
     assertThat(KernelProvider.choose(Kernels.class, VECTOR_CLASS, ScalarKernels.INSTANCE)).isSameAs(ScalarKernels.INSTANCE);
     assertThat(KernelProvider.describe())
         .isEqualTo("kernels: scalar (start the JVM with --add-modules jdk.incubator.vector for SIMD)");
+    assertThat(KernelProvider.warnedAboutMissingModule()).as("one WARNING says the scalar kernels run").isTrue();
+    assertThat(KernelProvider.missingModuleWarning())
+        .contains("scalar kernels run").contains("--add-modules jdk.incubator.vector");
+    assertThat(dev.neurona.core.Simd.enabled()).isFalse();
+    assertThat(dev.neurona.core.Simd.describe()).isEqualTo(KernelProvider.describe());
   }
 
   @Test
@@ -50,6 +58,7 @@ class KernelProviderTest {
     assertThat(KernelProvider.kernels()).isSameAs(ScalarKernels.INSTANCE);
     assertThat(KernelProvider.describe()).isEqualTo("kernels: scalar (-Dneurona.simd=false)");
     assertThat(KernelProvider.choose(Kernels.class, VECTOR_CLASS, ScalarKernels.INSTANCE)).isSameAs(ScalarKernels.INSTANCE);
+    assertThat(KernelProvider.warnedAboutMissingModule()).as("the user chose scalar: no warning").isFalse();
     // vector() ignores the switch, so tests can still compare both paths.
     assertThat(KernelProvider.vector()).isPresent();
   }

@@ -1,6 +1,6 @@
 package dev.neurona.examples.iris;
 
-import dev.neurona.core.data.Iris;
+import dev.neurona.data.Iris;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.examples.plot.Plots.Series;
 import dev.neurona.layers.classic.Adaline;

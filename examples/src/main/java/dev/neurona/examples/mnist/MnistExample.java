@@ -1,13 +1,13 @@
 package dev.neurona.examples.mnist;
 
 import dev.neurona.core.Parallel;
+import dev.neurona.core.Simd;
 import dev.neurona.core.Tensor;
-import dev.neurona.core.data.DatasetLoader;
-import dev.neurona.core.data.FashionMnist;
-import dev.neurona.core.data.ImageDataset;
-import dev.neurona.core.data.Mnist;
-import dev.neurona.core.data.TrainTest;
-import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.data.DatasetLoader;
+import dev.neurona.data.FashionMnist;
+import dev.neurona.data.ImageDataset;
+import dev.neurona.data.Mnist;
+import dev.neurona.data.TrainTest;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.layers.model.EarlyStopping;
 import dev.neurona.layers.model.Fit;
@@ -128,7 +128,7 @@ public final class MnistExample {
     List<String> classNames = fashion ? FashionMnist.CLASS_NAMES : digits();
 
     out.printf(Locale.ROOT, "Neurona %s on %s | %s | %d threads | Java %s%n", o.model, fashion ? "Fashion-MNIST" : "MNIST",
-        KernelProvider.describe(), Parallel.threads(), Runtime.version());
+        Simd.describe(), Parallel.threads(), Runtime.version());
 
     DatasetLoader loader = (fashion ? FashionMnist.loader() : Mnist.loader()).progress(msg -> out.println("data: " + msg));
     if (o.data != null) {

@@ -1,6 +1,6 @@
 package dev.neurona.examples.mnist;
 
-import dev.neurona.core.data.ImageDataset;
+import dev.neurona.data.ImageDataset;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

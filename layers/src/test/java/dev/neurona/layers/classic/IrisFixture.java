@@ -1,6 +1,6 @@
 package dev.neurona.layers.classic;
 
-import dev.neurona.core.data.Iris;
+import dev.neurona.data.Iris;
 
 /** The tutorial's problem: setosa (-1) vs versicolor (+1) on sepal length and petal length. */
 final class IrisFixture {

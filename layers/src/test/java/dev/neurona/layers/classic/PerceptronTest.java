@@ -5,7 +5,7 @@ import static dev.neurona.layers.classic.IrisFixture.Y;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.neurona.core.data.Iris;
+import dev.neurona.data.Iris;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

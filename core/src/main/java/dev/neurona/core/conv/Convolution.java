@@ -1,0 +1,314 @@
+package dev.neurona.core.conv;
+
+import dev.neurona.core.Parallel;
+import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.gemm.PackedB;
+import dev.neurona.core.kernels.KernelProvider;
+import java.util.Arrays;
+
+/**
+ * 2-D convolution on NHWC batches, forward and its three backward products. Kernel layout
+ * {@code (kH, kW, inC, outC)}, bias {@code (outC)}; array lengths are checked against the geometry.
+ *
+ * <p>Contract: {@link #forward} and {@link #backwardInput} overwrite their output;
+ * {@link #backwardKernel} and {@link #backwardBias} accumulate ({@code +=}) into theirs.
+ *
+ * <p>How: im2col + GEMM. With {@code rows = batch·outH·outW} and {@code patch = kH·kW·inC}, the
+ * stacked column matrix {@code cols (rows, patch)} (see {@link Im2col}) turns the convolution into
+ * {@code out (rows, outC) = cols · kernel (patch, outC)}. That matrix is never built whole: the rows
+ * are cut into blocks of about 128 K floats (512 KB) (whole images per block when an image is
+ * small, several blocks per image when it is large), and each pool task lowers one block into its
+ * thread's reusable buffer and multiplies it at once, while it is still in cache. The kernel
+ * matrix, the same for every block, is packed for the GEMM once per call ({@link PackedB}) rather
+ * than once per block. A 1×1, stride-1 convolution without padding needs no lowering: its column
+ * matrix is the input itself.
+ *
+ * <p>Determinism: block and chunk boundaries depend only on the geometry and the batch size,
+ * never on the thread count; reductions keep one partial per fixed chunk and add them in chunk
+ * order. Results are therefore bit-identical for any {@link Parallel#threads()}.
+ * {@link DirectConv2d} is the readable reference.
+ */
+public final class Convolution {
+  /** Target size, in floats, of one block of the column matrix (512 KB: fits a core's L2). */
+  static final int COLS_TARGET = 1 << 17;
+  /** {@link #backwardKernel} reduces over chunks of at least this many rows, so few partial kernels exist. */
+  static final int KERNEL_CHUNK_ROWS = 1024;
+  /** ...and over at most this many chunks (bigger chunks for big batches), which bounds the partials' memory. */
+  static final int MAX_KERNEL_CHUNKS = 64;
+  /** {@link #backwardBias} reduces over chunks of this many rows. */
+  static final int BIAS_CHUNK_ROWS = 4096;
+
+  /** Each thread's column-matrix buffer, grown on demand and reused across calls. */
+  private static final ThreadLocal<float[]> COLS = ThreadLocal.withInitial(() -> new float[0]);
+  /** The calling thread's packed kernel (forward) and transposed kernel (input gradient), storage reused. */
+  private static final ThreadLocal<PackedB> PACKED_KERNEL = new ThreadLocal<>();
+  private static final ThreadLocal<PackedB> PACKED_KERNEL_T = new ThreadLocal<>();
+  /** The calling thread's per-chunk partial sums for the reductions, reused across calls. */
+  private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
+
+  private Convolution() {}
+
+  /** {@code output (batch, outH, outW, outC) = conv(input (batch, inH, inW, inC), kernel) + bias}; bias may be null. */
+  public static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, float[] output) {
+    check(g, batch, "input", input, g.inSize());
+    checkKernel(g, "kernel", kernel);
+    if (bias != null && bias.length < g.outC) {
+      throw new IllegalArgumentException("conv2d: bias has " + bias.length + " elements but " + g + " needs outC = " + g.outC);
+    }
+    check(g, batch, "output", output, g.outSize());
+    if (input == output) {
+      throw new IllegalArgumentException("conv2d: input and output must be different arrays");
+    }
+    Blocks plan = Blocks.of(g);
+    // kernel (patch, outC) is op(B) of every block's product.
+    PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
+    Parallel.forRange(plan.blocks(batch), 1, (from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
+      for (int i = from; i < to; i++) {
+        forwardRows(g, plan, input, kernel, packed, bias, output, plan.from(i), plan.to(i, batch), cols);
+      }
+    });
+  }
+
+  /**
+   * The kernel matrix packed for the GEMM (stored patch×outC; {@code op(B)} is it or, with
+   * {@code trans}, its transpose), into the calling thread's reused storage. Every product of the
+   * call then skips packing it. Packed B always takes the blocked path, so products with n ≤ 2
+   * (which would take the direct one) get the plain kernel instead: null.
+   */
+  private static PackedB pack(ThreadLocal<PackedB> cache, boolean trans, int k, int n, float[] kernel) {
+    if (n <= 2) {
+      return null;
+    }
+    PackedB p = Gemm.packB(Gemm.kernel(), trans, k, n, kernel, 0, trans ? k : n, cache.get());
+    cache.set(p);
+    return p;
+  }
+
+  /** {@code C (m, n) = beta·C + A (m, k) · B}, with B packed or, when null, the plain kernel matrix. */
+  private static void product(int m, float[] a, int aOff, int k, PackedB packed, boolean transB, float[] kernel, int n,
+      float beta, float[] c, int cOff) {
+    if (packed != null) {
+      Gemm.sgemm(false, m, 1f, a, aOff, k, packed, beta, c, cOff, n);
+    } else {
+      Gemm.sgemm(false, transB, m, n, k, 1f, a, aOff, k, kernel, 0, transB ? k : n, beta, c, cOff, n);
+    }
+  }
+
+  /** Output rows {@code [r0, r1)}: {@code out (m, outC) = cols (m, patch) · kernel (patch, outC) + bias}. */
+  private static void forwardRows(ConvGeometry g, Blocks plan, float[] input, float[] kernel, PackedB packed, float[] bias,
+      float[] output, int r0, int r1, float[] cols) {
+    int m = r1 - r0, patch = g.patchSize(), outC = g.outC;
+    float beta = 0f;
+    if (bias != null) {
+      // Start from the bias rows and let GEMM add the product (beta = 1).
+      for (int r = r0; r < r1; r++) {
+        System.arraycopy(bias, 0, output, r * outC, outC);
+      }
+      beta = 1f;
+    }
+    if (plan.pointwise) {
+      product(m, input, r0 * patch, patch, packed, false, kernel, outC, beta, output, r0 * outC);
+    } else {
+      Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
+      product(m, cols, 0, patch, packed, false, kernel, outC, beta, output, r0 * outC);
+    }
+  }
+
+  /**
+   * {@code dInput (batch, inH, inW, inC)} from {@code dOut (batch, outH, outW, outC)}; overwrites dInput.
+   *
+   * <p>{@code out = cols · K}, so {@code dCols = dOut · Kᵀ}; each input element was copied into every
+   * column entry that read it, so its gradient is the sum of those entries: {@code dInput = col2im(dCols)}.
+   * Tasks own whole images, so their scatter-adds never meet.
+   */
+  public static void backwardInput(ConvGeometry g, int batch, float[] dOut, float[] kernel, float[] dInput) {
+    check(g, batch, "dOut", dOut, g.outSize());
+    checkKernel(g, "kernel", kernel);
+    check(g, batch, "dInput", dInput, g.inSize());
+    if (dOut == dInput) {
+      throw new IllegalArgumentException("conv2d: dOut and dInput must be different arrays");
+    }
+    Blocks plan = Blocks.of(g);
+    int patch = g.patchSize(), outC = g.outC;
+    // dCols (rows, patch) = dOut (rows, outC) · Kᵀ: op(B) = Kᵀ (outC, patch) for every block.
+    PackedB packed = pack(PACKED_KERNEL_T, true, outC, patch, kernel);
+    Parallel.forRange(plan.groups(batch), 1, (from, to) -> {
+      float[] dCols = plan.pointwise ? null : scratch(COLS, plan.blockRows * patch);
+      for (int grp = from; grp < to; grp++) {
+        int firstImage = grp * plan.imagesPerBlock, endImage = Math.min(batch, firstImage + plan.imagesPerBlock);
+        if (!plan.pointwise) {
+          Arrays.fill(dInput, firstImage * g.inSize(), endImage * g.inSize(), 0f);
+        }
+        for (int i = grp * plan.blocksPerImage, end = i + plan.blocksPerImage; i < end; i++) {
+          int r0 = plan.from(i), r1 = plan.to(i, batch);
+          if (plan.pointwise) {
+            // dInput rows are dCols rows: write them directly (beta = 0 overwrites).
+            product(r1 - r0, dOut, r0 * outC, outC, packed, true, kernel, patch, 0f, dInput, r0 * patch);
+          } else {
+            product(r1 - r0, dOut, r0 * outC, outC, packed, true, kernel, patch, 0f, dCols, 0);
+            Im2col.col2imRows(g, dCols, 0, r0, r1, dInput, 0);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * {@code dKernel (kH, kW, inC, outC) += input ⋆ dOut}.
+   *
+   * <p>{@code out = cols · K}, so {@code dK = colsᵀ · dOut}: a sum over rows, computed per fixed chunk
+   * of whole images into its own partial, and the partials added to {@code dKernel} in chunk order.
+   */
+  public static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel) {
+    check(g, batch, "input", input, g.inSize());
+    check(g, batch, "dOut", dOut, g.outSize());
+    checkKernel(g, "dKernel", dKernel);
+    Blocks plan = Blocks.of(g);
+    int patch = g.patchSize(), outC = g.outC, kSize = patch * outC;
+    int groupsPerChunk = plan.groupsPerKernelChunk(batch);
+    int chunks = ceilDiv(plan.groups(batch), groupsPerChunk);
+    float[] partials = scratch(PARTIALS, chunks * kSize);
+    Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * patch);
+      float beta = 0f; // the chunk's first block overwrites its partial, later blocks add
+      for (int i = from * plan.blocksPerImage, end = to * plan.blocksPerImage; i < end; i++) {
+        int r0 = plan.from(i), r1 = plan.to(i, batch);
+        float[] a = input;
+        int aOff = r0 * patch;
+        if (!plan.pointwise) {
+          Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
+          a = cols;
+          aOff = 0;
+        }
+        Gemm.sgemm(true, false, patch, outC, r1 - r0, 1f, a, aOff, patch, dOut, r0 * outC, outC, beta, partials, c * kSize, outC);
+        beta = 1f;
+      }
+    });
+    addInChunkOrder(partials, chunks, kSize, dKernel);
+  }
+
+  /** {@code dBias (outC) += Σ over batch and pixels of dOut}; summed per fixed chunk of rows, chunks in order. */
+  public static void backwardBias(ConvGeometry g, int batch, float[] dOut, float[] dBias) {
+    check(g, batch, "dOut", dOut, g.outSize());
+    if (dBias == null || dBias.length < g.outC) {
+      throw new IllegalArgumentException("conv2d: dBias has " + (dBias == null ? "no array" : dBias.length + " elements")
+          + " but " + g + " needs outC = " + g.outC);
+    }
+    int outC = g.outC, rows = batch * g.outPixels();
+    int chunks = ceilDiv(rows, BIAS_CHUNK_ROWS);
+    float[] partials = scratch(PARTIALS, chunks * outC);
+    Parallel.forChunks(rows, BIAS_CHUNK_ROWS, (c, from, to) -> {
+      Arrays.fill(partials, c * outC, (c + 1) * outC, 0f);
+      KernelProvider.kernels().biasGrad(dOut, from * outC, to - from, outC, partials, c * outC); // rows in order
+    });
+    addInChunkOrder(partials, chunks, outC, dBias);
+  }
+
+  /**
+   * {@code target[0, size) += partial 0, then partial 1, ...}: a fixed order, whatever ran them. Split
+   * over the elements (each sums the chunks in order), so parallel and serial give the same bits.
+   */
+  private static void addInChunkOrder(float[] partials, int chunks, int size, float[] target) {
+    Parallel.forRange(size, 1 << 13, (from, to) -> {
+      for (int c = 0; c < chunks; c++) {
+        KernelProvider.kernels().add(target, from, partials, c * size + from, target, from, to - from);
+      }
+    });
+  }
+
+  /** The thread's buffer from {@code cache}, grown to at least {@code n} floats. Contents are stale. */
+  private static float[] scratch(ThreadLocal<float[]> cache, int n) {
+    float[] a = cache.get();
+    if (a.length < n) {
+      a = new float[n];
+      cache.set(a);
+    }
+    return a;
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /** Row blocks of a batch's column matrix; see {@link #of}. Depends only on the geometry and the batch. */
+  static final class Blocks {
+    final int pixels;
+    /** Whole images per block (≥ 1); when > 1, {@link #blocksPerImage} is 1. */
+    final int imagesPerBlock;
+    /** Blocks per image (≥ 1); when > 1, {@link #imagesPerBlock} is 1. */
+    final int blocksPerImage;
+    /** The most rows a block holds. */
+    final int blockRows;
+    /** A 1×1, stride-1, unpadded window: the column matrix is the input itself. */
+    final boolean pointwise;
+
+    private Blocks(int pixels, int imagesPerBlock, int blocksPerImage, int blockRows, boolean pointwise) {
+      this.pixels = pixels;
+      this.imagesPerBlock = imagesPerBlock;
+      this.blocksPerImage = blocksPerImage;
+      this.blockRows = blockRows;
+      this.pointwise = pointwise;
+    }
+
+    /** As many whole images as fit in {@link #COLS_TARGET} floats, else each image cut into equal row blocks that fit. */
+    static Blocks of(ConvGeometry g) {
+      int pixels = g.outPixels(), patch = g.patchSize();
+      boolean pointwise = g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0;
+      long perImage = (long) pixels * patch;
+      if (perImage <= COLS_TARGET) {
+        int images = (int) (COLS_TARGET / perImage);
+        return new Blocks(pixels, images, 1, images * pixels, pointwise);
+      }
+      int maxRows = Math.max(1, COLS_TARGET / patch);
+      int perImageBlocks = ceilDiv(pixels, maxRows);
+      return new Blocks(pixels, 1, perImageBlocks, ceilDiv(pixels, perImageBlocks), pointwise);
+    }
+
+    /** Groups of {@link #imagesPerBlock} whole images; each holds {@link #blocksPerImage} blocks. */
+    int groups(int batch) {
+      return ceilDiv(batch, imagesPerBlock);
+    }
+
+    int blocks(int batch) {
+      return groups(batch) * blocksPerImage;
+    }
+
+    /** First global row of block {@code i}. */
+    int from(int i) {
+      int group = i / blocksPerImage, j = i - group * blocksPerImage;
+      return group * imagesPerBlock * pixels + j * blockRows;
+    }
+
+    /** One past the last global row of block {@code i}. */
+    int to(int i, int batch) {
+      int group = i / blocksPerImage;
+      int groupEnd = Math.min(batch, (group + 1) * imagesPerBlock) * pixels;
+      return Math.min(groupEnd, from(i) + blockRows);
+    }
+
+    /** Groups per {@link #backwardKernel} chunk: enough for {@link #KERNEL_CHUNK_ROWS} rows and at most {@link #MAX_KERNEL_CHUNKS} chunks. */
+    int groupsPerKernelChunk(int batch) {
+      return Math.max(ceilDiv(KERNEL_CHUNK_ROWS, imagesPerBlock * pixels), ceilDiv(groups(batch), MAX_KERNEL_CHUNKS));
+    }
+  }
+
+  private static void checkKernel(ConvGeometry g, String what, float[] kernel) {
+    int need = g.patchSize() * g.outC;
+    if (kernel == null || kernel.length < need) {
+      throw new IllegalArgumentException("conv2d: " + what + " has " + (kernel == null ? "no array" : kernel.length + " elements")
+          + " but " + g + " needs " + g.kH + "x" + g.kW + "x" + g.inC + "x" + g.outC + " = " + need);
+    }
+  }
+
+  static void check(ConvGeometry g, int batch, String what, float[] x, int perImage) {
+    if (batch < 0) {
+      throw new IllegalArgumentException("conv2d: batch must be >= 0, got " + batch);
+    }
+    long need = (long) batch * perImage;
+    if (x == null || x.length < need) {
+      throw new IllegalArgumentException("conv2d: " + what + " has " + (x == null ? "no array" : x.length + " elements")
+          + " but batch " + batch + " with " + g + " needs " + need);
+    }
+  }
+}

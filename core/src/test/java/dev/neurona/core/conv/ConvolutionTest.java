@@ -1,0 +1,397 @@
+package dev.neurona.core.conv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neurona.core.Parallel;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Convolution} and {@link DirectConv2d} against a convolution computed in double precision.
+ *
+ * <p>Tolerance: a float sum of {@code n} rounded products, in any order and grouping (FMA or not),
+ * is within {@code γ_n·Σ|terms|} of the exact value, {@code γ_n = n·u / (1 - n·u)}, {@code u = 2⁻²⁴}.
+ * The reference returns {@code Σ|terms|} for every element, and {@code n} is the reduction length of
+ * each product: {@code kH·kW·inC + 1} (bias) for forward, {@code kH·kW·outC} for backwardInput (the
+ * most outputs × filters that reach one input), {@code batch·outH·outW + 1} (the value accumulated
+ * into) for the kernel and bias gradients. A wrong index breaks this bound by orders of magnitude.
+ */
+class ConvolutionTest {
+  /** One test geometry with its batch size. */
+  record Case(int inH, int inW, int inC, int kH, int kW, int sH, int sW, Padding padding, int outC, int batch) {
+    ConvGeometry g() {
+      return ConvGeometry.of(inH, inW, inC, kH, kW, sH, sW, padding, outC);
+    }
+
+    @Override
+    public String toString() {
+      return inH + "x" + inW + "x" + inC + " k" + kH + "x" + kW + " s" + sH + "x" + sW + " " + padding + " ->" + outC + " batch " + batch;
+    }
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case(28, 28, 1, 1, 1, 1, 1, Padding.VALID, 7, 3), // 1×1: the pointwise path, no im2col
+        new Case(14, 14, 3, 1, 1, 1, 1, Padding.SAME, 1, 17), // 1×1 "same" is pointwise too
+        new Case(9, 9, 3, 1, 1, 2, 2, Padding.VALID, 7, 3), // strided 1×1 is not
+        new Case(28, 28, 3, 3, 3, 1, 1, Padding.SAME, 32, 3),
+        new Case(28, 28, 1, 5, 5, 1, 1, Padding.SAME, 32, 3), // MNIST conv1
+        new Case(14, 14, 3, 5, 5, 1, 1, Padding.SAME, 7, 17),
+        new Case(14, 14, 8, 5, 5, 1, 1, Padding.SAME, 16, 17), // several images per block, several kernel chunks
+        new Case(28, 28, 8, 5, 5, 1, 1, Padding.SAME, 16, 2), // several blocks per image
+        new Case(14, 14, 3, 2, 2, 1, 1, Padding.SAME, 7, 3), // even kernels pad more at the bottom/right
+        new Case(14, 14, 3, 4, 4, 1, 1, Padding.SAME, 1, 3),
+        new Case(14, 14, 3, 4, 4, 2, 2, Padding.SAME, 7, 3),
+        new Case(13, 13, 3, 3, 3, 2, 2, Padding.SAME, 7, 3),
+        new Case(14, 14, 1, 3, 3, 2, 2, Padding.VALID, 32, 1),
+        new Case(11, 9, 3, 3, 2, 2, 1, Padding.SAME, 7, 3), // rectangular kernel and stride
+        new Case(10, 12, 1, 1, 4, 1, 3, Padding.VALID, 1, 17),
+        new Case(3, 3, 1, 5, 5, 1, 1, Padding.SAME, 7, 3)); // window larger than the image
+  }
+
+  private static final double U = 0x1p-24;
+
+  /** Exact values and the sums of |terms| they came from. */
+  record Ref(double[] value, double[] abs) {}
+
+  static float[] random(Random rnd, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = rnd.nextFloat() * 2f - 1f;
+    }
+    return x;
+  }
+
+  /** Calls {@code term(b, oy, ox, ky, kx, iy, ix)} for every in-bounds (output pixel, window position). */
+  interface Visit {
+    void term(int b, int oy, int ox, int ky, int kx, int iy, int ix);
+  }
+
+  static void forEachWindowTap(ConvGeometry g, int batch, Visit v) {
+    for (int b = 0; b < batch; b++) {
+      for (int oy = 0; oy < g.outH; oy++) {
+        for (int ox = 0; ox < g.outW; ox++) {
+          for (int ky = 0; ky < g.kH; ky++) {
+            for (int kx = 0; kx < g.kW; kx++) {
+              int iy = oy * g.strideH - g.padTop + ky, ix = ox * g.strideW - g.padLeft + kx;
+              if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) {
+                v.term(b, oy, ox, ky, kx, iy, ix);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static Ref refForward(ConvGeometry g, int batch, float[] in, float[] k, float[] bias) {
+    double[] v = new double[batch * g.outSize()], a = new double[v.length];
+    for (int r = 0; r < batch * g.outPixels(); r++) {
+      for (int f = 0; f < g.outC; f++) {
+        v[r * g.outC + f] = bias[f];
+        a[r * g.outC + f] = Math.abs(bias[f]);
+      }
+    }
+    forEachWindowTap(g, batch, (b, oy, ox, ky, kx, iy, ix) -> {
+      int o = ((b * g.outH + oy) * g.outW + ox) * g.outC, i = ((b * g.inH + iy) * g.inW + ix) * g.inC;
+      for (int c = 0; c < g.inC; c++) {
+        for (int f = 0; f < g.outC; f++) {
+          double t = (double) in[i + c] * k[((ky * g.kW + kx) * g.inC + c) * g.outC + f];
+          v[o + f] += t;
+          a[o + f] += Math.abs(t);
+        }
+      }
+    });
+    return new Ref(v, a);
+  }
+
+  static Ref refBackwardInput(ConvGeometry g, int batch, float[] dOut, float[] k) {
+    double[] v = new double[batch * g.inSize()], a = new double[v.length];
+    forEachWindowTap(g, batch, (b, oy, ox, ky, kx, iy, ix) -> {
+      int o = ((b * g.outH + oy) * g.outW + ox) * g.outC, i = ((b * g.inH + iy) * g.inW + ix) * g.inC;
+      for (int c = 0; c < g.inC; c++) {
+        for (int f = 0; f < g.outC; f++) {
+          double t = (double) dOut[o + f] * k[((ky * g.kW + kx) * g.inC + c) * g.outC + f];
+          v[i + c] += t;
+          a[i + c] += Math.abs(t);
+        }
+      }
+    });
+    return new Ref(v, a);
+  }
+
+  /** {@code start + Σ input ⋆ dOut}. */
+  static Ref refBackwardKernel(ConvGeometry g, int batch, float[] in, float[] dOut, float[] start) {
+    double[] v = new double[g.patchSize() * g.outC], a = new double[v.length];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = start[j];
+      a[j] = Math.abs(start[j]);
+    }
+    forEachWindowTap(g, batch, (b, oy, ox, ky, kx, iy, ix) -> {
+      int o = ((b * g.outH + oy) * g.outW + ox) * g.outC, i = ((b * g.inH + iy) * g.inW + ix) * g.inC;
+      for (int c = 0; c < g.inC; c++) {
+        for (int f = 0; f < g.outC; f++) {
+          double t = (double) in[i + c] * dOut[o + f];
+          int w = ((ky * g.kW + kx) * g.inC + c) * g.outC + f;
+          v[w] += t;
+          a[w] += Math.abs(t);
+        }
+      }
+    });
+    return new Ref(v, a);
+  }
+
+  static Ref refBackwardBias(ConvGeometry g, int batch, float[] dOut, float[] start) {
+    double[] v = new double[g.outC], a = new double[g.outC];
+    for (int f = 0; f < g.outC; f++) {
+      v[f] = start[f];
+      a[f] = Math.abs(start[f]);
+    }
+    for (int r = 0; r < batch * g.outPixels(); r++) {
+      for (int f = 0; f < g.outC; f++) {
+        v[f] += dOut[r * g.outC + f];
+        a[f] += Math.abs(dOut[r * g.outC + f]);
+      }
+    }
+    return new Ref(v, a);
+  }
+
+  /** |got - exact| <= γ_n · Σ|terms| for every element (plus the double reference's own rounding). */
+  static void assertWithinBound(String what, float[] got, Ref ref, long n) {
+    double gamma = n * U / (1 - n * U);
+    for (int i = 0; i < ref.value.length; i++) {
+      double err = Math.abs(got[i] - ref.value[i]);
+      double bound = gamma * ref.abs[i] * 1.0001 + 1e-12 * ref.abs[i];
+      if (!(err <= bound)) {
+        throw new AssertionError(what + "[" + i + "] = " + got[i] + " but exact is " + ref.value[i] + ": error " + err
+            + " exceeds the bound " + bound + " for a reduction of length " + n);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void conv2dMatchesTheDoubleReference(Case cs) {
+    ConvGeometry g = cs.g();
+    int batch = cs.batch;
+    Random rnd = new Random(42);
+    float[] in = random(rnd, batch * g.inSize());
+    float[] k = random(rnd, g.patchSize() * g.outC);
+    float[] bias = random(rnd, g.outC);
+    float[] dOut = random(rnd, batch * g.outSize());
+
+    float[] out = new float[batch * g.outSize()];
+    Arrays.fill(out, Float.NaN); // forward overwrites
+    Convolution.forward(g, batch, in, k, bias, out);
+    assertWithinBound("forward", out, refForward(g, batch, in, k, bias), g.patchSize() + 1);
+
+    float[] outNoBias = new float[out.length];
+    Arrays.fill(outNoBias, Float.NaN);
+    Convolution.forward(g, batch, in, k, null, outNoBias);
+    assertWithinBound("forward without bias", outNoBias, refForward(g, batch, in, k, new float[g.outC]), g.patchSize());
+
+    float[] dIn = new float[batch * g.inSize()];
+    Arrays.fill(dIn, Float.NaN); // backwardInput overwrites
+    Convolution.backwardInput(g, batch, dOut, k, dIn);
+    assertWithinBound("backwardInput", dIn, refBackwardInput(g, batch, dOut, k), (long) g.kH * g.kW * g.outC);
+
+    long rows = (long) batch * g.outPixels();
+    float[] dK = random(rnd, k.length); // backwardKernel accumulates onto what is there
+    Ref refK = refBackwardKernel(g, batch, in, dOut, dK);
+    Convolution.backwardKernel(g, batch, in, dOut, dK);
+    assertWithinBound("backwardKernel", dK, refK, rows + 1);
+
+    float[] dB = random(rnd, g.outC);
+    Ref refB = refBackwardBias(g, batch, dOut, dB);
+    Convolution.backwardBias(g, batch, dOut, dB);
+    assertWithinBound("backwardBias", dB, refB, rows + 1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void directConv2dMatchesTheDoubleReference(Case cs) {
+    ConvGeometry g = cs.g();
+    int batch = cs.batch;
+    Random rnd = new Random(43);
+    float[] in = random(rnd, batch * g.inSize());
+    float[] k = random(rnd, g.patchSize() * g.outC);
+    float[] bias = random(rnd, g.outC);
+    float[] dOut = random(rnd, batch * g.outSize());
+
+    float[] out = new float[batch * g.outSize()];
+    DirectConv2d.forward(g, batch, in, k, bias, out);
+    assertWithinBound("direct forward", out, refForward(g, batch, in, k, bias), g.patchSize() + 1);
+
+    float[] dIn = new float[batch * g.inSize()];
+    Arrays.fill(dIn, Float.NaN);
+    DirectConv2d.backwardInput(g, batch, dOut, k, dIn);
+    assertWithinBound("direct backwardInput", dIn, refBackwardInput(g, batch, dOut, k), (long) g.kH * g.kW * g.outC);
+
+    long rows = (long) batch * g.outPixels();
+    float[] dK = random(rnd, k.length);
+    Ref refK = refBackwardKernel(g, batch, in, dOut, dK);
+    DirectConv2d.backwardKernel(g, batch, in, dOut, dK);
+    assertWithinBound("direct backwardKernel", dK, refK, rows + 1);
+
+    float[] dB = random(rnd, g.outC);
+    Ref refB = refBackwardBias(g, batch, dOut, dB);
+    DirectConv2d.backwardBias(g, batch, dOut, dB);
+    assertWithinBound("direct backwardBias", dB, refB, rows + 1);
+  }
+
+  @Test
+  void backwardKernelAndBiasAccumulateSoTwoCallsDouble() {
+    ConvGeometry g = ConvGeometry.of(14, 14, 8, 5, 5, 1, 1, Padding.SAME, 16);
+    int batch = 17;
+    Random rnd = new Random(44);
+    float[] in = random(rnd, batch * g.inSize());
+    float[] dOut = random(rnd, batch * g.outSize());
+    long rows = (long) batch * g.outPixels();
+
+    float[] dK = new float[g.patchSize() * g.outC];
+    Convolution.backwardKernel(g, batch, in, dOut, dK);
+    Convolution.backwardKernel(g, batch, in, dOut, dK);
+    Ref once = refBackwardKernel(g, batch, in, dOut, new float[dK.length]);
+    assertWithinBound("2 × backwardKernel", dK, twice(once), 2 * rows);
+
+    float[] dB = new float[g.outC];
+    Convolution.backwardBias(g, batch, dOut, dB);
+    Convolution.backwardBias(g, batch, dOut, dB);
+    assertWithinBound("2 × backwardBias", dB, twice(refBackwardBias(g, batch, dOut, new float[g.outC])), 2 * rows);
+  }
+
+  private static Ref twice(Ref r) {
+    double[] v = r.value.clone(), a = r.abs.clone();
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= 2;
+      a[i] *= 2;
+    }
+    return new Ref(v, a);
+  }
+
+  @Test
+  void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
+    ConvGeometry g = ConvGeometry.of(28, 28, 8, 5, 5, 1, 1, Padding.SAME, 16);
+    int batch = 6;
+    // The geometry must actually split the work: several blocks per image, several kernel and bias chunks.
+    Convolution.Blocks plan = Convolution.Blocks.of(g);
+    assertThat(plan.blocksPerImage).isGreaterThan(1);
+    assertThat(plan.groups(batch)).isGreaterThan(plan.groupsPerKernelChunk(batch));
+    assertThat(batch * g.outPixels()).isGreaterThan(Convolution.BIAS_CHUNK_ROWS);
+    ConvGeometry small = ConvGeometry.of(14, 14, 8, 5, 5, 1, 1, Padding.SAME, 16);
+    assertThat(Convolution.Blocks.of(small).imagesPerBlock).isGreaterThan(1);
+
+    int before = Parallel.threads();
+    try {
+      float[][] one = runAll(g, batch, 1), two = runAll(g, batch, 2), three = runAll(g, batch, 3);
+      float[][] oneSmall = runAll(small, 17, 1), threeSmall = runAll(small, 17, 3);
+      for (int i = 0; i < one.length; i++) {
+        assertThat(two[i]).as("product %d, 2 threads", i).containsExactly(one[i]);
+        assertThat(three[i]).as("product %d, 3 threads", i).containsExactly(one[i]);
+        assertThat(threeSmall[i]).as("product %d of the small geometry, 3 threads", i).containsExactly(oneSmall[i]);
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  /** forward, backwardInput, backwardKernel, backwardBias with {@code threads} threads, from fixed data. */
+  private static float[][] runAll(ConvGeometry g, int batch, int threads) {
+    Parallel.setThreads(threads);
+    Random rnd = new Random(45);
+    float[] in = random(rnd, batch * g.inSize());
+    float[] k = random(rnd, g.patchSize() * g.outC);
+    float[] bias = random(rnd, g.outC);
+    float[] dOut = random(rnd, batch * g.outSize());
+    float[] out = new float[batch * g.outSize()];
+    float[] dIn = new float[batch * g.inSize()];
+    float[] dK = random(rnd, k.length);
+    float[] dB = random(rnd, g.outC);
+    Convolution.forward(g, batch, in, k, bias, out);
+    Convolution.backwardInput(g, batch, dOut, k, dIn);
+    Convolution.backwardKernel(g, batch, in, dOut, dK);
+    Convolution.backwardBias(g, batch, dOut, dB);
+    return new float[][] {out, dIn, dK, dB};
+  }
+
+  @Test
+  void blocksTileTheRowsInOrderAndStayCacheSized() {
+    cases().forEach(cs -> {
+      ConvGeometry g = cs.g();
+      Convolution.Blocks plan = Convolution.Blocks.of(g);
+      assertThat((long) plan.blockRows * g.patchSize()).as("%s", cs).isLessThanOrEqualTo(Math.max(Convolution.COLS_TARGET, g.patchSize()));
+      for (int batch : new int[] {1, 3, 17, 128}) {
+        int next = 0;
+        for (int i = 0; i < plan.blocks(batch); i++) {
+          assertThat(plan.from(i)).as("%s batch %d block %d", cs, batch, i).isEqualTo(next);
+          assertThat(plan.to(i, batch)).isGreaterThan(next).isLessThanOrEqualTo(next + plan.blockRows);
+          next = plan.to(i, batch);
+        }
+        assertThat(next).isEqualTo(batch * g.outPixels());
+      }
+    });
+  }
+
+  @Test
+  void kernelChunksHaveAtLeastTheMinimumRowsAndAreAtMostTheMaximumCount() {
+    Convolution.Blocks conv2 = Convolution.Blocks.of(ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64));
+    for (int batch : new int[] {1, 17, 128, 1000, 5000}) {
+      int perChunk = conv2.groupsPerKernelChunk(batch);
+      assertThat(perChunk * conv2.imagesPerBlock * conv2.pixels).as("batch %d", batch).isGreaterThanOrEqualTo(Convolution.KERNEL_CHUNK_ROWS);
+      assertThat((conv2.groups(batch) + perChunk - 1) / perChunk).as("batch %d", batch).isLessThanOrEqualTo(Convolution.MAX_KERNEL_CHUNKS);
+    }
+    assertThat(conv2.groupsPerKernelChunk(128)).isEqualTo(6); // 1176 rows: 22 chunks
+    assertThat(conv2.groupsPerKernelChunk(5000)).isEqualTo(79); // 5000 images in 64 chunks
+  }
+
+  @Test
+  void emptyBatchIsANoOp() {
+    ConvGeometry g = ConvGeometry.of(5, 5, 2, 3, 3, 1, 1, Padding.SAME, 3);
+    float[] dK = {1, 2, 3};
+    float[] dKernel = new float[g.patchSize() * g.outC];
+    Convolution.forward(g, 0, new float[0], dKernel, null, new float[0]);
+    Convolution.backwardInput(g, 0, new float[0], dKernel, new float[0]);
+    Convolution.backwardKernel(g, 0, new float[0], new float[0], dKernel);
+    Convolution.backwardBias(g, 0, new float[0], dK);
+    assertThat(dKernel).containsOnly(0f);
+    assertThat(dK).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void badArgumentsAreNamedWithTheirValues() {
+    ConvGeometry g = ConvGeometry.of(5, 5, 2, 3, 3, 1, 1, Padding.SAME, 3);
+    int batch = 2;
+    float[] in = new float[batch * g.inSize()], out = new float[batch * g.outSize()];
+    float[] k = new float[g.patchSize() * g.outC], bias = new float[g.outC];
+
+    assertThatThrownBy(() -> Convolution.forward(g, -1, in, k, bias, out))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch must be >= 0, got -1");
+    assertThatThrownBy(() -> Convolution.forward(g, batch, new float[in.length - 1], k, bias, out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("input has " + (in.length - 1) + " elements").hasMessageContaining("needs " + in.length);
+    assertThatThrownBy(() -> Convolution.forward(g, batch, in, new float[5], bias, out))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kernel has 5 elements").hasMessageContaining("3x3x2x3 = 54");
+    assertThatThrownBy(() -> Convolution.forward(g, batch, in, k, new float[2], out))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bias has 2 elements").hasMessageContaining("outC = 3");
+    assertThatThrownBy(() -> Convolution.forward(g, batch, in, k, bias, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output has no array");
+    assertThatThrownBy(() -> Convolution.backwardInput(g, batch, new float[3], k, in))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dOut has 3 elements").hasMessageContaining("needs " + out.length);
+    assertThatThrownBy(() -> Convolution.backwardInput(g, batch, out, k, new float[7]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dInput has 7 elements");
+    assertThatThrownBy(() -> Convolution.backwardKernel(g, batch, in, out, new float[53]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dKernel has 53 elements").hasMessageContaining("= 54");
+    assertThatThrownBy(() -> Convolution.backwardBias(g, batch, out, new float[1]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dBias has 1 elements").hasMessageContaining("outC = 3");
+    assertThatThrownBy(() -> Convolution.backwardBias(g, -4, out, bias))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch must be >= 0, got -4");
+    float[] same = new float[Math.max(in.length, out.length)];
+    assertThatThrownBy(() -> Convolution.forward(g, batch, same, k, bias, same))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input and output must be different arrays");
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Data sets and file formats: IDX files ({@link dev.neurona.data.Idx}), in-memory uint8 image data
+ * sets with seeded shuffling and batching into reusable tensors ({@link dev.neurona.data.ImageDataset}),
+ * the MNIST / Fashion-MNIST loaders that find or fetch their files ({@link dev.neurona.data.Mnist},
+ * {@link dev.neurona.data.FashionMnist}, {@link dev.neurona.data.DatasetLoader}) and Iris
+ * ({@link dev.neurona.data.Iris}).
+ *
+ * <p>Everything here reaches the training loop through core's {@link dev.neurona.core.data.DataSource}:
+ * this module depends on {@code core} only, and the layers and optimizers never depend on it.
+ */
+package dev.neurona.data;

@@ -2,7 +2,6 @@ package dev.neurona.benchmarks;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Tensor;
-import dev.neurona.examples.mnist.MnistModels;
 import dev.neurona.layers.model.Sequential;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(InferenceBenchmark.BATCH)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class InferenceBenchmark {
   static final int BATCH = 128;
 
-  @Param({"mnist-cnn", "mnist-keras"})
+  @Param({"mnist-cnn", "mnist-keras", "captcha", "flowers"})
   public String net;
 
   @Param({"2"})
@@ -46,8 +45,8 @@ public class InferenceBenchmark {
   public void setUp() {
     threadsBefore = Parallel.threads();
     Parallel.setThreads(threads);
-    model = MnistModels.byName(net, 1);
-    x = Tensor.zeros(BATCH, 28, 28, 1).fillUniform(0f, 1f, new Random(3));
+    model = Nets.build(net, 1);
+    x = Nets.inputs(model, BATCH, new Random(3));
   }
 
   @TearDown(Level.Trial)

@@ -2,7 +2,6 @@ package dev.neurona.benchmarks;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Tensor;
-import dev.neurona.examples.mnist.MnistModels;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.model.Sequential;
 import java.util.List;
@@ -11,10 +10,10 @@ import java.util.Random;
 
 /**
  * Where a training step's time goes: forward and backward time per layer of an MNIST network at a
- * given batch size (not JMH: a quick profile to find the kernel that dominates).
+given batch size (not JMH: a quick profile to find the kernel that dominates).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
- *   dev.neurona.benchmarks.LayerProfile [mnist-cnn|mnist-keras] [batch] [steps]</pre>
+ *   dev.neurona.benchmarks.LayerProfile [mnist-cnn|mnist-keras|captcha|flowers] [batch] [steps]</pre>
  */
 public final class LayerProfile {
   private LayerProfile() {}
@@ -23,10 +22,10 @@ public final class LayerProfile {
     String net = args.length > 0 ? args[0] : "mnist-cnn";
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-    Sequential model = MnistModels.byName(net, 1);
+    Sequential model = Nets.build(net, 1);
     List<Layer> layers = model.layers();
     Random rnd = new Random(3);
-    Tensor x = Tensor.zeros(batch, 28, 28, 1).fillUniform(0f, 1f, rnd);
+    Tensor x = Nets.inputs(model, batch, rnd);
     long[] fwd = new long[layers.size()];
     long[] bwd = new long[layers.size()];
     Tensor[] outs = new Tensor[layers.size()];

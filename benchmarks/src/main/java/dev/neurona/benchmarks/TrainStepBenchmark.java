@@ -2,9 +2,7 @@ package dev.neurona.benchmarks;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Tensor;
-import dev.neurona.examples.mnist.MnistModels;
 import dev.neurona.layers.model.Sequential;
-import dev.neurona.optim.LearningRateSchedule;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -23,18 +21,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training step of the MNIST tutorial networks — forward, loss, backward, Adam update — on a
- * seeded random batch of 28×28×1 images. The {@code images} counter is images per second
- * (steps/s × batch); the primary score is steps per second.
+ * One training step of a tutorial network ({@link Nets}) — forward, loss, backward, Adam update — on
+ * a seeded random batch, as {@code bench_tf.py throughput} times TensorFlow's {@code train_on_batch}.
+ * The {@code images} counter is images per second (steps/s × batch); the primary score is steps per
+ * second. Restrict the grid with {@code -p net=flowers -p batch=32}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class TrainStepBenchmark {
-  @Param({"mnist-cnn", "mnist-keras"})
+  @Param({"mnist-cnn", "mnist-keras", "captcha", "flowers"})
   public String net;
 
   @Param({"32", "128"})
@@ -59,13 +58,10 @@ public class TrainStepBenchmark {
   public void setUp() {
     threadsBefore = Parallel.threads();
     Parallel.setThreads(threads);
-    model = MnistModels.compile(MnistModels.byName(net, 1), LearningRateSchedule.constant(1e-4));
+    model = Nets.compiled(net, 1);
     Random rnd = new Random(3);
-    x = Tensor.zeros(batch, 28, 28, 1).fillUniform(0f, 1f, rnd);
-    y = Tensor.zeros(batch);
-    for (int i = 0; i < batch; i++) {
-      y.data()[i] = rnd.nextInt(10);
-    }
+    x = Nets.inputs(model, batch, rnd);
+    y = Nets.labels(model, batch, rnd);
   }
 
   @TearDown(Level.Trial)

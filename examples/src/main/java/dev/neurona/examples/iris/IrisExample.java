@@ -1,11 +1,13 @@
 package dev.neurona.examples.iris;
 
+import dev.neurona.core.Tensor;
 import dev.neurona.data.Iris;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.examples.plot.Plots.Series;
-import dev.neurona.layers.classic.Adaline;
-import dev.neurona.layers.classic.Perceptron;
+import dev.neurona.layers.classic.Classic;
 import dev.neurona.layers.classic.Standardizer;
+import dev.neurona.layers.model.History;
+import dev.neurona.layers.model.Sequential;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,6 +28,14 @@ import java.util.Map;
  *   <li>Stochastic ADALINE (seeded shuffling) on standardised features.</li>
  *   <li>Decision regions of the perceptron (raw features) and of ADALINE (standardised).</li>
  * </ol>
+ *
+ * <p>Both learners are ordinary {@link Sequential} models from {@link Classic}: one linear unit
+ * ({@code Dense(1)}, zero weights) trained by SGD with the textbook's {@code η}, on the perceptron
+ * criterion (batches of one sample, in order, stopping after an epoch without a mistake) or on
+ * {@code ½ Σ (y − z)²} (one batch of all samples; or batches of one, reshuffled with seed 1). The
+ * mistakes and costs printed are the models' training histories ({@code misclassifications} and
+ * {@code loss}). They equal, to the digits printed, those of the float64 reference classes
+ * {@code Perceptron} and {@code Adaline}, which this example ran before ({@code ClassicTest} checks it).
  *
  * <p>Usage: {@code IrisExample [--out DIR]}; writes four PNGs to {@code DIR} (default {@code out/iris}).
  */
@@ -91,34 +101,47 @@ public final class IrisExample {
     out.printf(Locale.ROOT, "Iris: setosa (-1) vs versicolor (+1), %d flowers, features sepal_length and petal_length [cm]%n%n",
         x.length);
 
-    // 1. Perceptron.
-    Perceptron perceptron = new Perceptron(0.1, 10, 1).fit(x, y);
-    out.println(perceptron);
+    // 1. Perceptron: batches of one sample, in order, until an epoch without a mistake.
+    Tensor features = Classic.features(x);
+    Tensor labels = Classic.labels(y);
+    int maxEpochs = 10;
+    Sequential perceptron = Classic.perceptron(2, 0.1);
+    History perceptronHistory = perceptron.fit(features, labels, Classic.perceptronFit(maxEpochs));
+    out.printf(Locale.ROOT, "Perceptron(eta=0.1, epochs=%d, samples in order): %s, loss %s, SGD%n", maxEpochs,
+        perceptron.layers().get(0), perceptron.loss().name());
     out.println("  epoch  misclassified");
-    List<Integer> errors = perceptron.errors();
+    List<Double> errors = perceptronHistory.get(Classic.ERRORS);
     for (int e = 0; e < errors.size(); e++) {
-      out.printf(Locale.ROOT, "  %5d  %13d%n", e + 1, errors.get(e));
+      out.printf(Locale.ROOT, "  %5d  %13d%n", e + 1, errors.get(e).intValue());
     }
+    double[] w = Classic.weights(perceptron);
     out.printf(Locale.ROOT, "  %s after %d of %d epochs; w = [%.2f, %.2f], b = %.2f; training accuracy %.1f%%%n%n",
-        perceptron.converged() ? "converged (stopped early)" : "did NOT converge",
-        perceptron.epochsRun(), perceptron.epochs(), perceptron.weights()[0], perceptron.weights()[1],
-        perceptron.bias(), 100 * perceptron.accuracy(x, y));
+        perceptronHistory.last(Classic.ERRORS) == 0 ? "converged (stopped early)" : "did NOT converge",
+        perceptronHistory.epochs(), maxEpochs, w[0], w[1], Classic.bias(perceptron),
+        100 * Classic.accuracy(perceptron, x, y));
 
-    // 2. Batch ADALINE: raw features with a large and a small eta, then standardised features.
+    // 2. ADALINE: raw features with a large and a small eta, then standardised features (batch), then
+    //    stochastic gradient descent on the standardised features.
     Standardizer standardizer = Standardizer.fit(x);
     double[][] xs = standardizer.transform(x);
-    Adaline rawLarge = new Adaline(0.01, 10).fit(x, y);
-    Adaline rawSmall = new Adaline(0.0001, 10).fit(x, y);
-    Adaline standard = new Adaline(0.01, 15).fit(xs, y);
-    Adaline sgd = Adaline.stochastic(0.01, 15, 1).fit(xs, y);
+    Tensor standardised = Classic.features(xs);
+    Sequential rawLarge = Classic.adaline(2, 0.01);
+    Sequential rawSmall = Classic.adaline(2, 0.0001);
+    Sequential standard = Classic.adaline(2, 0.01);
+    Sequential sgd = Classic.adaline(2, 0.01);
+    List<Double> rawLargeCost = rawLarge.fit(features, labels, Classic.adalineFit(10, x.length)).get("loss");
+    List<Double> rawSmallCost = rawSmall.fit(features, labels, Classic.adalineFit(10, x.length)).get("loss");
+    List<Double> standardCost = standard.fit(standardised, labels, Classic.adalineFit(15, x.length)).get("loss");
+    List<Double> sgdCost = sgd.fit(standardised, labels, Classic.adalineSgdFit(15, 1)).get("loss");
     out.println("ADALINE cost per epoch (batch: ½ Σ (y − z)²; stochastic: mean of ½ (y − z)² over the epoch)");
     out.println("  epoch   raw η=0.01  raw η=0.0001  standardised η=0.01  stochastic, standardised η=0.01");
     for (int e = 0; e < 15; e++) {
-      out.printf(Locale.ROOT, "  %5d  %11s  %12s  %19s  %31s%n", e + 1, cost(rawLarge, e), cost(rawSmall, e),
-          cost(standard, e), cost(sgd, e));
+      out.printf(Locale.ROOT, "  %5d  %11s  %12s  %19s  %31s%n", e + 1, cost(rawLargeCost, e), cost(rawSmallCost, e),
+          cost(standardCost, e), cost(sgdCost, e));
     }
-    out.printf(Locale.ROOT, "  training accuracy: %.1f%%  %.1f%%  %.1f%%  %.1f%%%n", 100 * rawLarge.accuracy(x, y),
-        100 * rawSmall.accuracy(x, y), 100 * standard.accuracy(xs, y), 100 * sgd.accuracy(xs, y));
+    out.printf(Locale.ROOT, "  training accuracy: %.1f%%  %.1f%%  %.1f%%  %.1f%%%n",
+        100 * Classic.accuracy(rawLarge, x, y), 100 * Classic.accuracy(rawSmall, x, y),
+        100 * Classic.accuracy(standard, xs, y), 100 * Classic.accuracy(sgd, xs, y));
     out.println("  raw η=0.01 diverges (the cost grows every epoch); after standardising, η=0.01 converges.");
     out.println();
 
@@ -130,19 +153,18 @@ public final class IrisExample {
         "Number of updates", false, List.of(Series.overEpochs("perceptron", errors))));
     save(dir, CHARTS.get(1), out, Plots.lineChart("ADALINE (batch): sum-squared-error per epoch", "Epoch",
         "½ Σ (y − z)²  (log scale)", true, List.of(
-            Series.overEpochs("raw features, η = 0.01", rawLarge.costs()),
-            Series.overEpochs("raw features, η = 0.0001", rawSmall.costs()),
-            Series.overEpochs("standardised, η = 0.01", standard.costs()))));
+            Series.overEpochs("raw features, η = 0.01", rawLargeCost),
+            Series.overEpochs("raw features, η = 0.0001", rawSmallCost),
+            Series.overEpochs("standardised, η = 0.01", standardCost))));
     save(dir, CHARTS.get(2), out, Plots.decisionRegions("Perceptron decision regions", "sepal length [cm]",
-        "petal length [cm]", x, y, names, perceptron::predict, 300));
+        "petal length [cm]", x, y, names, p -> Classic.predict(perceptron, p), 300));
     save(dir, CHARTS.get(3), out, Plots.decisionRegions("ADALINE (batch, η = 0.01) decision regions",
-        "sepal length [standardised]", "petal length [standardised]", xs, y, names, standard::predict, 300));
+        "sepal length [standardised]", "petal length [standardised]", xs, y, names, p -> Classic.predict(standard, p), 300));
   }
 
   /** The cost of epoch {@code e} in scientific notation, or blank past the end of the history. */
-  private static String cost(Adaline a, int e) {
-    double[] c = a.costs();
-    return e < c.length ? String.format(Locale.ROOT, "%.4g", c[e]) : "";
+  private static String cost(List<Double> costs, int e) {
+    return e < costs.size() ? String.format(Locale.ROOT, "%.4g", costs.get(e)) : "";
   }
 
   private static void save(Path dir, String name, PrintStream out, org.knowm.xchart.XYChart chart) throws IOException {

@@ -27,7 +27,11 @@ class IrisExampleTest {
     assertThat(report)
         .contains("converged (stopped early) after 6 of 10 epochs")
         .contains("training accuracy: 50.0%  55.0%  100.0%  100.0%")
-        .contains("7.813e+28");
+        .contains("7.813e+28")
+        // the models' own histories: the perceptron's mistakes per epoch, the standardised ADALINE's last cost
+        .contains("      3              3\n      4              2\n      5              1\n      6              0\n")
+        .contains("perceptron_criterion")
+        .contains("     15                                           2.572");
     assertThat(errBytes.size()).isZero();
     for (String name : IrisExample.CHARTS) {
       Path png = dir.resolve(name);

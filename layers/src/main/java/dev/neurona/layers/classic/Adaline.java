@@ -29,6 +29,10 @@ import java.util.Random;
  *
  * <p>Weights start at zero. If the cost overflows to infinity or NaN, training stops at that epoch
  * and {@link #diverged()} is true.
+ *
+ * <p>This class is the readable reference. The same learner as a library model, a {@code Dense(1)}
+ * trained by SGD on {@link dev.neurona.layers.loss.SumSquaredError ½ Σ (y − z)²}, is {@link
+ * Classic#adaline}; its per-epoch loss is this class's {@link #costs()}.
  */
 public final class Adaline extends LinearUnit {
   private final boolean stochastic;

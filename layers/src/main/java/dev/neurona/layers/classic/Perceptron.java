@@ -29,6 +29,10 @@ import java.util.Random;
  * p.errors();     // [2, 2, 3, 2, 1, 0]
  * p.converged();  // true
  * }</pre>
+ *
+ * <p>This class is the readable reference. The same learner as a library model, a {@code Dense(1)}
+ * trained by SGD on the {@link dev.neurona.layers.loss.PerceptronCriterion perceptron criterion}, is
+ * {@link Classic#perceptron}; it makes the same mistakes epoch by epoch.
  */
 public final class Perceptron extends LinearUnit {
   private final long seed;

@@ -4,7 +4,9 @@ import dev.neurona.core.Tensor;
 
 /**
  * A loss: the mean over the batch of a per-sample error, and its gradient with respect to the
- * model's predictions.
+ * model's predictions. (The two losses of the classic linear units, {@link SumSquaredError} and
+ * {@link PerceptronCriterion}, sum over the batch instead, so that their learning rate is the
+ * textbook's; they say so.)
  *
  * <p>Targets are either sparse (shape {@code (batch)}, each a class index stored as a float) or
  * dense (same shape as the predictions), as each loss documents.
@@ -14,8 +16,9 @@ public interface Loss {
   String name();
 
   /**
-   * Returns the mean loss over the batch. When {@code grad} is not null it receives
-   * dLoss/dPredictions (shape of {@code predictions}; the 1/batch of the mean is folded in).
+   * Returns the mean loss over the batch (the sum, for a loss documented as summing). When
+   * {@code grad} is not null it receives dLoss/dPredictions (shape of {@code predictions}; the 1/batch
+   * of the mean is folded in).
    * Throws, naming the loss, when targets do not fit (shape, label out of range).
    */
   float compute(Tensor predictions, Tensor targets, Tensor grad);

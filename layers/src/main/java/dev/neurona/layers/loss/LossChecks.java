@@ -72,6 +72,22 @@ final class LossChecks {
     }
   }
 
+  /**
+   * Sign labels, as the classic learners use them: the shape rules of {@link #requireDenseTargets},
+   * and every target exactly {@code -1} or {@code +1}.
+   */
+  static void requireSignLabels(String who, Tensor predictions, Tensor targets) {
+    requireDenseTargets(who, predictions, targets, false);
+    float[] t = targets.data();
+    int per = t.length / predictions.dim(0);
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] != 1f && t[i] != -1f) {
+        throw new IllegalArgumentException(who + ": target of sample " + i / per + " (element " + i % per + ") is " + t[i]
+            + ", expected -1 or 1");
+      }
+    }
+  }
+
   /** {@code grad}, when given, must have the predictions' shape. */
   static void requireGrad(String who, Tensor predictions, Tensor grad) {
     if (grad != null && !grad.shape().equals(predictions.shape())) {

@@ -8,7 +8,9 @@ public final class Losses {
 
   /**
    * {@code sparse_categorical_crossentropy}, {@code categorical_crossentropy}, {@code binary_crossentropy}
-   * (all on probabilities), {@code mean_squared_error} (or {@code mse}).
+   * (all on probabilities), {@code mean_squared_error} (or {@code mse}); for the classic linear units,
+   * {@code sum_squared_error} (or {@code sse}) and {@code perceptron_criterion} (or {@code perceptron}).
+   * A loss's {@link Loss#name()} is a name this method accepts.
    */
   public static Loss of(String name) {
     if (name != null) {
@@ -22,11 +24,18 @@ public final class Losses {
         case "mean_squared_error":
         case "mse":
           return new MeanSquaredError();
+        case "sum_squared_error":
+        case "sse":
+          return new SumSquaredError();
+        case "perceptron_criterion":
+        case "perceptron":
+          return new PerceptronCriterion();
         default:
           break;
       }
     }
     throw new IllegalArgumentException("unknown loss " + (name == null ? "null" : "\"" + name + "\"")
-        + "; expected sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy or mean_squared_error");
+        + "; expected sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, mean_squared_error,"
+        + " sum_squared_error or perceptron_criterion");
   }
 }

@@ -11,7 +11,8 @@ public final class Metrics {
    * {@code lossName}, as Keras does: sparse categorical for {@code sparse_categorical_crossentropy},
    * categorical for {@code categorical_crossentropy}, binary for {@code binary_crossentropy}; the
    * metric is then named {@code accuracy}. Explicit names: {@code sparse_categorical_accuracy},
-   * {@code categorical_accuracy}, {@code binary_accuracy}.
+   * {@code categorical_accuracy}, {@code binary_accuracy}; {@code misclassifications} (a count, for
+   * sign labels). A metric's {@link Metric#name()} is a name this method accepts.
    */
   public static Metric of(String name, String lossName) {
     String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
@@ -37,9 +38,11 @@ public final class Metrics {
         return new CategoricalAccuracy();
       case "binary_accuracy":
         return new BinaryAccuracy();
+      case "misclassifications":
+        return new Misclassifications();
       default:
         throw new IllegalArgumentException("unknown metric " + (name == null ? "null" : "\"" + name + "\"")
-            + "; expected accuracy, sparse_categorical_accuracy, categorical_accuracy or binary_accuracy");
+            + "; expected accuracy, sparse_categorical_accuracy, categorical_accuracy, binary_accuracy or misclassifications");
     }
   }
 

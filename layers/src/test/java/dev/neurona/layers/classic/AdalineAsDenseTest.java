@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>ADALINE's cost is {@code ½ Σ (y − z)²}, so its step is {@code η · Σ (y − z) x}. Keras' mean squared
  * error is {@code (1/N) Σ (y − z)²}, whose gradient is {@code (2/N) Σ (z − y) x}; SGD with learning
- * rate {@code lr = η·N/2} therefore takes exactly ADALINE's step.
+ * rate {@code lr = η·N/2} therefore takes exactly ADALINE's step. ({@code SumSquaredError} is ADALINE's
+ * own cost, so with it the rate is {@code η} itself: that is how {@link Classic#adaline} is built, and
+ * {@code ClassicTest} compares it with the reference.)
  */
 class AdalineAsDenseTest {
 

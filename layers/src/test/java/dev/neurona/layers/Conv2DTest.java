@@ -19,7 +19,7 @@ class Conv2DTest {
   private static GradientCheck.Report check(Conv2D c, int batch, int h, int w, int ch) {
     built(c, 5, h, w, ch);
     Tensor x = Tensor.uniform(Shape.of(batch, h, w, ch), -1, 1, 9);
-    return GradientCheck.create().step(1e-2).checkLayer(c, x);
+    return GradientCheck.create().step(1e-2).checkLayer(c, x).assertPassed();
   }
 
   @Test
@@ -73,7 +73,7 @@ class Conv2DTest {
       Conv2D c = new Conv2D(2, 3, "same", a).biasInitializer(new Constant(0.05));
       built(c, 5, 4, 4, 2);
       Tensor x = Tensor.uniform(Shape.of(1, 4, 4, 2), -1, 1, 9);
-      GradientCheck.create().step(1e-3).checkLayer(c, x);
+      GradientCheck.create().step(1e-3).checkLayer(c, x).assertPassed();
     }
   }
 

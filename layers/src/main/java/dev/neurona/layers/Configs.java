@@ -105,7 +105,6 @@ final class Configs {
     }
   }
 
-  /** {@link Activation#of} with the layer named in the error. */
   /** {@code init}, or an error naming the layer and the argument when it is null. */
   static Initializer requireInitializer(String layer, String arg, Initializer init) {
     if (init == null) {
@@ -114,6 +113,7 @@ final class Configs {
     return init;
   }
 
+  /** {@link Activation#of} with the layer named in the error. */
   static Activation activation(String layer, String name) {
     try {
       return Activation.of(name);

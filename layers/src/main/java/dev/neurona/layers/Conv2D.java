@@ -6,14 +6,11 @@ import dev.neurona.core.Tensor;
 import dev.neurona.core.conv.Conv2d;
 import dev.neurona.core.conv.ConvGeometry;
 import dev.neurona.core.conv.Padding;
-import dev.neurona.layers.init.GlorotUniform;
 import dev.neurona.layers.init.Initializer;
 import dev.neurona.layers.init.Initializers;
-import dev.neurona.layers.init.Zeros;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A 2-D convolution on NHWC images: {@code y = activation(conv(x, K) + b)} with kernel
@@ -33,9 +30,7 @@ public final class Conv2D extends Layer implements HasActivation {
   private int[] strides = {1, 1};
   private final Padding padding;
   private final Activation activation;
-  private boolean useBias = true;
-  private Initializer kernelInitializer = new GlorotUniform();
-  private Initializer biasInitializer = new Zeros();
+  private final KernelBias weights = new KernelBias(this);
 
   private ConvGeometry geometry;
   private Parameter kernel;
@@ -91,15 +86,13 @@ public final class Conv2D extends Layer implements HasActivation {
 
   /** Whether to add a bias (default true). Only before the layer is built. */
   public Conv2D useBias(boolean useBias) {
-    requireUnbuilt("useBias");
-    this.useBias = useBias;
+    weights.useBias(useBias);
     return this;
   }
 
   /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
   public Conv2D kernelInitializer(Initializer init) {
-    requireUnbuilt("kernelInitializer");
-    this.kernelInitializer = Configs.requireInitializer("Conv2D", "kernelInitializer", init);
+    weights.kernelInitializer(init);
     return this;
   }
 
@@ -110,8 +103,7 @@ public final class Conv2D extends Layer implements HasActivation {
 
   /** The bias initializer (default {@code zeros}). Only before the layer is built. */
   public Conv2D biasInitializer(Initializer init) {
-    requireUnbuilt("biasInitializer");
-    this.biasInitializer = Configs.requireInitializer("Conv2D", "biasInitializer", init);
+    weights.biasInitializer(init);
     return this;
   }
 
@@ -119,7 +111,6 @@ public final class Conv2D extends Layer implements HasActivation {
   public Conv2D biasInitializer(String kerasName) {
     return biasInitializer(Initializers.of(kerasName));
   }
-
 
   /** Number of filters (output channels). */
   public int filters() {
@@ -168,13 +159,9 @@ public final class Conv2D extends Layer implements HasActivation {
   @Override
   protected void onBuild(Shape inputShape, long seed) {
     geometry = geometryFor(inputShape);
-    Random rng = new Random(seed);
-    kernel = addWeight("kernel", Tensor.zeros(kernelSize[0], kernelSize[1], inputShape.dim(2), filters));
-    kernelInitializer.fill(kernel.value(), rng);
-    if (useBias) {
-      bias = addWeight("bias", Tensor.zeros(filters));
-      biasInitializer.fill(bias.value(), rng);
-    }
+    weights.build(Shape.of(kernelSize[0], kernelSize[1], inputShape.dim(2), filters), filters, seed);
+    kernel = weights.kernel();
+    bias = weights.bias();
   }
 
   /** x (batch, inH, inW, inC) → y (batch, outH, outW, filters): z = conv(x, K) + b, y = activation(z) in place. */
@@ -230,26 +217,22 @@ public final class Conv2D extends Layer implements HasActivation {
     c.put("strides", Configs.list(strides));
     c.put("padding", padding.name().toLowerCase(Locale.ROOT));
     c.put("activation", activation.kerasName());
-    c.put("use_bias", useBias);
-    c.put("kernel_initializer", Initializers.toConfig(kernelInitializer));
-    c.put("bias_initializer", Initializers.toConfig(biasInitializer));
+    weights.putConfig(c);
     return c;
   }
 
   @Override
   protected Map<String, Object> configDefaults() {
-    return Map.of("strides", java.util.List.of(1, 1), "padding", "valid", "activation", "linear", "use_bias", true,
-        "kernel_initializer", "glorot_uniform", "bias_initializer", "zeros");
+    return KernelBias.defaults(Map.of("strides", java.util.List.of(1, 1), "padding", "valid", "activation", "linear"));
   }
 
   /** Re-creates a Conv2D layer from its {@link #config()}. */
   public static Conv2D fromConfig(Map<String, Object> config) {
     String t = "Conv2D";
-    return new Conv2D(Configs.intValue(t, config, "filters"), Configs.pair(t, config, "kernel_size", null),
+    Conv2D c = new Conv2D(Configs.intValue(t, config, "filters"), Configs.pair(t, config, "kernel_size", null),
         Configs.pair(t, config, "strides", new int[] {1, 1}), Configs.string(t, config, "padding", "valid"),
-        Configs.string(t, config, "activation", "linear"))
-        .useBias(Configs.bool(t, config, "use_bias", true))
-        .kernelInitializer(Configs.initializer(t, config, "kernel_initializer", new GlorotUniform()))
-        .biasInitializer(Configs.initializer(t, config, "bias_initializer", new Zeros()));
+        Configs.string(t, config, "activation", "linear"));
+    c.weights.readConfig(t, config);
+    return c;
   }
 }

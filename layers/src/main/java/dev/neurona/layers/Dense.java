@@ -6,13 +6,10 @@ import dev.neurona.core.Tensor;
 import dev.neurona.core.gemm.Gemm;
 import dev.neurona.core.kernels.KernelProvider;
 import dev.neurona.core.kernels.Kernels;
-import dev.neurona.layers.init.GlorotUniform;
 import dev.neurona.layers.init.Initializer;
 import dev.neurona.layers.init.Initializers;
-import dev.neurona.layers.init.Zeros;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A fully connected layer: {@code y = activation(x·W + b)}, with kernel {@code W (in, units)} and
@@ -29,9 +26,7 @@ public final class Dense extends Layer implements HasActivation {
 
   private final int units;
   private final Activation activation;
-  private boolean useBias = true;
-  private Initializer kernelInitializer = new GlorotUniform();
-  private Initializer biasInitializer = new Zeros();
+  private final KernelBias weights = new KernelBias(this);
 
   private Parameter kernel;
   private Parameter bias;
@@ -67,15 +62,13 @@ public final class Dense extends Layer implements HasActivation {
 
   /** Whether to add a bias (default true). Only before the layer is built. */
   public Dense useBias(boolean useBias) {
-    requireUnbuilt("useBias");
-    this.useBias = useBias;
+    weights.useBias(useBias);
     return this;
   }
 
   /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
   public Dense kernelInitializer(Initializer init) {
-    requireUnbuilt("kernelInitializer");
-    this.kernelInitializer = Configs.requireInitializer("Dense", "kernelInitializer", init);
+    weights.kernelInitializer(init);
     return this;
   }
 
@@ -86,8 +79,7 @@ public final class Dense extends Layer implements HasActivation {
 
   /** The bias initializer (default {@code zeros}). Only before the layer is built. */
   public Dense biasInitializer(Initializer init) {
-    requireUnbuilt("biasInitializer");
-    this.biasInitializer = Configs.requireInitializer("Dense", "biasInitializer", init);
+    weights.biasInitializer(init);
     return this;
   }
 
@@ -95,8 +87,6 @@ public final class Dense extends Layer implements HasActivation {
   public Dense biasInitializer(String kerasName) {
     return biasInitializer(Initializers.of(kerasName));
   }
-
-
 
   /** Number of outputs. */
   public int units() {
@@ -129,13 +119,9 @@ public final class Dense extends Layer implements HasActivation {
 
   @Override
   protected void onBuild(Shape inputShape, long seed) {
-    Random rng = new Random(seed);
-    kernel = addWeight("kernel", Tensor.zeros(inputShape.dim(0), units));
-    kernelInitializer.fill(kernel.value(), rng);
-    if (useBias) {
-      bias = addWeight("bias", Tensor.zeros(units));
-      biasInitializer.fill(bias.value(), rng);
-    }
+    weights.build(Shape.of(inputShape.dim(0), units), units, seed);
+    kernel = weights.kernel();
+    bias = weights.bias();
   }
 
   /** x (batch, in) → y (batch, units): z = x·W + b, then y = activation(z) in place. */
@@ -192,24 +178,20 @@ public final class Dense extends Layer implements HasActivation {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("units", units);
     c.put("activation", activation.kerasName());
-    c.put("use_bias", useBias);
-    c.put("kernel_initializer", Initializers.toConfig(kernelInitializer));
-    c.put("bias_initializer", Initializers.toConfig(biasInitializer));
+    weights.putConfig(c);
     return c;
   }
 
   @Override
   protected Map<String, Object> configDefaults() {
-    return Map.of("activation", "linear", "use_bias", true, "kernel_initializer", "glorot_uniform",
-        "bias_initializer", "zeros");
+    return KernelBias.defaults(Map.of("activation", "linear"));
   }
 
   /** Re-creates a Dense layer from its {@link #config()}. */
   public static Dense fromConfig(Map<String, Object> config) {
     String t = "Dense";
-    return new Dense(Configs.intValue(t, config, "units"), Configs.string(t, config, "activation", "linear"))
-        .useBias(Configs.bool(t, config, "use_bias", true))
-        .kernelInitializer(Configs.initializer(t, config, "kernel_initializer", new GlorotUniform()))
-        .biasInitializer(Configs.initializer(t, config, "bias_initializer", new Zeros()));
+    Dense d = new Dense(Configs.intValue(t, config, "units"), Configs.string(t, config, "activation", "linear"));
+    d.weights.readConfig(t, config);
+    return d;
   }
 }

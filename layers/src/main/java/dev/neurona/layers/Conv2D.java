@@ -17,19 +17,23 @@ import java.util.Map;
  * {@code K (kH, kW, inC, filters)} (Keras' layout) and bias {@code b (filters)}.
  *
  * <pre>{@code
- * new Conv2D(32, 5, "same", "relu")
- * new Conv2D(16, new int[] {3, 5}, new int[] {2, 1}, "valid", null)
+ * new Conv2D(32, 5).padding(Padding.SAME).activation(Activation.RELU)   // each argument named
+ * new Conv2D(32, 5, Padding.SAME, Activation.RELU)                      // the same layer
+ * new Conv2D(32, 5, "same", "relu")                                     // Keras' strings
+ * new Conv2D(16, new int[] {3, 5}, new int[] {2, 1}, Padding.VALID, Activation.LINEAR)
  * }</pre>
  *
- * <p>Padding {@code "same"} pads so that {@code out = ceil(in / stride)}, with the extra row/column
- * (for even windows) at the bottom/right, as TensorFlow does.
+ * <p>Padding {@link Padding#SAME} pads so that {@code out = ceil(in / stride)}, with the extra
+ * row/column (for even windows) at the bottom/right, as TensorFlow does. The setters
+ * ({@link #strides(int)}, {@link #padding(Padding)}, {@link #activation(Activation)},
+ * {@link #useBias(boolean)}, the initializers) may only be called before the layer is built.
  */
 public final class Conv2D extends Layer implements HasActivation {
   private final int filters;
   private final int[] kernelSize;
   private int[] strides = {1, 1};
-  private final Padding padding;
-  private final Activation activation;
+  private Padding padding;
+  private Activation activation;
   private final KernelBias weights = new KernelBias(this);
 
   private ConvGeometry geometry;
@@ -42,9 +46,15 @@ public final class Conv2D extends Layer implements HasActivation {
   private Tensor dZ;
   private Tensor dInput;
 
-  /** A square {@code kernelSize × kernelSize} convolution, stride 1, "valid" padding, no activation. */
+  /**
+   * A square {@code kernelSize × kernelSize} convolution, stride 1, {@link Padding#VALID} padding, no
+   * activation; the setters change the rest.
+   *
+   * @param filters the number of output channels, {@code >= 1}
+   * @param kernelSize the window's height and width, {@code >= 1}
+   */
   public Conv2D(int filters, int kernelSize) {
-    this(filters, kernelSize, "valid", null);
+    this(filters, kernelSize, Padding.VALID, Activation.LINEAR);
   }
 
   /** A square convolution, stride 1, with {@code padding} ("valid" or "same") and a Keras activation name (null = linear). */
@@ -52,24 +62,96 @@ public final class Conv2D extends Layer implements HasActivation {
     this(filters, new int[] {kernelSize, kernelSize}, new int[] {1, 1}, padding, activation);
   }
 
-  /** A convolution with a {@code (height, width)} kernel and strides. */
+  /**
+   * A square convolution, stride 1.
+   *
+   * @param filters the number of output channels, {@code >= 1}
+   * @param kernelSize the window's height and width, {@code >= 1}
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @param activation applied to {@code conv(x, K) + b}; {@link Activation#LINEAR} for none
+   */
+  public Conv2D(int filters, int kernelSize, Padding padding, Activation activation) {
+    this(filters, new int[] {kernelSize, kernelSize}, new int[] {1, 1}, padding, activation);
+  }
+
+  /** A convolution with a {@code (height, width)} kernel and strides, a Keras padding name and activation name (null = linear). */
   public Conv2D(int filters, int[] kernelSize, int[] strides, String padding, String activation) {
+    this(filters, kernelSize, strides, Configs.padding("Conv2D", padding), Configs.activation("Conv2D", activation));
+  }
+
+  /**
+   * A convolution with a {@code (height, width)} kernel and strides.
+   *
+   * @param filters the number of output channels, {@code >= 1}
+   * @param kernelSize the window {@code (height, width)}, each {@code >= 1}
+   * @param strides the steps {@code (height, width)}, each {@code >= 1}
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @param activation applied to {@code conv(x, K) + b}; {@link Activation#LINEAR} for none
+   */
+  public Conv2D(int filters, int[] kernelSize, int[] strides, Padding padding, Activation activation) {
     if (filters < 1) {
       throw new IllegalArgumentException("Conv2D: filters must be >= 1, got " + filters);
     }
     this.filters = filters;
     this.kernelSize = Configs.positivePair("Conv2D", "kernel_size", kernelSize);
     this.strides = Configs.positivePair("Conv2D", "strides", strides);
-    this.padding = parsePadding("Conv2D", padding);
-    this.activation = Configs.activation("Conv2D", activation);
+    this.padding = Configs.requirePadding("Conv2D", padding);
+    this.activation = Configs.requireActivation("Conv2D", activation);
   }
 
-  static Padding parsePadding(String layer, String padding) {
-    try {
-      return Padding.of(padding);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
-    }
+  /**
+   * Sets the padding (default {@link Padding#VALID}). Only before the layer is built.
+   *
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @return this layer
+   */
+  public Conv2D padding(Padding padding) {
+    requireUnbuilt("padding");
+    this.padding = Configs.requirePadding("Conv2D", padding);
+    return this;
+  }
+
+  /**
+   * Sets the padding by Keras name. Only before the layer is built.
+   *
+   * @param padding {@code "valid"} or {@code "same"} (any case)
+   * @return this layer
+   */
+  public Conv2D padding(String padding) {
+    requireUnbuilt("padding");
+    return padding(Configs.padding("Conv2D", padding));
+  }
+
+  /**
+   * The padding.
+   *
+   * @return {@link Padding#VALID} or {@link Padding#SAME}
+   */
+  public Padding padding() {
+    return padding;
+  }
+
+  /**
+   * Sets the activation (default {@link Activation#LINEAR}). Only before the layer is built.
+   *
+   * @param activation applied to {@code conv(x, K) + b}
+   * @return this layer
+   */
+  public Conv2D activation(Activation activation) {
+    requireUnbuilt("activation");
+    this.activation = Configs.requireActivation("Conv2D", activation);
+    return this;
+  }
+
+  /**
+   * Sets the activation by Keras name. Only before the layer is built.
+   *
+   * @param activation {@code linear} (or null), {@code relu}, {@code sigmoid}, {@code tanh} or {@code softmax}
+   * @return this layer
+   */
+  public Conv2D activation(String activation) {
+    requireUnbuilt("activation");
+    return activation(Configs.activation("Conv2D", activation));
   }
 
   /** Square strides (default 1). Only before the layer is built. */

@@ -17,15 +17,19 @@ import java.util.Map;
  * in front of image data.
  *
  * <pre>{@code
- * new Dense(128, "relu")
- * new Dense(10).useBias(false).kernelInitializer("he_normal")
+ * new Dense(128, Activation.RELU)
+ * new Dense(128, "relu")                      // the same layer, Keras' string
+ * new Dense(10).activation(Activation.SOFTMAX).useBias(false).kernelInitializer(new HeNormal())
  * }</pre>
+ *
+ * <p>The setters ({@link #activation(Activation)}, {@link #useBias(boolean)}, the initializers) may
+ * only be called before the layer is built.
  */
 public final class Dense extends Layer implements HasActivation {
   private static final Kernels K = KernelProvider.kernels();
 
   private final int units;
-  private final Activation activation;
+  private Activation activation;
   private final KernelBias weights = new KernelBias(this);
 
   private Parameter kernel;
@@ -40,7 +44,7 @@ public final class Dense extends Layer implements HasActivation {
 
   /** A linear layer with {@code units} outputs. */
   public Dense(int units) {
-    this(units, (String) null);
+    this(units, Activation.LINEAR);
   }
 
   /** A layer with {@code units} outputs and a Keras activation name ({@code relu}, {@code softmax}, ...; null = linear). */
@@ -53,11 +57,31 @@ public final class Dense extends Layer implements HasActivation {
     if (units < 1) {
       throw new IllegalArgumentException("Dense: units must be >= 1, got " + units);
     }
-    if (activation == null) {
-      throw new IllegalArgumentException("Dense: activation is null; use Activation.LINEAR");
-    }
     this.units = units;
-    this.activation = activation;
+    this.activation = Configs.requireActivation("Dense", activation);
+  }
+
+  /**
+   * Sets the activation (default {@link Activation#LINEAR}). Only before the layer is built.
+   *
+   * @param activation applied to {@code x·W + b}
+   * @return this layer
+   */
+  public Dense activation(Activation activation) {
+    requireUnbuilt("activation");
+    this.activation = Configs.requireActivation("Dense", activation);
+    return this;
+  }
+
+  /**
+   * Sets the activation by Keras name. Only before the layer is built.
+   *
+   * @param activation {@code linear} (or null), {@code relu}, {@code sigmoid}, {@code tanh} or {@code softmax}
+   * @return this layer
+   */
+  public Dense activation(String activation) {
+    requireUnbuilt("activation");
+    return activation(Configs.activation("Dense", activation));
   }
 
   /** Whether to add a bias (default true). Only before the layer is built. */

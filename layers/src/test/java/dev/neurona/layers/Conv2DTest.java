@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.conv.DirectConv2d;
+import dev.neurona.core.conv.Padding;
 import dev.neurona.layers.init.Constant;
 import org.junit.jupiter.api.Test;
 
@@ -125,5 +126,46 @@ class Conv2DTest {
   void toStringShowsNonDefaults() {
     assertThat(new Conv2D(32, 5, "same", "relu")).hasToString("Conv2D(filters=32, kernel_size=[5, 5], padding=same, activation=relu)");
     assertThat(new Conv2D(8, 3).strides(2)).hasToString("Conv2D(filters=8, kernel_size=[3, 3], strides=[2, 2])");
+  }
+
+  @Test
+  void enumStringAndSetterFormsBuildTheSameLayer() {
+    Conv2D[] forms = {
+        new Conv2D(4, 3, Padding.SAME, Activation.RELU),
+        new Conv2D(4, 3, "same", "relu"),
+        new Conv2D(4, 3).padding(Padding.SAME).activation(Activation.RELU),
+        new Conv2D(4, 3).padding("SAME").activation("relu"),
+        new Conv2D(4, new int[] {3, 3}, new int[] {1, 1}, Padding.SAME, Activation.RELU),
+        new Conv2D(4, new int[] {3, 3}, new int[] {1, 1}, "same", "relu")};
+    Tensor x = Tensor.uniform(Shape.of(2, 6, 5, 2), -1, 1, 4);
+    Conv2D first = built(forms[0], 42, 6, 5, 2);
+    float[] y = first.forward(x, false).data().clone();
+    for (Conv2D c : forms) {
+      built(c, 42, 6, 5, 2);
+      assertThat(c.padding()).isEqualTo(Padding.SAME);
+      assertThat(c.activation()).isEqualTo(Activation.RELU);
+      assertThat(c.config()).isEqualTo(first.config());
+      assertThat(c.kernel().value().data()).isEqualTo(first.kernel().value().data());
+      assertThat(c.bias().value().data()).isEqualTo(first.bias().value().data());
+      assertThat(c.forward(x, false).data()).isEqualTo(y);
+    }
+    assertThat(forms[2]).hasToString("Conv2D(filters=4, kernel_size=[3, 3], padding=same, activation=relu)");
+  }
+
+  @Test
+  void namedSettersValidateAndOnlyWorkBeforeBuild() {
+    assertThat(new Conv2D(8, 3).padding()).isEqualTo(Padding.VALID);
+    assertThatThrownBy(() -> new Conv2D(8, 3).padding("full")).hasMessageContaining("Conv2D").hasMessageContaining("\"full\"");
+    assertThatThrownBy(() -> new Conv2D(8, 3).padding((Padding) null)).hasMessageContaining("Conv2D: padding is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3, (Padding) null, Activation.RELU)).hasMessageContaining("Conv2D: padding is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3, Padding.SAME, null)).hasMessageContaining("Conv2D: activation is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3).activation((Activation) null)).hasMessageContaining("Conv2D: activation is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3).activation("swish")).hasMessageContaining("Conv2D").hasMessageContaining("\"swish\"");
+    Conv2D c = built(new Conv2D(2, 3), 1, 5, 5, 1);
+    assertThatThrownBy(() -> c.padding(Padding.SAME)).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
+    assertThatThrownBy(() -> c.padding("same")).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
+    assertThatThrownBy(() -> c.activation(Activation.RELU)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("activation");
+    assertThatThrownBy(() -> c.activation("relu")).isInstanceOf(IllegalStateException.class);
   }
 }

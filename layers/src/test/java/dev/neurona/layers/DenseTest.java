@@ -163,4 +163,35 @@ class DenseTest {
     assertThat(a.kernel().value().data()).isEqualTo(b.kernel().value().data());
     assertThat(a.kernel().value().data()).isNotEqualTo(c.kernel().value().data());
   }
+
+  @Test
+  void enumStringAndSetterFormsBuildTheSameLayer() {
+    Dense[] forms = {new Dense(5, Activation.RELU), new Dense(5, "relu"), new Dense(5, "ReLU"),
+        new Dense(5).activation(Activation.RELU), new Dense(5).activation("relu")};
+    Tensor x = Tensor.uniform(Shape.of(3, 7), -1, 1, 2);
+    Dense first = built(forms[0], 7, 42);
+    float[] y = first.forward(x, false).data().clone();
+    for (Dense d : forms) {
+      built(d, 7, 42);
+      assertThat(d.activation()).isEqualTo(Activation.RELU);
+      assertThat(d.config()).isEqualTo(first.config());
+      assertThat(d.kernel().value().data()).isEqualTo(first.kernel().value().data());
+      assertThat(d.bias().value().data()).isEqualTo(first.bias().value().data());
+      assertThat(d.forward(x, false).data()).isEqualTo(y);
+    }
+    assertThat(new Dense(5).activation(Activation.SOFTMAX).activation(Activation.LINEAR)).hasToString("Dense(units=5)");
+  }
+
+  @Test
+  void activationSetterValidatesAndOnlyWorksBeforeBuild() {
+    assertThatThrownBy(() -> new Dense(3).activation((Activation) null))
+        .hasMessageContaining("Dense: activation is null");
+    assertThatThrownBy(() -> new Dense(3, (Activation) null)).hasMessageContaining("Dense: activation is null");
+    assertThatThrownBy(() -> new Dense(3).activation("swish")).hasMessageContaining("Dense").hasMessageContaining("\"swish\"");
+    assertThat(new Dense(3).activation((String) null).activation()).isEqualTo(Activation.LINEAR);
+    Dense d = built(new Dense(3), 4, 1);
+    assertThatThrownBy(() -> d.activation(Activation.RELU)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("activation");
+    assertThatThrownBy(() -> d.activation("relu")).isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.conv.Padding;
 import org.junit.jupiter.api.Test;
 
 class MaxPool2DTest {
@@ -145,5 +146,40 @@ class MaxPool2DTest {
     assertThat(new MaxPool2D()).hasToString("MaxPool2D()");
     assertThat(new MaxPool2D(3)).hasToString("MaxPool2D(pool_size=[3, 3])");
     assertThat(new MaxPool2D(3, 2, "same")).hasToString("MaxPool2D(pool_size=[3, 3], strides=[2, 2], padding=same)");
+  }
+
+  @Test
+  void enumStringAndSetterFormsBuildTheSameLayer() {
+    MaxPool2D[] forms = {
+        new MaxPool2D(3, 2, Padding.SAME),
+        new MaxPool2D(3, 2, "same"),
+        new MaxPool2D(3).strides(2).padding(Padding.SAME),
+        new MaxPool2D(3).strides(2, 2).padding("Same"),
+        new MaxPool2D(new int[] {3, 3}, new int[] {2, 2}, Padding.SAME),
+        new MaxPool2D(new int[] {3, 3}, null, Padding.SAME).strides(2)};
+    Tensor x = Tensor.uniform(Shape.of(2, 7, 6, 2), -1, 1, 4);
+    MaxPool2D first = built(forms[0], 7, 6, 2);
+    float[] y = first.forward(x, false).data().clone();
+    for (MaxPool2D p : forms) {
+      built(p, 7, 6, 2);
+      assertThat(p.padding()).isEqualTo(Padding.SAME);
+      assertThat(p.config()).isEqualTo(first.config());
+      assertThat(p.forward(x, false).data()).isEqualTo(y);
+    }
+    assertThat(forms[2]).hasToString("MaxPool2D(pool_size=[3, 3], strides=[2, 2], padding=same)");
+  }
+
+  @Test
+  void namedSettersValidateAndOnlyWorkBeforeBuild() {
+    assertThat(new MaxPool2D(2).padding()).isEqualTo(Padding.VALID);
+    assertThatThrownBy(() -> new MaxPool2D(2).strides(0)).hasMessageContaining("MaxPool2D").hasMessageContaining("strides")
+        .hasMessageContaining("[0, 0]");
+    assertThatThrownBy(() -> new MaxPool2D(2).padding("full")).hasMessageContaining("MaxPool2D").hasMessageContaining("\"full\"");
+    assertThatThrownBy(() -> new MaxPool2D(2).padding((Padding) null)).hasMessageContaining("MaxPool2D: padding is null");
+    assertThatThrownBy(() -> new MaxPool2D(2, 2, (Padding) null)).hasMessageContaining("MaxPool2D: padding is null");
+    MaxPool2D p = built(new MaxPool2D(2), 4, 4, 1);
+    assertThatThrownBy(() -> p.strides(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("strides");
+    assertThatThrownBy(() -> p.padding(Padding.SAME)).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
+    assertThatThrownBy(() -> p.padding("same")).isInstanceOf(IllegalStateException.class);
   }
 }

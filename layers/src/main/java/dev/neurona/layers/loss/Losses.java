@@ -7,8 +7,11 @@ public final class Losses {
   private Losses() {}
 
   /**
-   * {@code sparse_categorical_crossentropy}, {@code categorical_crossentropy}, {@code binary_crossentropy}
-   * (all on probabilities), {@code mean_squared_error} (or {@code mse}).
+   * {@code sparse_categorical_crossentropy} ({@link SparseCategoricalCrossentropy}),
+   * {@code categorical_crossentropy} ({@link CategoricalCrossentropy}), {@code binary_crossentropy}
+   * ({@link BinaryCrossentropy}) — all on probabilities; construct the class with
+   * {@code fromLogits = true} for raw scores — and {@code mean_squared_error} or {@code mse}
+   * ({@link MeanSquaredError}).
    */
   public static Loss of(String name) {
     if (name != null) {

@@ -259,7 +259,11 @@ public final class Conv2D extends Layer implements HasActivation {
     return output;
   }
 
-  /** dOut (batch, outH, outW, filters) → dX (batch, inH, inW, inC), via dZ = dOut · activation'(z). */
+  /**
+   * dOut (batch, outH, outW, filters) → dX (batch, inH, inW, inC), via dZ = dOut · activation'(z)
+   * ({@link Activation#backward}) and {@link #backwardFromPreActivation}, whose plain-loop reference
+   * is {@link dev.neurona.core.conv.DirectConv2d DirectConv2d}.
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);
@@ -274,6 +278,12 @@ public final class Conv2D extends Layer implements HasActivation {
    * {@code ∂L/∂K[ky,kx,c,f] = Σ_{b,y,x} x[b, y·s+ky-pad, x·s+kx-pad, c]·dZ[b,y,x,f]} (a correlation of the input
    * with dZ), {@code ∂L/∂b[f] = Σ_{b,y,x} dZ[b,y,x,f]}, and each input element collects
    * {@code dZ[b,y,x,f]·K[ky,kx,c,f]} from every output window that read it (a "full" convolution with K flipped).
+   *
+   * <p>To read it as loops: the three sums above, written out over output pixels, window and
+   * channels, are {@link dev.neurona.core.conv.DirectConv2d#backwardKernel DirectConv2d.backwardKernel},
+   * {@link dev.neurona.core.conv.DirectConv2d#backwardBias backwardBias} and
+   * {@link dev.neurona.core.conv.DirectConv2d#backwardInput backwardInput}; this method computes them
+   * with im2col and GEMM. Conv2DTest checks it against those loops and against finite differences ({@link GradientCheck}).
    */
   @Override
   public Tensor backwardFromPreActivation(Tensor dZ) {

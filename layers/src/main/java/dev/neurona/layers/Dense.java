@@ -165,7 +165,11 @@ public final class Dense extends Layer implements HasActivation {
     return output;
   }
 
-  /** dOut (batch, units) → dX (batch, in): first dZ = dOut · activation'(z), then the linear part. */
+  /**
+   * dOut (batch, units) → dX (batch, in): first dZ = dOut · activation'(z) ({@link Activation#backward}),
+   * then the linear part, {@link #backwardFromPreActivation}, whose plain-loop reference is
+   * {@link dev.neurona.core.gemm.NaiveGemm#sgemm NaiveGemm.sgemm}.
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);
@@ -178,6 +182,11 @@ public final class Dense extends Layer implements HasActivation {
    * dZ (batch, units) → dX (batch, in). With {@code z[b,j] = Σ_i x[b,i]·W[i,j] + b[j]}:
    * {@code ∂L/∂W[i,j] = Σ_b x[b,i]·dZ[b,j]} (W += xᵀ·dZ), {@code ∂L/∂b[j] = Σ_b dZ[b,j]} (column sums),
    * {@code ∂L/∂x[b,i] = Σ_j dZ[b,j]·W[i,j]} (dX = dZ·Wᵀ).
+   *
+   * <p>To read it as loops: the two products run on the blocked {@code Gemm.sgemm}, whose definition
+   * is the triple loop {@link dev.neurona.core.gemm.NaiveGemm#sgemm NaiveGemm.sgemm}; the column sums
+   * are {@link dev.neurona.core.kernels.ScalarKernels#biasGrad ScalarKernels.biasGrad}. DenseTest
+   * checks this method against both and against finite differences ({@link GradientCheck}).
    */
   @Override
   public Tensor backwardFromPreActivation(Tensor dZ) {

@@ -191,6 +191,12 @@ public final class MaxPool2D extends Layer {
    * dOut (batch, outH, outW, C) → dX (batch, inH, inW, C). {@code y = max_i x_i} has
    * {@code ∂y/∂x_i = 1} for the winner and 0 elsewhere, so each output's gradient goes to the one
    * input element recorded in {@code argmax} (accumulated, since overlapping windows can share a winner).
+   *
+   * <p>To read it as loops: per image this is
+   * {@link dev.neurona.core.kernels.ScalarKernels#maxPoolBackward ScalarKernels.maxPoolBackward} (and
+   * the forward pass {@link dev.neurona.core.kernels.ScalarKernels#maxPoolForward maxPoolForward}), the
+   * scalar reference of the kernels this layer calls. MaxPool2DTest checks it against them and against
+   * finite differences ({@link GradientCheck}).
    */
   @Override
   public Tensor backward(Tensor dOut) {

@@ -168,4 +168,24 @@ class Conv2DTest {
         .hasMessageContaining("activation");
     assertThatThrownBy(() -> c.activation("relu")).isInstanceOf(IllegalStateException.class);
   }
+
+  /** The plain-loop reference named in backwardFromPreActivation's Javadoc: DirectConv2d's three loops. */
+  @Test
+  void backwardMatchesTheDirectConvolution() {
+    Conv2D c = built(new Conv2D(3, new int[] {3, 2}, new int[] {2, 1}, Padding.SAME, Activation.LINEAR)
+        .biasInitializer(new Constant(0.1)), 5, 7, 6, 2);
+    Tensor x = Tensor.uniform(Shape.of(2, 7, 6, 2), -1, 1, 9);
+    c.forward(x, true);
+    Tensor dOut = Tensor.uniform(c.outputShape().prepend(2), -1, 1, 10); // linear: dZ = dOut
+    Tensor dX = c.backward(dOut);
+    float[] dK = new float[c.kernel().size()];
+    float[] dB = new float[3];
+    float[] dXRef = new float[x.size()];
+    DirectConv2d.backwardKernel(c.geometry(), 2, x.data(), dOut.data(), dK);
+    DirectConv2d.backwardBias(c.geometry(), 2, dOut.data(), dB);
+    DirectConv2d.backwardInput(c.geometry(), 2, dOut.data(), c.kernel().value().data(), dXRef);
+    assertThat(c.kernel().grad().data()).containsExactly(dK, within(1e-5f));
+    assertThat(c.bias().grad().data()).containsExactly(dB, within(1e-5f));
+    assertThat(dX.data()).containsExactly(dXRef, within(1e-5f));
+  }
 }

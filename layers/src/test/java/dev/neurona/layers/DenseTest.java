@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.gemm.NaiveGemm;
+import dev.neurona.core.kernels.ScalarKernels;
 import dev.neurona.layers.init.Constant;
 import dev.neurona.layers.init.TruncatedNormal;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
@@ -193,5 +195,28 @@ class DenseTest {
     assertThatThrownBy(() -> d.activation(Activation.RELU)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("activation");
     assertThatThrownBy(() -> d.activation("relu")).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** The plain-loop reference named in backwardFromPreActivation's Javadoc: NaiveGemm and the scalar column sums. */
+  @Test
+  void backwardMatchesThePlainLoopReference() {
+    int batch = 4;
+    int in = 7;
+    int units = 5;
+    Dense d = built(new Dense(units).biasInitializer(new Constant(0.1)), in, 3);
+    Tensor x = Tensor.uniform(Shape.of(batch, in), -1, 1, 5);
+    Tensor dOut = Tensor.uniform(Shape.of(batch, units), -1, 1, 6); // linear: dZ = dOut
+    d.forward(x, true);
+    Tensor dX = d.backward(dOut);
+    float[] dW = new float[in * units];
+    NaiveGemm.sgemm(true, false, in, units, batch, 1f, x.data(), 0, in, dOut.data(), 0, units, 0f, dW, 0, units);
+    float[] dXRef = new float[batch * in];
+    NaiveGemm.sgemm(false, true, batch, in, units, 1f, dOut.data(), 0, units, d.kernel().value().data(), 0, units, 0f,
+        dXRef, 0, in);
+    float[] dB = new float[units];
+    ScalarKernels.INSTANCE.biasGrad(dOut.data(), 0, batch, units, dB, 0);
+    assertThat(d.kernel().grad().data()).containsExactly(dW, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(d.bias().grad().data()).containsExactly(dB, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(dX.data()).containsExactly(dXRef, org.assertj.core.data.Offset.offset(1e-5f));
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.conv.ConvGeometry;
 import dev.neurona.core.conv.Padding;
+import dev.neurona.core.kernels.ScalarKernels;
 import org.junit.jupiter.api.Test;
 
 class MaxPool2DTest {
@@ -181,5 +183,27 @@ class MaxPool2DTest {
     assertThatThrownBy(() -> p.strides(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("strides");
     assertThatThrownBy(() -> p.padding(Padding.SAME)).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
     assertThatThrownBy(() -> p.padding("same")).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** The plain-loop reference named in backward's Javadoc: ScalarKernels' max-pool loops, image by image. */
+  @Test
+  void matchesTheScalarReferenceKernels() {
+    MaxPool2D p = built(new MaxPool2D(3, 2, Padding.SAME), 7, 6, 2);
+    Tensor x = distinct(5, 3, 7, 6, 2);
+    Tensor y = p.forward(x, true);
+    Tensor dOut = Tensor.uniform(y.shape(), -1, 1, 6);
+    Tensor dX = p.backward(dOut);
+    ConvGeometry g = ConvGeometry.of(7, 6, 2, 3, 3, 2, 2, Padding.SAME, 2);
+    int inSize = g.inSize();
+    int outSize = g.outSize();
+    float[] yRef = new float[y.size()];
+    int[] argmax = new int[y.size()];
+    float[] dXRef = new float[x.size()];
+    for (int b = 0; b < 3; b++) {
+      ScalarKernels.INSTANCE.maxPoolForward(g, x.data(), b * inSize, yRef, b * outSize, argmax, b * outSize);
+      ScalarKernels.INSTANCE.maxPoolBackward(dOut.data(), b * outSize, argmax, b * outSize, outSize, dXRef, b * inSize);
+    }
+    assertThat(y.data()).containsExactly(yRef);
+    assertThat(dX.data()).containsExactly(dXRef);
   }
 }

@@ -94,7 +94,12 @@ public enum Activation {
     }
   }
 
-  /** {@code dz = dy · f'(z)}, computed from the forward output {@code y}; {@code dz} may be {@code dy}. */
+  /**
+   * {@code dz = dy · f'(z)}, computed from the forward output {@code y}; {@code dz} may be {@code dy}.
+   * The loops below are the reference, except ReLU's, which is
+   * {@link dev.neurona.core.kernels.ScalarKernels#reluBackward ScalarKernels.reluBackward} (or its
+   * vector twin).
+   */
   public void backward(Tensor y, Tensor dy, Tensor dz) {
     float[] yo = y.data();
     float[] d = dy.data();

@@ -37,7 +37,11 @@ public abstract class ActivationLayer extends Layer implements HasActivation {
     return output;
   }
 
-  /** dOut (batch, ...) → dX (batch, ...) = dOut · f'(x), written in terms of y (see {@link Activation}). */
+  /**
+   * dOut (batch, ...) → dX (batch, ...) = dOut · f'(x), written in terms of y: the loops of
+   * {@link Activation#backward}. SimpleLayersTest checks every activation layer against
+   * finite differences ({@link GradientCheck}).
+   */
   @Override
   public final Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);

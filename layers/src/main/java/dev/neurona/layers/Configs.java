@@ -1,14 +1,15 @@
 package dev.neurona.layers;
 
+import dev.neurona.core.conv.Padding;
 import dev.neurona.layers.init.Initializer;
 import dev.neurona.layers.init.Initializers;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a layer's saved {@code config()} map back, accepting what a JSON parser produces (any
- * {@link Number} for numbers, a list or a single number for pairs) and naming the layer, the key
- * and the value when something does not fit.
+ * Validates layer arguments, and reads a layer's saved {@code config()} map back, accepting what a
+ * JSON parser produces (any {@link Number} for numbers, a list or a single number for pairs); errors
+ * name the layer, the argument or key, and the value received.
  */
 final class Configs {
   private Configs() {}
@@ -105,7 +106,6 @@ final class Configs {
     }
   }
 
-  /** {@link Activation#of} with the layer named in the error. */
   /** {@code init}, or an error naming the layer and the argument when it is null. */
   static Initializer requireInitializer(String layer, String arg, Initializer init) {
     if (init == null) {
@@ -114,12 +114,38 @@ final class Configs {
     return init;
   }
 
+  /** {@link Activation#of} with the layer named in the error. */
   static Activation activation(String layer, String name) {
     try {
       return Activation.of(name);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code activation}, or an error naming the layer when it is null (the string forms read null as linear). */
+  static Activation requireActivation(String layer, Activation activation) {
+    if (activation == null) {
+      throw new IllegalArgumentException(layer + ": activation is null; use Activation.LINEAR");
+    }
+    return activation;
+  }
+
+  /** {@link Padding#of} with the layer named in the error. */
+  static Padding padding(String layer, String name) {
+    try {
+      return Padding.of(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code padding}, or an error naming the layer when it is null. */
+  static Padding requirePadding(String layer, Padding padding) {
+    if (padding == null) {
+      throw new IllegalArgumentException(layer + ": padding is null; use Padding.VALID or Padding.SAME");
+    }
+    return padding;
   }
 
   /** {@code [a, b]} as a JSON-friendly list. */

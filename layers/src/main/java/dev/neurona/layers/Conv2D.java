@@ -6,36 +6,35 @@ import dev.neurona.core.Tensor;
 import dev.neurona.core.conv.Convolution;
 import dev.neurona.core.conv.ConvGeometry;
 import dev.neurona.core.conv.Padding;
-import dev.neurona.layers.init.GlorotUniform;
 import dev.neurona.layers.init.Initializer;
 import dev.neurona.layers.init.Initializers;
-import dev.neurona.layers.init.Zeros;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A 2-D convolution on NHWC images: {@code y = activation(conv(x, K) + b)} with kernel
  * {@code K (kH, kW, inC, filters)} (Keras' layout) and bias {@code b (filters)}.
  *
  * <pre>{@code
- * new Conv2D(32, 5, "same", "relu")
- * new Conv2D(16, new int[] {3, 5}, new int[] {2, 1}, "valid", null)
+ * new Conv2D(32, 5).padding(Padding.SAME).activation(Activation.RELU)   // each argument named
+ * new Conv2D(32, 5, Padding.SAME, Activation.RELU)                      // the same layer
+ * new Conv2D(32, 5, "same", "relu")                                     // Keras' strings
+ * new Conv2D(16, new int[] {3, 5}, new int[] {2, 1}, Padding.VALID, Activation.LINEAR)
  * }</pre>
  *
- * <p>Padding {@code "same"} pads so that {@code out = ceil(in / stride)}, with the extra row/column
- * (for even windows) at the bottom/right, as TensorFlow does.
+ * <p>Padding {@link Padding#SAME} pads so that {@code out = ceil(in / stride)}, with the extra
+ * row/column (for even windows) at the bottom/right, as TensorFlow does. The setters
+ * ({@link #strides(int)}, {@link #padding(Padding)}, {@link #activation(Activation)},
+ * {@link #useBias(boolean)}, the initializers) may only be called before the layer is built.
  */
 public final class Conv2D extends Layer implements HasActivation {
   private final int filters;
   private final int[] kernelSize;
   private int[] strides = {1, 1};
-  private final Padding padding;
-  private final Activation activation;
-  private boolean useBias = true;
-  private Initializer kernelInitializer = new GlorotUniform();
-  private Initializer biasInitializer = new Zeros();
+  private Padding padding;
+  private Activation activation;
+  private final KernelBias weights = new KernelBias(this);
 
   private ConvGeometry geometry;
   private Parameter kernel;
@@ -47,9 +46,15 @@ public final class Conv2D extends Layer implements HasActivation {
   private Tensor dZ;
   private Tensor dInput;
 
-  /** A square {@code kernelSize × kernelSize} convolution, stride 1, "valid" padding, no activation. */
+  /**
+   * A square {@code kernelSize × kernelSize} convolution, stride 1, {@link Padding#VALID} padding, no
+   * activation; the setters change the rest.
+   *
+   * @param filters the number of output channels, {@code >= 1}
+   * @param kernelSize the window's height and width, {@code >= 1}
+   */
   public Conv2D(int filters, int kernelSize) {
-    this(filters, kernelSize, "valid", null);
+    this(filters, kernelSize, Padding.VALID, Activation.LINEAR);
   }
 
   /** A square convolution, stride 1, with {@code padding} ("valid" or "same") and a Keras activation name (null = linear). */
@@ -57,24 +62,96 @@ public final class Conv2D extends Layer implements HasActivation {
     this(filters, new int[] {kernelSize, kernelSize}, new int[] {1, 1}, padding, activation);
   }
 
-  /** A convolution with a {@code (height, width)} kernel and strides. */
+  /**
+   * A square convolution, stride 1.
+   *
+   * @param filters the number of output channels, {@code >= 1}
+   * @param kernelSize the window's height and width, {@code >= 1}
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @param activation applied to {@code conv(x, K) + b}; {@link Activation#LINEAR} for none
+   */
+  public Conv2D(int filters, int kernelSize, Padding padding, Activation activation) {
+    this(filters, new int[] {kernelSize, kernelSize}, new int[] {1, 1}, padding, activation);
+  }
+
+  /** A convolution with a {@code (height, width)} kernel and strides, a Keras padding name and activation name (null = linear). */
   public Conv2D(int filters, int[] kernelSize, int[] strides, String padding, String activation) {
+    this(filters, kernelSize, strides, Configs.padding("Conv2D", padding), Configs.activation("Conv2D", activation));
+  }
+
+  /**
+   * A convolution with a {@code (height, width)} kernel and strides.
+   *
+   * @param filters the number of output channels, {@code >= 1}
+   * @param kernelSize the window {@code (height, width)}, each {@code >= 1}
+   * @param strides the steps {@code (height, width)}, each {@code >= 1}
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @param activation applied to {@code conv(x, K) + b}; {@link Activation#LINEAR} for none
+   */
+  public Conv2D(int filters, int[] kernelSize, int[] strides, Padding padding, Activation activation) {
     if (filters < 1) {
       throw new IllegalArgumentException("Conv2D: filters must be >= 1, got " + filters);
     }
     this.filters = filters;
     this.kernelSize = Configs.positivePair("Conv2D", "kernel_size", kernelSize);
     this.strides = Configs.positivePair("Conv2D", "strides", strides);
-    this.padding = parsePadding("Conv2D", padding);
-    this.activation = Configs.activation("Conv2D", activation);
+    this.padding = Configs.requirePadding("Conv2D", padding);
+    this.activation = Configs.requireActivation("Conv2D", activation);
   }
 
-  static Padding parsePadding(String layer, String padding) {
-    try {
-      return Padding.of(padding);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(layer + ": " + e.getMessage(), e);
-    }
+  /**
+   * Sets the padding (default {@link Padding#VALID}). Only before the layer is built.
+   *
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @return this layer
+   */
+  public Conv2D padding(Padding padding) {
+    requireUnbuilt("padding");
+    this.padding = Configs.requirePadding("Conv2D", padding);
+    return this;
+  }
+
+  /**
+   * Sets the padding by Keras name. Only before the layer is built.
+   *
+   * @param padding {@code "valid"} or {@code "same"} (any case)
+   * @return this layer
+   */
+  public Conv2D padding(String padding) {
+    requireUnbuilt("padding");
+    return padding(Configs.padding("Conv2D", padding));
+  }
+
+  /**
+   * The padding.
+   *
+   * @return {@link Padding#VALID} or {@link Padding#SAME}
+   */
+  public Padding padding() {
+    return padding;
+  }
+
+  /**
+   * Sets the activation (default {@link Activation#LINEAR}). Only before the layer is built.
+   *
+   * @param activation applied to {@code conv(x, K) + b}
+   * @return this layer
+   */
+  public Conv2D activation(Activation activation) {
+    requireUnbuilt("activation");
+    this.activation = Configs.requireActivation("Conv2D", activation);
+    return this;
+  }
+
+  /**
+   * Sets the activation by Keras name. Only before the layer is built.
+   *
+   * @param activation {@code linear} (or null), {@code relu}, {@code sigmoid}, {@code tanh} or {@code softmax}
+   * @return this layer
+   */
+  public Conv2D activation(String activation) {
+    requireUnbuilt("activation");
+    return activation(Configs.activation("Conv2D", activation));
   }
 
   /** Square strides (default 1). Only before the layer is built. */
@@ -91,15 +168,13 @@ public final class Conv2D extends Layer implements HasActivation {
 
   /** Whether to add a bias (default true). Only before the layer is built. */
   public Conv2D useBias(boolean useBias) {
-    requireUnbuilt("useBias");
-    this.useBias = useBias;
+    weights.useBias(useBias);
     return this;
   }
 
   /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
   public Conv2D kernelInitializer(Initializer init) {
-    requireUnbuilt("kernelInitializer");
-    this.kernelInitializer = Configs.requireInitializer("Conv2D", "kernelInitializer", init);
+    weights.kernelInitializer(init);
     return this;
   }
 
@@ -110,8 +185,7 @@ public final class Conv2D extends Layer implements HasActivation {
 
   /** The bias initializer (default {@code zeros}). Only before the layer is built. */
   public Conv2D biasInitializer(Initializer init) {
-    requireUnbuilt("biasInitializer");
-    this.biasInitializer = Configs.requireInitializer("Conv2D", "biasInitializer", init);
+    weights.biasInitializer(init);
     return this;
   }
 
@@ -119,7 +193,6 @@ public final class Conv2D extends Layer implements HasActivation {
   public Conv2D biasInitializer(String kerasName) {
     return biasInitializer(Initializers.of(kerasName));
   }
-
 
   /** Number of filters (output channels). */
   public int filters() {
@@ -168,13 +241,9 @@ public final class Conv2D extends Layer implements HasActivation {
   @Override
   protected void onBuild(Shape inputShape, long seed) {
     geometry = geometryFor(inputShape);
-    Random rng = new Random(seed);
-    kernel = addWeight("kernel", Tensor.zeros(kernelSize[0], kernelSize[1], inputShape.dim(2), filters));
-    kernelInitializer.fill(kernel.value(), rng);
-    if (useBias) {
-      bias = addWeight("bias", Tensor.zeros(filters));
-      biasInitializer.fill(bias.value(), rng);
-    }
+    weights.build(Shape.of(kernelSize[0], kernelSize[1], inputShape.dim(2), filters), filters, seed);
+    kernel = weights.kernel();
+    bias = weights.bias();
   }
 
   /** x (batch, inH, inW, inC) → y (batch, outH, outW, filters): z = conv(x, K) + b, y = activation(z) in place. */
@@ -190,7 +259,11 @@ public final class Conv2D extends Layer implements HasActivation {
     return output;
   }
 
-  /** dOut (batch, outH, outW, filters) → dX (batch, inH, inW, inC), via dZ = dOut · activation'(z). */
+  /**
+   * dOut (batch, outH, outW, filters) → dX (batch, inH, inW, inC), via dZ = dOut · activation'(z)
+   * ({@link Activation#backward}) and {@link #backwardFromPreActivation}, whose plain-loop reference
+   * is {@link dev.neurona.core.conv.DirectConv2d DirectConv2d}.
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);
@@ -205,6 +278,12 @@ public final class Conv2D extends Layer implements HasActivation {
    * {@code ∂L/∂K[ky,kx,c,f] = Σ_{b,y,x} x[b, y·s+ky-pad, x·s+kx-pad, c]·dZ[b,y,x,f]} (a correlation of the input
    * with dZ), {@code ∂L/∂b[f] = Σ_{b,y,x} dZ[b,y,x,f]}, and each input element collects
    * {@code dZ[b,y,x,f]·K[ky,kx,c,f]} from every output window that read it (a "full" convolution with K flipped).
+   *
+   * <p>To read it as loops: the three sums above, written out over output pixels, window and
+   * channels, are {@link dev.neurona.core.conv.DirectConv2d#backwardKernel DirectConv2d.backwardKernel},
+   * {@link dev.neurona.core.conv.DirectConv2d#backwardBias backwardBias} and
+   * {@link dev.neurona.core.conv.DirectConv2d#backwardInput backwardInput}; this method computes them
+   * with im2col and GEMM. Conv2DTest checks it against those loops and against finite differences ({@link GradientCheck}).
    */
   @Override
   public Tensor backwardFromPreActivation(Tensor dZ) {
@@ -230,26 +309,22 @@ public final class Conv2D extends Layer implements HasActivation {
     c.put("strides", Configs.list(strides));
     c.put("padding", padding.name().toLowerCase(Locale.ROOT));
     c.put("activation", activation.kerasName());
-    c.put("use_bias", useBias);
-    c.put("kernel_initializer", Initializers.toConfig(kernelInitializer));
-    c.put("bias_initializer", Initializers.toConfig(biasInitializer));
+    weights.putConfig(c);
     return c;
   }
 
   @Override
   protected Map<String, Object> configDefaults() {
-    return Map.of("strides", java.util.List.of(1, 1), "padding", "valid", "activation", "linear", "use_bias", true,
-        "kernel_initializer", "glorot_uniform", "bias_initializer", "zeros");
+    return KernelBias.defaults(Map.of("strides", java.util.List.of(1, 1), "padding", "valid", "activation", "linear"));
   }
 
   /** Re-creates a Conv2D layer from its {@link #config()}. */
   public static Conv2D fromConfig(Map<String, Object> config) {
     String t = "Conv2D";
-    return new Conv2D(Configs.intValue(t, config, "filters"), Configs.pair(t, config, "kernel_size", null),
+    Conv2D c = new Conv2D(Configs.intValue(t, config, "filters"), Configs.pair(t, config, "kernel_size", null),
         Configs.pair(t, config, "strides", new int[] {1, 1}), Configs.string(t, config, "padding", "valid"),
-        Configs.string(t, config, "activation", "linear"))
-        .useBias(Configs.bool(t, config, "use_bias", true))
-        .kernelInitializer(Configs.initializer(t, config, "kernel_initializer", new GlorotUniform()))
-        .biasInitializer(Configs.initializer(t, config, "bias_initializer", new Zeros()));
+        Configs.string(t, config, "activation", "linear"));
+    c.weights.readConfig(t, config);
+    return c;
   }
 }

@@ -6,13 +6,10 @@ import dev.neurona.core.Tensor;
 import dev.neurona.core.gemm.Gemm;
 import dev.neurona.core.kernels.KernelProvider;
 import dev.neurona.core.kernels.Kernels;
-import dev.neurona.layers.init.GlorotUniform;
 import dev.neurona.layers.init.Initializer;
 import dev.neurona.layers.init.Initializers;
-import dev.neurona.layers.init.Zeros;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A fully connected layer: {@code y = activation(x·W + b)}, with kernel {@code W (in, units)} and
@@ -20,18 +17,20 @@ import java.util.Random;
  * in front of image data.
  *
  * <pre>{@code
- * new Dense(128, "relu")
- * new Dense(10).useBias(false).kernelInitializer("he_normal")
+ * new Dense(128, Activation.RELU)
+ * new Dense(128, "relu")                      // the same layer, Keras' string
+ * new Dense(10).activation(Activation.SOFTMAX).useBias(false).kernelInitializer(new HeNormal())
  * }</pre>
+ *
+ * <p>The setters ({@link #activation(Activation)}, {@link #useBias(boolean)}, the initializers) may
+ * only be called before the layer is built.
  */
 public final class Dense extends Layer implements HasActivation {
   private static final Kernels K = KernelProvider.kernels();
 
   private final int units;
-  private final Activation activation;
-  private boolean useBias = true;
-  private Initializer kernelInitializer = new GlorotUniform();
-  private Initializer biasInitializer = new Zeros();
+  private Activation activation;
+  private final KernelBias weights = new KernelBias(this);
 
   private Parameter kernel;
   private Parameter bias;
@@ -45,7 +44,7 @@ public final class Dense extends Layer implements HasActivation {
 
   /** A linear layer with {@code units} outputs. */
   public Dense(int units) {
-    this(units, (String) null);
+    this(units, Activation.LINEAR);
   }
 
   /** A layer with {@code units} outputs and a Keras activation name ({@code relu}, {@code softmax}, ...; null = linear). */
@@ -58,24 +57,42 @@ public final class Dense extends Layer implements HasActivation {
     if (units < 1) {
       throw new IllegalArgumentException("Dense: units must be >= 1, got " + units);
     }
-    if (activation == null) {
-      throw new IllegalArgumentException("Dense: activation is null; use Activation.LINEAR");
-    }
     this.units = units;
-    this.activation = activation;
+    this.activation = Configs.requireActivation("Dense", activation);
+  }
+
+  /**
+   * Sets the activation (default {@link Activation#LINEAR}). Only before the layer is built.
+   *
+   * @param activation applied to {@code x·W + b}
+   * @return this layer
+   */
+  public Dense activation(Activation activation) {
+    requireUnbuilt("activation");
+    this.activation = Configs.requireActivation("Dense", activation);
+    return this;
+  }
+
+  /**
+   * Sets the activation by Keras name. Only before the layer is built.
+   *
+   * @param activation {@code linear} (or null), {@code relu}, {@code sigmoid}, {@code tanh} or {@code softmax}
+   * @return this layer
+   */
+  public Dense activation(String activation) {
+    requireUnbuilt("activation");
+    return activation(Configs.activation("Dense", activation));
   }
 
   /** Whether to add a bias (default true). Only before the layer is built. */
   public Dense useBias(boolean useBias) {
-    requireUnbuilt("useBias");
-    this.useBias = useBias;
+    weights.useBias(useBias);
     return this;
   }
 
   /** The kernel initializer (default {@code glorot_uniform}). Only before the layer is built. */
   public Dense kernelInitializer(Initializer init) {
-    requireUnbuilt("kernelInitializer");
-    this.kernelInitializer = Configs.requireInitializer("Dense", "kernelInitializer", init);
+    weights.kernelInitializer(init);
     return this;
   }
 
@@ -86,8 +103,7 @@ public final class Dense extends Layer implements HasActivation {
 
   /** The bias initializer (default {@code zeros}). Only before the layer is built. */
   public Dense biasInitializer(Initializer init) {
-    requireUnbuilt("biasInitializer");
-    this.biasInitializer = Configs.requireInitializer("Dense", "biasInitializer", init);
+    weights.biasInitializer(init);
     return this;
   }
 
@@ -95,8 +111,6 @@ public final class Dense extends Layer implements HasActivation {
   public Dense biasInitializer(String kerasName) {
     return biasInitializer(Initializers.of(kerasName));
   }
-
-
 
   /** Number of outputs. */
   public int units() {
@@ -129,13 +143,9 @@ public final class Dense extends Layer implements HasActivation {
 
   @Override
   protected void onBuild(Shape inputShape, long seed) {
-    Random rng = new Random(seed);
-    kernel = addWeight("kernel", Tensor.zeros(inputShape.dim(0), units));
-    kernelInitializer.fill(kernel.value(), rng);
-    if (useBias) {
-      bias = addWeight("bias", Tensor.zeros(units));
-      biasInitializer.fill(bias.value(), rng);
-    }
+    weights.build(Shape.of(inputShape.dim(0), units), units, seed);
+    kernel = weights.kernel();
+    bias = weights.bias();
   }
 
   /** x (batch, in) → y (batch, units): z = x·W + b, then y = activation(z) in place. */
@@ -155,7 +165,11 @@ public final class Dense extends Layer implements HasActivation {
     return output;
   }
 
-  /** dOut (batch, units) → dX (batch, in): first dZ = dOut · activation'(z), then the linear part. */
+  /**
+   * dOut (batch, units) → dX (batch, in): first dZ = dOut · activation'(z) ({@link Activation#backward}),
+   * then the linear part, {@link #backwardFromPreActivation}, whose plain-loop reference is
+   * {@link dev.neurona.core.gemm.NaiveGemm#sgemm NaiveGemm.sgemm}.
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);
@@ -168,6 +182,11 @@ public final class Dense extends Layer implements HasActivation {
    * dZ (batch, units) → dX (batch, in). With {@code z[b,j] = Σ_i x[b,i]·W[i,j] + b[j]}:
    * {@code ∂L/∂W[i,j] = Σ_b x[b,i]·dZ[b,j]} (W += xᵀ·dZ), {@code ∂L/∂b[j] = Σ_b dZ[b,j]} (column sums),
    * {@code ∂L/∂x[b,i] = Σ_j dZ[b,j]·W[i,j]} (dX = dZ·Wᵀ).
+   *
+   * <p>To read it as loops: the two products run on the blocked {@code Gemm.sgemm}, whose definition
+   * is the triple loop {@link dev.neurona.core.gemm.NaiveGemm#sgemm NaiveGemm.sgemm}; the column sums
+   * are {@link dev.neurona.core.kernels.ScalarKernels#biasGrad ScalarKernels.biasGrad}. DenseTest
+   * checks this method against both and against finite differences ({@link GradientCheck}).
    */
   @Override
   public Tensor backwardFromPreActivation(Tensor dZ) {
@@ -192,24 +211,20 @@ public final class Dense extends Layer implements HasActivation {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("units", units);
     c.put("activation", activation.kerasName());
-    c.put("use_bias", useBias);
-    c.put("kernel_initializer", Initializers.toConfig(kernelInitializer));
-    c.put("bias_initializer", Initializers.toConfig(biasInitializer));
+    weights.putConfig(c);
     return c;
   }
 
   @Override
   protected Map<String, Object> configDefaults() {
-    return Map.of("activation", "linear", "use_bias", true, "kernel_initializer", "glorot_uniform",
-        "bias_initializer", "zeros");
+    return KernelBias.defaults(Map.of("activation", "linear"));
   }
 
   /** Re-creates a Dense layer from its {@link #config()}. */
   public static Dense fromConfig(Map<String, Object> config) {
     String t = "Dense";
-    return new Dense(Configs.intValue(t, config, "units"), Configs.string(t, config, "activation", "linear"))
-        .useBias(Configs.bool(t, config, "use_bias", true))
-        .kernelInitializer(Configs.initializer(t, config, "kernel_initializer", new GlorotUniform()))
-        .biasInitializer(Configs.initializer(t, config, "bias_initializer", new Zeros()));
+    Dense d = new Dense(Configs.intValue(t, config, "units"), Configs.string(t, config, "activation", "linear"));
+    d.weights.readConfig(t, config);
+    return d;
   }
 }

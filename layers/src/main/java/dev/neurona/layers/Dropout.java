@@ -92,7 +92,11 @@ public final class Dropout extends Layer {
     return output;
   }
 
-  /** dOut (batch, ...) → dX (batch, ...): y = x·mask is linear in x, so dX = dOut ⊙ mask (dOut at inference). */
+  /**
+   * dOut (batch, ...) → dX (batch, ...): y = x·mask is linear in x, so dX = dOut ⊙ mask (dOut at
+   * inference); the product is {@link dev.neurona.core.kernels.ScalarKernels#mul ScalarKernels.mul}
+   * (or its vector twin). DropoutTest checks it against finite differences ({@link GradientCheck}).
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, lastOutput);

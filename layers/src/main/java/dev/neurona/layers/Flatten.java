@@ -29,7 +29,10 @@ public final class Flatten extends Layer {
     return output;
   }
 
-  /** dOut (batch, d1·d2·...) → dX (batch, d1, d2, ...): the same numbers viewed in the input's shape. */
+  /**
+   * dOut (batch, d1·d2·...) → dX (batch, d1, d2, ...): the same numbers viewed in the input's shape.
+   * SimpleLayersTest checks it against finite differences ({@link GradientCheck}).
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);

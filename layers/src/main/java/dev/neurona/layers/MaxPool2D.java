@@ -15,15 +15,23 @@ import java.util.Map;
 
 /**
  * Max pooling over {@code (height, width)} windows of NHWC images, each channel separately. Strides
- * default to the pool size; padding is {@code "valid"} (default) or {@code "same"} (padded positions
- * never win). On ties the first maximum in the window (row-major) wins and gets the gradient.
+ * default to the pool size; padding is {@link Padding#VALID} (default) or {@link Padding#SAME}
+ * (padded positions never win). On ties the first maximum in the window (row-major) wins and gets
+ * the gradient.
+ *
+ * <pre>{@code
+ * new MaxPool2D(2)                                      // Keras' MaxPooling2D(2)
+ * new MaxPool2D(3).strides(2).padding(Padding.SAME)     // each argument named
+ * new MaxPool2D(3, 2, Padding.SAME)                     // the same layer
+ * new MaxPool2D(3, 2, "same")                           // Keras' strings
+ * }</pre>
  */
 public final class MaxPool2D extends Layer {
   private static final Kernels K = KernelProvider.kernels();
 
   private final int[] poolSize;
-  private final int[] strides;
-  private final Padding padding;
+  private int[] strides;
+  private Padding padding;
 
   private ConvGeometry geometry;
   /** Cached by forward: the input (for its shape) and, per output element, the winner's offset in its image. */
@@ -39,7 +47,7 @@ public final class MaxPool2D extends Layer {
 
   /** Square {@code poolSize} windows, stride {@code poolSize}, "valid" padding. */
   public MaxPool2D(int poolSize) {
-    this(poolSize, poolSize, "valid");
+    this(poolSize, poolSize, Padding.VALID);
   }
 
   /** Square windows with the given stride and padding ("valid" or "same"). */
@@ -47,11 +55,88 @@ public final class MaxPool2D extends Layer {
     this(new int[] {poolSize, poolSize}, new int[] {strides, strides}, padding);
   }
 
+  /**
+   * Square windows with the given stride and padding.
+   *
+   * @param poolSize the window's height and width, {@code >= 1}
+   * @param strides the step in both directions, {@code >= 1}
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   */
+  public MaxPool2D(int poolSize, int strides, Padding padding) {
+    this(new int[] {poolSize, poolSize}, new int[] {strides, strides}, padding);
+  }
+
   /** {@code (height, width)} windows and strides; {@code strides == null} means the pool size. */
   public MaxPool2D(int[] poolSize, int[] strides, String padding) {
+    this(poolSize, strides, Configs.padding("MaxPool2D", padding));
+  }
+
+  /**
+   * {@code (height, width)} windows and strides.
+   *
+   * @param poolSize the window {@code (height, width)}, each {@code >= 1}
+   * @param strides the steps {@code (height, width)}, each {@code >= 1}; null means the pool size
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   */
+  public MaxPool2D(int[] poolSize, int[] strides, Padding padding) {
     this.poolSize = Configs.positivePair("MaxPool2D", "pool_size", poolSize);
     this.strides = strides == null ? this.poolSize.clone() : Configs.positivePair("MaxPool2D", "strides", strides);
-    this.padding = Conv2D.parsePadding("MaxPool2D", padding);
+    this.padding = Configs.requirePadding("MaxPool2D", padding);
+  }
+
+  /**
+   * Sets square strides (default: the pool size). Only before the layer is built.
+   *
+   * @param stride the step in both directions, {@code >= 1}
+   * @return this layer
+   */
+  public MaxPool2D strides(int stride) {
+    return strides(stride, stride);
+  }
+
+  /**
+   * Sets the strides {@code (height, width)} (default: the pool size). Only before the layer is built.
+   *
+   * @param strideH the vertical step, {@code >= 1}
+   * @param strideW the horizontal step, {@code >= 1}
+   * @return this layer
+   */
+  public MaxPool2D strides(int strideH, int strideW) {
+    requireUnbuilt("strides");
+    this.strides = Configs.positivePair("MaxPool2D", "strides", new int[] {strideH, strideW});
+    return this;
+  }
+
+  /**
+   * Sets the padding (default {@link Padding#VALID}). Only before the layer is built.
+   *
+   * @param padding {@link Padding#VALID} or {@link Padding#SAME}
+   * @return this layer
+   */
+  public MaxPool2D padding(Padding padding) {
+    requireUnbuilt("padding");
+    this.padding = Configs.requirePadding("MaxPool2D", padding);
+    return this;
+  }
+
+  /**
+   * Sets the padding by Keras name. Only before the layer is built.
+   *
+   * @param padding {@code "valid"} or {@code "same"} (any case)
+   * @return this layer
+   */
+  public MaxPool2D padding(String padding) {
+    requireUnbuilt("padding");
+    return padding(Configs.padding("MaxPool2D", padding));
+  }
+
+  /**
+   * The padding.
+   *
+   * @return {@link Padding#VALID} or {@link Padding#SAME}
+   */
+  public Padding padding() {
+    return padding;
   }
 
   @Override
@@ -106,6 +191,12 @@ public final class MaxPool2D extends Layer {
    * dOut (batch, outH, outW, C) → dX (batch, inH, inW, C). {@code y = max_i x_i} has
    * {@code ∂y/∂x_i = 1} for the winner and 0 elsewhere, so each output's gradient goes to the one
    * input element recorded in {@code argmax} (accumulated, since overlapping windows can share a winner).
+   *
+   * <p>To read it as loops: per image this is
+   * {@link dev.neurona.core.kernels.ScalarKernels#maxPoolBackward ScalarKernels.maxPoolBackward} (and
+   * the forward pass {@link dev.neurona.core.kernels.ScalarKernels#maxPoolForward maxPoolForward}), the
+   * scalar reference of the kernels this layer calls. MaxPool2DTest checks it against them and against
+   * finite differences ({@link GradientCheck}).
    */
   @Override
   public Tensor backward(Tensor dOut) {

@@ -67,7 +67,11 @@ public final class Rescaling extends Layer {
     return output;
   }
 
-  /** dOut (batch, ...) → dX (batch, ...): ∂y/∂x = scale, so dX = dOut·scale. */
+  /**
+   * dOut (batch, ...) → dX (batch, ...): ∂y/∂x = scale, so dX = dOut·scale, the loop
+   * {@link dev.neurona.core.kernels.ScalarKernels#scale ScalarKernels.scale} (or its vector twin).
+   * SimpleLayersTest checks it against finite differences ({@link GradientCheck}).
+   */
   @Override
   public Tensor backward(Tensor dOut) {
     checkGradient(dOut, output);

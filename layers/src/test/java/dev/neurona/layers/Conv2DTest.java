@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.conv.DirectConv2d;
+import dev.neurona.core.conv.Padding;
 import dev.neurona.layers.init.Constant;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class Conv2DTest {
   private static GradientCheck.Report check(Conv2D c, int batch, int h, int w, int ch) {
     built(c, 5, h, w, ch);
     Tensor x = Tensor.uniform(Shape.of(batch, h, w, ch), -1, 1, 9);
-    return GradientCheck.create().step(1e-2).checkLayer(c, x);
+    return GradientCheck.create().step(1e-2).checkLayer(c, x).assertPassed();
   }
 
   @Test
@@ -73,7 +74,7 @@ class Conv2DTest {
       Conv2D c = new Conv2D(2, 3, "same", a).biasInitializer(new Constant(0.05));
       built(c, 5, 4, 4, 2);
       Tensor x = Tensor.uniform(Shape.of(1, 4, 4, 2), -1, 1, 9);
-      GradientCheck.create().step(1e-3).checkLayer(c, x);
+      GradientCheck.create().step(1e-3).checkLayer(c, x).assertPassed();
     }
   }
 
@@ -125,5 +126,66 @@ class Conv2DTest {
   void toStringShowsNonDefaults() {
     assertThat(new Conv2D(32, 5, "same", "relu")).hasToString("Conv2D(filters=32, kernel_size=[5, 5], padding=same, activation=relu)");
     assertThat(new Conv2D(8, 3).strides(2)).hasToString("Conv2D(filters=8, kernel_size=[3, 3], strides=[2, 2])");
+  }
+
+  @Test
+  void enumStringAndSetterFormsBuildTheSameLayer() {
+    Conv2D[] forms = {
+        new Conv2D(4, 3, Padding.SAME, Activation.RELU),
+        new Conv2D(4, 3, "same", "relu"),
+        new Conv2D(4, 3).padding(Padding.SAME).activation(Activation.RELU),
+        new Conv2D(4, 3).padding("SAME").activation("relu"),
+        new Conv2D(4, new int[] {3, 3}, new int[] {1, 1}, Padding.SAME, Activation.RELU),
+        new Conv2D(4, new int[] {3, 3}, new int[] {1, 1}, "same", "relu")};
+    Tensor x = Tensor.uniform(Shape.of(2, 6, 5, 2), -1, 1, 4);
+    Conv2D first = built(forms[0], 42, 6, 5, 2);
+    float[] y = first.forward(x, false).data().clone();
+    for (Conv2D c : forms) {
+      built(c, 42, 6, 5, 2);
+      assertThat(c.padding()).isEqualTo(Padding.SAME);
+      assertThat(c.activation()).isEqualTo(Activation.RELU);
+      assertThat(c.config()).isEqualTo(first.config());
+      assertThat(c.kernel().value().data()).isEqualTo(first.kernel().value().data());
+      assertThat(c.bias().value().data()).isEqualTo(first.bias().value().data());
+      assertThat(c.forward(x, false).data()).isEqualTo(y);
+    }
+    assertThat(forms[2]).hasToString("Conv2D(filters=4, kernel_size=[3, 3], padding=same, activation=relu)");
+  }
+
+  @Test
+  void namedSettersValidateAndOnlyWorkBeforeBuild() {
+    assertThat(new Conv2D(8, 3).padding()).isEqualTo(Padding.VALID);
+    assertThatThrownBy(() -> new Conv2D(8, 3).padding("full")).hasMessageContaining("Conv2D").hasMessageContaining("\"full\"");
+    assertThatThrownBy(() -> new Conv2D(8, 3).padding((Padding) null)).hasMessageContaining("Conv2D: padding is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3, (Padding) null, Activation.RELU)).hasMessageContaining("Conv2D: padding is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3, Padding.SAME, null)).hasMessageContaining("Conv2D: activation is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3).activation((Activation) null)).hasMessageContaining("Conv2D: activation is null");
+    assertThatThrownBy(() -> new Conv2D(8, 3).activation("swish")).hasMessageContaining("Conv2D").hasMessageContaining("\"swish\"");
+    Conv2D c = built(new Conv2D(2, 3), 1, 5, 5, 1);
+    assertThatThrownBy(() -> c.padding(Padding.SAME)).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
+    assertThatThrownBy(() -> c.padding("same")).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
+    assertThatThrownBy(() -> c.activation(Activation.RELU)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("activation");
+    assertThatThrownBy(() -> c.activation("relu")).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** The plain-loop reference named in backwardFromPreActivation's Javadoc: DirectConv2d's three loops. */
+  @Test
+  void backwardMatchesTheDirectConvolution() {
+    Conv2D c = built(new Conv2D(3, new int[] {3, 2}, new int[] {2, 1}, Padding.SAME, Activation.LINEAR)
+        .biasInitializer(new Constant(0.1)), 5, 7, 6, 2);
+    Tensor x = Tensor.uniform(Shape.of(2, 7, 6, 2), -1, 1, 9);
+    c.forward(x, true);
+    Tensor dOut = Tensor.uniform(c.outputShape().prepend(2), -1, 1, 10); // linear: dZ = dOut
+    Tensor dX = c.backward(dOut);
+    float[] dK = new float[c.kernel().size()];
+    float[] dB = new float[3];
+    float[] dXRef = new float[x.size()];
+    DirectConv2d.backwardKernel(c.geometry(), 2, x.data(), dOut.data(), dK);
+    DirectConv2d.backwardBias(c.geometry(), 2, dOut.data(), dB);
+    DirectConv2d.backwardInput(c.geometry(), 2, dOut.data(), c.kernel().value().data(), dXRef);
+    assertThat(c.kernel().grad().data()).containsExactly(dK, within(1e-5f));
+    assertThat(c.bias().grad().data()).containsExactly(dB, within(1e-5f));
+    assertThat(dX.data()).containsExactly(dXRef, within(1e-5f));
   }
 }

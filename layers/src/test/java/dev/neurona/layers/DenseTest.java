@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.gemm.NaiveGemm;
+import dev.neurona.core.kernels.ScalarKernels;
 import dev.neurona.layers.init.Constant;
 import dev.neurona.layers.init.TruncatedNormal;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
@@ -23,8 +25,8 @@ class DenseTest {
   void gradientsMatchFiniteDifferences(String activation) {
     Dense d = built(new Dense(4, activation).biasInitializer(new Constant(0.1)), 6, 11);
     Tensor x = GradientCheck.awayFromZero(3, -1f, 1f, 0.05f, 3, 6);
-    GradientCheck.Report r = GradientCheck.create().checkLayer(d, x);
-    assertThat(r.worst()).extracting(GradientCheck.Worst::name).containsExactly("input", "dense.kernel", "dense.bias");
+    GradientCheck.Report r = GradientCheck.create().checkLayer(d, x).assertPassed();
+    assertThat(r.tensors()).extracting(GradientCheck.TensorCheck::name).containsExactly("input", "dense.kernel", "dense.bias");
   }
 
   /** The model's fused path: softmax-cross-entropy's (p - y)/B handed to backwardFromPreActivation. */
@@ -72,7 +74,7 @@ class DenseTest {
     assertThat(d.parameters()).hasSize(1);
     assertThat(d.bias()).isNull();
     assertThat(d.parameterCount()).isEqualTo(12);
-    GradientCheck.create().checkLayer(d, Tensor.uniform(Shape.of(2, 4), -1, 1, 5));
+    GradientCheck.create().checkLayer(d, Tensor.uniform(Shape.of(2, 4), -1, 1, 5)).assertPassed();
   }
 
   @Test
@@ -162,5 +164,59 @@ class DenseTest {
     Dense c = built(new Dense(5), 7, 43);
     assertThat(a.kernel().value().data()).isEqualTo(b.kernel().value().data());
     assertThat(a.kernel().value().data()).isNotEqualTo(c.kernel().value().data());
+  }
+
+  @Test
+  void enumStringAndSetterFormsBuildTheSameLayer() {
+    Dense[] forms = {new Dense(5, Activation.RELU), new Dense(5, "relu"), new Dense(5, "ReLU"),
+        new Dense(5).activation(Activation.RELU), new Dense(5).activation("relu")};
+    Tensor x = Tensor.uniform(Shape.of(3, 7), -1, 1, 2);
+    Dense first = built(forms[0], 7, 42);
+    float[] y = first.forward(x, false).data().clone();
+    for (Dense d : forms) {
+      built(d, 7, 42);
+      assertThat(d.activation()).isEqualTo(Activation.RELU);
+      assertThat(d.config()).isEqualTo(first.config());
+      assertThat(d.kernel().value().data()).isEqualTo(first.kernel().value().data());
+      assertThat(d.bias().value().data()).isEqualTo(first.bias().value().data());
+      assertThat(d.forward(x, false).data()).isEqualTo(y);
+    }
+    assertThat(new Dense(5).activation(Activation.SOFTMAX).activation(Activation.LINEAR)).hasToString("Dense(units=5)");
+  }
+
+  @Test
+  void activationSetterValidatesAndOnlyWorksBeforeBuild() {
+    assertThatThrownBy(() -> new Dense(3).activation((Activation) null))
+        .hasMessageContaining("Dense: activation is null");
+    assertThatThrownBy(() -> new Dense(3, (Activation) null)).hasMessageContaining("Dense: activation is null");
+    assertThatThrownBy(() -> new Dense(3).activation("swish")).hasMessageContaining("Dense").hasMessageContaining("\"swish\"");
+    assertThat(new Dense(3).activation((String) null).activation()).isEqualTo(Activation.LINEAR);
+    Dense d = built(new Dense(3), 4, 1);
+    assertThatThrownBy(() -> d.activation(Activation.RELU)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("activation");
+    assertThatThrownBy(() -> d.activation("relu")).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** The plain-loop reference named in backwardFromPreActivation's Javadoc: NaiveGemm and the scalar column sums. */
+  @Test
+  void backwardMatchesThePlainLoopReference() {
+    int batch = 4;
+    int in = 7;
+    int units = 5;
+    Dense d = built(new Dense(units).biasInitializer(new Constant(0.1)), in, 3);
+    Tensor x = Tensor.uniform(Shape.of(batch, in), -1, 1, 5);
+    Tensor dOut = Tensor.uniform(Shape.of(batch, units), -1, 1, 6); // linear: dZ = dOut
+    d.forward(x, true);
+    Tensor dX = d.backward(dOut);
+    float[] dW = new float[in * units];
+    NaiveGemm.sgemm(true, false, in, units, batch, 1f, x.data(), 0, in, dOut.data(), 0, units, 0f, dW, 0, units);
+    float[] dXRef = new float[batch * in];
+    NaiveGemm.sgemm(false, true, batch, in, units, 1f, dOut.data(), 0, units, d.kernel().value().data(), 0, units, 0f,
+        dXRef, 0, in);
+    float[] dB = new float[units];
+    ScalarKernels.INSTANCE.biasGrad(dOut.data(), 0, batch, units, dB, 0);
+    assertThat(d.kernel().grad().data()).containsExactly(dW, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(d.bias().grad().data()).containsExactly(dB, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(dX.data()).containsExactly(dXRef, org.assertj.core.data.Offset.offset(1e-5f));
   }
 }

@@ -61,7 +61,7 @@ class DropoutTest {
   void gradientWithTheMaskHeldFixed() {
     Dropout d = built(0.4, 3, 4, 5);
     Tensor x = Tensor.uniform(Shape.of(2, 4, 5), -1, 1, 4);
-    GradientCheck.create().beforeForward(() -> d.callCount(0)).checkLayer(d, x);
+    GradientCheck.create().beforeForward(() -> d.callCount(0)).checkLayer(d, x).assertPassed();
     // The backward is exactly dOut ⊙ mask.
     d.callCount(0);
     d.forward(x, true);

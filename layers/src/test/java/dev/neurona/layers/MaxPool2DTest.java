@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.conv.ConvGeometry;
+import dev.neurona.core.conv.Padding;
+import dev.neurona.core.kernels.ScalarKernels;
 import org.junit.jupiter.api.Test;
 
 class MaxPool2DTest {
@@ -32,21 +35,21 @@ class MaxPool2DTest {
   void pool2x2() {
     MaxPool2D p = built(new MaxPool2D(2), 4, 6, 2);
     assertThat(p.outputShape()).isEqualTo(Shape.of(2, 3, 2));
-    GradientCheck.create().checkLayer(p, distinct(1, 2, 4, 6, 2));
+    GradientCheck.create().checkLayer(p, distinct(1, 2, 4, 6, 2)).assertPassed();
   }
 
   @Test
   void pool3x3Stride2Overlapping() {
     MaxPool2D p = built(new MaxPool2D(3, 2, "valid"), 7, 7, 1);
     assertThat(p.outputShape()).isEqualTo(Shape.of(3, 3, 1));
-    GradientCheck.create().checkLayer(p, distinct(2, 2, 7, 7, 1));
+    GradientCheck.create().checkLayer(p, distinct(2, 2, 7, 7, 1)).assertPassed();
   }
 
   @Test
   void samePadding() {
     MaxPool2D p = built(new MaxPool2D(2, 2, "same"), 5, 5, 2);
     assertThat(p.outputShape()).isEqualTo(Shape.of(3, 3, 2));
-    GradientCheck.create().checkLayer(p, distinct(3, 1, 5, 5, 2));
+    GradientCheck.create().checkLayer(p, distinct(3, 1, 5, 5, 2)).assertPassed();
   }
 
   @Test
@@ -61,7 +64,7 @@ class MaxPool2DTest {
   void rectangularWindowsAndStrides() {
     MaxPool2D p = built(new MaxPool2D(new int[] {2, 3}, new int[] {1, 3}, "valid"), 4, 6, 1);
     assertThat(p.outputShape()).isEqualTo(Shape.of(3, 2, 1));
-    GradientCheck.create().checkLayer(p, distinct(4, 2, 4, 6, 1));
+    GradientCheck.create().checkLayer(p, distinct(4, 2, 4, 6, 1)).assertPassed();
   }
 
   @Test
@@ -145,5 +148,62 @@ class MaxPool2DTest {
     assertThat(new MaxPool2D()).hasToString("MaxPool2D()");
     assertThat(new MaxPool2D(3)).hasToString("MaxPool2D(pool_size=[3, 3])");
     assertThat(new MaxPool2D(3, 2, "same")).hasToString("MaxPool2D(pool_size=[3, 3], strides=[2, 2], padding=same)");
+  }
+
+  @Test
+  void enumStringAndSetterFormsBuildTheSameLayer() {
+    MaxPool2D[] forms = {
+        new MaxPool2D(3, 2, Padding.SAME),
+        new MaxPool2D(3, 2, "same"),
+        new MaxPool2D(3).strides(2).padding(Padding.SAME),
+        new MaxPool2D(3).strides(2, 2).padding("Same"),
+        new MaxPool2D(new int[] {3, 3}, new int[] {2, 2}, Padding.SAME),
+        new MaxPool2D(new int[] {3, 3}, null, Padding.SAME).strides(2)};
+    Tensor x = Tensor.uniform(Shape.of(2, 7, 6, 2), -1, 1, 4);
+    MaxPool2D first = built(forms[0], 7, 6, 2);
+    float[] y = first.forward(x, false).data().clone();
+    for (MaxPool2D p : forms) {
+      built(p, 7, 6, 2);
+      assertThat(p.padding()).isEqualTo(Padding.SAME);
+      assertThat(p.config()).isEqualTo(first.config());
+      assertThat(p.forward(x, false).data()).isEqualTo(y);
+    }
+    assertThat(forms[2]).hasToString("MaxPool2D(pool_size=[3, 3], strides=[2, 2], padding=same)");
+  }
+
+  @Test
+  void namedSettersValidateAndOnlyWorkBeforeBuild() {
+    assertThat(new MaxPool2D(2).padding()).isEqualTo(Padding.VALID);
+    assertThatThrownBy(() -> new MaxPool2D(2).strides(0)).hasMessageContaining("MaxPool2D").hasMessageContaining("strides")
+        .hasMessageContaining("[0, 0]");
+    assertThatThrownBy(() -> new MaxPool2D(2).padding("full")).hasMessageContaining("MaxPool2D").hasMessageContaining("\"full\"");
+    assertThatThrownBy(() -> new MaxPool2D(2).padding((Padding) null)).hasMessageContaining("MaxPool2D: padding is null");
+    assertThatThrownBy(() -> new MaxPool2D(2, 2, (Padding) null)).hasMessageContaining("MaxPool2D: padding is null");
+    MaxPool2D p = built(new MaxPool2D(2), 4, 4, 1);
+    assertThatThrownBy(() -> p.strides(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("strides");
+    assertThatThrownBy(() -> p.padding(Padding.SAME)).isInstanceOf(IllegalStateException.class).hasMessageContaining("padding");
+    assertThatThrownBy(() -> p.padding("same")).isInstanceOf(IllegalStateException.class);
+  }
+
+  /** The plain-loop reference named in backward's Javadoc: ScalarKernels' max-pool loops, image by image. */
+  @Test
+  void matchesTheScalarReferenceKernels() {
+    MaxPool2D p = built(new MaxPool2D(3, 2, Padding.SAME), 7, 6, 2);
+    Tensor x = distinct(5, 3, 7, 6, 2);
+    Tensor y = p.forward(x, true);
+    Tensor dOut = Tensor.uniform(y.shape(), -1, 1, 6);
+    Tensor dX = p.backward(dOut);
+    ConvGeometry g = ConvGeometry.of(7, 6, 2, 3, 3, 2, 2, Padding.SAME, 2);
+    int inSize = g.inSize();
+    int outSize = g.outSize();
+    float[] yRef = new float[y.size()];
+    int[] argmax = new int[y.size()];
+    float[] dXRef = new float[x.size()];
+    for (int b = 0; b < 3; b++) {
+      ScalarKernels.INSTANCE.maxPoolForward(g, x.data(), b * inSize, yRef, b * outSize, argmax, b * outSize);
+      ScalarKernels.INSTANCE.maxPoolBackward(dOut.data(), b * outSize, argmax, b * outSize, outSize, dXRef, b * inSize);
+    }
+    assertThat(y.data()).containsExactly(yRef);
+    assertThat(dX.data()).containsExactly(dXRef);
   }
 }

@@ -25,7 +25,7 @@ class SimpleLayersTest {
     assertThat(y.data()).isSameAs(x.data());
     Tensor dx = f.backward(y);
     assertThat(dx.shape()).isEqualTo(x.shape());
-    GradientCheck.create().maxPerTensor(50).checkLayer(f, x);
+    GradientCheck.create().maxPerTensor(50).checkLayer(f, x).assertPassed();
   }
 
   @Test
@@ -34,8 +34,8 @@ class SimpleLayersTest {
     Tensor x = Tensor.uniform(Shape.of(2, 3, 4), 0, 255, 2);
     Tensor y = r.forward(x, false);
     assertThat(y.data()[5]).isCloseTo(x.data()[5] / 255f - 0.5f, within(1e-6f));
-    GradientCheck.create().step(1.0).checkLayer(r, x);
-    GradientCheck.create().checkLayer(built(new Rescaling(2.5), 5), Tensor.uniform(Shape.of(3, 5), -1, 1, 3));
+    GradientCheck.create().step(1.0).checkLayer(r, x).assertPassed();
+    GradientCheck.create().checkLayer(built(new Rescaling(2.5), 5), Tensor.uniform(Shape.of(3, 5), -1, 1, 3)).assertPassed();
   }
 
   @Test
@@ -50,7 +50,7 @@ class SimpleLayersTest {
     Tensor x = GradientCheck.awayFromZero(4, -2f, 2f, 0.05f, 3, 5);
     for (Layer l : new Layer[] {new ReLU(), new Sigmoid(), new Tanh(), new Softmax()}) {
       built(l, 5);
-      GradientCheck.create().checkLayer(l, x);
+      GradientCheck.create().checkLayer(l, x).assertPassed();
     }
   }
 
@@ -61,7 +61,7 @@ class SimpleLayersTest {
     for (int r = 0; r < 8; r++) {
       assertThat(y.data()[3 * r] + y.data()[3 * r + 1] + y.data()[3 * r + 2]).isCloseTo(1f, within(1e-6f));
     }
-    GradientCheck.create().checkLayer(s, Tensor.uniform(Shape.of(2, 2, 2, 3), -2, 2, 5));
+    GradientCheck.create().checkLayer(s, Tensor.uniform(Shape.of(2, 2, 2, 3), -2, 2, 5)).assertPassed();
   }
 
   @Test

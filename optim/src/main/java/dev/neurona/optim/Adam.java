@@ -203,31 +203,15 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
   }
 
   /** Builds an {@link Adam}; every argument is validated by {@link #build()}. */
-  public static final class Builder {
-    private LearningRateSchedule schedule;
-    private double learningRate = 0.001;
+  public static final class Builder extends RateBuilder<Builder> {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-7;
     private double weightDecay;
     private boolean amsgrad;
 
-    private Builder() {}
-
-    /** A constant learning rate ({@code > 0}; default 0.001). Replaces a schedule set earlier. */
-    public Builder learningRate(double learningRate) {
-      this.learningRate = learningRate;
-      this.schedule = null;
-      return this;
-    }
-
-    /** A learning-rate schedule. Replaces a learning rate set earlier. */
-    public Builder schedule(LearningRateSchedule schedule) {
-      if (schedule == null) {
-        throw new IllegalArgumentException(OWNER + ".Builder: schedule is null");
-      }
-      this.schedule = schedule;
-      return this;
+    private Builder() {
+      super(OWNER, 0.001);
     }
 
     /** First-moment decay in {@code [0, 1)}; default 0.9. */
@@ -260,9 +244,13 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
       return this;
     }
 
+    /**
+     * Builds the optimizer, validating every argument.
+     *
+     * @return a new Adam
+     */
     public Adam build() {
-      return new Adam(
-          schedule != null ? schedule : constantRate(learningRate), beta1, beta2, epsilon, weightDecay, amsgrad);
+      return new Adam(resolvedSchedule(), beta1, beta2, epsilon, weightDecay, amsgrad);
     }
   }
 }

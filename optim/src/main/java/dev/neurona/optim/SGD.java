@@ -175,29 +175,13 @@ public final class SGD extends AbstractOptimizer<SGD.Velocity> {
   }
 
   /** Builds an {@link SGD}; every argument is validated by {@link #build()}. */
-  public static final class Builder {
-    private LearningRateSchedule schedule;
-    private double learningRate = 0.01;
+  public static final class Builder extends RateBuilder<Builder> {
     private double momentum;
     private boolean nesterov;
     private double weightDecay;
 
-    private Builder() {}
-
-    /** A constant learning rate ({@code > 0}; default 0.01). Replaces a schedule set earlier. */
-    public Builder learningRate(double learningRate) {
-      this.learningRate = learningRate;
-      this.schedule = null;
-      return this;
-    }
-
-    /** A learning-rate schedule. Replaces a learning rate set earlier. */
-    public Builder schedule(LearningRateSchedule schedule) {
-      if (schedule == null) {
-        throw new IllegalArgumentException(OWNER + ".Builder: schedule is null");
-      }
-      this.schedule = schedule;
-      return this;
+    private Builder() {
+      super(OWNER, 0.01);
     }
 
     /** Momentum in {@code [0, 1)}; default 0. */
@@ -218,8 +202,13 @@ public final class SGD extends AbstractOptimizer<SGD.Velocity> {
       return this;
     }
 
+    /**
+     * Builds the optimizer, validating every argument.
+     *
+     * @return a new SGD
+     */
     public SGD build() {
-      return new SGD(schedule != null ? schedule : constantRate(learningRate), momentum, nesterov, weightDecay);
+      return new SGD(resolvedSchedule(), momentum, nesterov, weightDecay);
     }
   }
 }

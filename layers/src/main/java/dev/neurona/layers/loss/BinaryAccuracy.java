@@ -7,11 +7,8 @@ import dev.neurona.core.Tensor;
  * (targets are taken as 1 when {@code >= 0.5}). Predictions of any shape; targets of the same shape
  * (or {@code (batch)} for {@code (batch, 1)}).
  */
-public final class BinaryAccuracy implements Metric {
-  private final String name;
+public final class BinaryAccuracy extends AccuracyMetric {
   private final double threshold;
-  private long correct;
-  private long total;
 
   /** Named {@code binary_accuracy}, threshold 0.5. */
   public BinaryAccuracy() {
@@ -20,10 +17,10 @@ public final class BinaryAccuracy implements Metric {
 
   /** With the given name and threshold (in (0, 1) for probabilities; any finite value for logits). */
   public BinaryAccuracy(String name, double threshold) {
+    super(name);
     if (!Double.isFinite(threshold)) {
       throw new IllegalArgumentException("BinaryAccuracy: threshold must be finite, got " + threshold);
     }
-    this.name = name;
     this.threshold = threshold;
   }
 
@@ -33,31 +30,16 @@ public final class BinaryAccuracy implements Metric {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public void update(Tensor predictions, Tensor targets) {
-    LossChecks.requireDenseTargets(name, predictions, targets, false);
+    LossChecks.requireDenseTargets(name(), predictions, targets, false);
     float[] p = predictions.data();
     float[] y = targets.data();
+    long correct = 0;
     for (int i = 0; i < p.length; i++) {
       if ((p[i] > threshold) == (y[i] >= 0.5f)) {
         correct++;
       }
     }
-    total += p.length;
-  }
-
-  @Override
-  public double result() {
-    return total == 0 ? 0.0 : (double) correct / total;
-  }
-
-  @Override
-  public void reset() {
-    correct = 0;
-    total = 0;
+    count(correct, p.length);
   }
 }

@@ -7,10 +7,13 @@ public final class Losses {
   private Losses() {}
 
   /**
-   * {@code sparse_categorical_crossentropy}, {@code categorical_crossentropy}, {@code binary_crossentropy}
-   * (all on probabilities), {@code mean_squared_error} (or {@code mse}); for the classic linear units,
-   * {@code sum_squared_error} (or {@code sse}) and {@code perceptron_criterion} (or {@code perceptron}).
-   * A loss's {@link Loss#name()} is a name this method accepts.
+   * {@code sparse_categorical_crossentropy} ({@link SparseCategoricalCrossentropy}),
+   * {@code categorical_crossentropy} ({@link CategoricalCrossentropy}), {@code binary_crossentropy}
+   * ({@link BinaryCrossentropy}) — all on probabilities; construct the class with
+   * {@code fromLogits = true} for raw scores — and {@code mean_squared_error} or {@code mse}
+   * ({@link MeanSquaredError}); for the classic linear units, {@code sum_squared_error} or {@code sse}
+   * ({@link SumSquaredError}) and {@code perceptron_criterion} or {@code perceptron}
+   * ({@link PerceptronCriterion}). A loss's {@link Loss#name()} is a name this method accepts.
    */
   public static Loss of(String name) {
     if (name != null) {

@@ -13,5 +13,6 @@ public interface Metric {
   /** The value over everything added since {@link #reset()}. */
   double result();
 
+  /** Forgets every batch added so far. */
   void reset();
 }

@@ -51,7 +51,7 @@ class LossesTest {
   @ValueSource(booleans = {false, true})
   void sparseCategoricalGradient(boolean fromLogits) {
     Tensor pred = fromLogits ? Tensor.uniform(Shape.of(B, C), -3, 3, 1) : probs(1);
-    GradientCheck.create().step(1e-3).checkLoss(new SparseCategoricalCrossentropy(fromLogits), pred, labels(2));
+    GradientCheck.create().step(1e-3).checkLoss(new SparseCategoricalCrossentropy(fromLogits), pred, labels(2)).assertPassed();
   }
 
   @ParameterizedTest
@@ -59,8 +59,8 @@ class LossesTest {
   void categoricalGradient(boolean fromLogits) {
     Tensor pred = fromLogits ? Tensor.uniform(Shape.of(B, C), -3, 3, 1) : probs(1);
     CategoricalCrossentropy loss = new CategoricalCrossentropy(fromLogits);
-    GradientCheck.create().step(1e-3).checkLoss(loss, pred, oneHot(labels(2)));
-    GradientCheck.create().step(1e-3).checkLoss(loss, pred, soft(3));
+    GradientCheck.create().step(1e-3).checkLoss(loss, pred, oneHot(labels(2))).assertPassed();
+    GradientCheck.create().step(1e-3).checkLoss(loss, pred, soft(3)).assertPassed();
   }
 
   @ParameterizedTest
@@ -72,8 +72,8 @@ class LossesTest {
       hard.data()[i] = i % 3 == 0 ? 1f : 0f;
     }
     BinaryCrossentropy loss = new BinaryCrossentropy(fromLogits);
-    GradientCheck.create().step(1e-3).checkLoss(loss, pred, hard);
-    GradientCheck.create().step(1e-3).checkLoss(loss, pred, Tensor.uniform(Shape.of(B, 3), 0, 1, 5));
+    GradientCheck.create().step(1e-3).checkLoss(loss, pred, hard).assertPassed();
+    GradientCheck.create().step(1e-3).checkLoss(loss, pred, Tensor.uniform(Shape.of(B, 3), 0, 1, 5)).assertPassed();
   }
 
   @Test
@@ -82,10 +82,10 @@ class LossesTest {
     Tensor y = Tensor.of(new float[] {1, 0, 3, 2}, 2, 2);
     assertThat(new MeanSquaredError().compute(p, y, null)).isEqualTo(2f); // (0 + 4 + 0 + 4) / 4
     GradientCheck.create().checkLoss(new MeanSquaredError(), Tensor.uniform(Shape.of(B, 3), -1, 1, 1),
-        Tensor.uniform(Shape.of(B, 3), -1, 1, 2));
+        Tensor.uniform(Shape.of(B, 3), -1, 1, 2)).assertPassed();
     // (batch, 1) predictions accept (batch) targets.
     GradientCheck.create().checkLoss(new MeanSquaredError(), Tensor.uniform(Shape.of(B, 1), -1, 1, 1),
-        Tensor.uniform(Shape.of(B), -1, 1, 2));
+        Tensor.uniform(Shape.of(B), -1, 1, 2)).assertPassed();
   }
 
   @Test

@@ -1,4 +1,4 @@
-/** Neurona layers, losses, the Sequential model and its training loop, and the classic Perceptron/ADALINE. */
+/** Neurona layers, image augmentation layers, losses, the Sequential model and its training loop, and the classic Perceptron/ADALINE. */
 module dev.neurona.layers {
   requires transitive dev.neurona.core;
   requires transitive dev.neurona.optim;
@@ -8,4 +8,5 @@ module dev.neurona.layers {
   exports dev.neurona.layers.loss;
   exports dev.neurona.layers.model;
   exports dev.neurona.layers.classic;
+  exports dev.neurona.layers.preprocessing;
 }

@@ -4,7 +4,6 @@ import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.Layer;
-import dev.neurona.optim.AbstractOptimizer;
 import dev.neurona.optim.Optimizer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -95,8 +94,8 @@ final class ModelFile {
     byte[] optimizerJson = null;
     List<Named> optimizerState = new ArrayList<>();
     byte[] optimizerHeader = null;
-    if (model.optimizer() instanceof AbstractOptimizer) {
-      AbstractOptimizer<?> opt = (AbstractOptimizer<?>) model.optimizer();
+    Optimizer opt = model.optimizer();
+    if (opt != null && opt.isResumable()) {
       Map<String, Tensor> state = opt.state();
       for (Map.Entry<String, Tensor> e : state.entrySet()) {
         optimizerState.add(new Named(e.getKey(), e.getValue().shape(), e.getValue().data()));
@@ -538,15 +537,11 @@ final class ModelFile {
     if (!(keys instanceof List)) {
       throw new ModelFormatException(where + ": 'state' must be a list of tensor names, got " + Json.describe(keys));
     }
-    AbstractOptimizer<?> opt;
+    Optimizer opt;
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> c = (Map<String, Object>) cfg;
-      Optimizer built = Optimizer.fromConfig(c);
-      if (!(built instanceof AbstractOptimizer)) {
-        throw new ModelFormatException(where + ": optimizer " + built.name() + " cannot restore state");
-      }
-      opt = (AbstractOptimizer<?>) built;
+      opt = Optimizer.fromConfig(c);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(where + ": " + e.getMessage(), e);
     }
@@ -571,7 +566,7 @@ final class ModelFile {
     readTensors(file, zip, OPTIMIZER_STATE, tensors, "the state listed in " + OPTIMIZER);
     try {
       opt.restoreState(iterations, state);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new ModelFormatException(where + ": " + e.getMessage(), e);
     }
     return opt;

@@ -12,6 +12,8 @@ import dev.neurona.layers.loss.Loss;
 import dev.neurona.layers.loss.Losses;
 import dev.neurona.layers.loss.Metrics;
 import dev.neurona.layers.loss.Metric;
+import dev.neurona.layers.saving.ModelFile;
+import dev.neurona.layers.saving.ModelFormatException;
 import dev.neurona.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -439,9 +441,16 @@ public final class Sequential {
     return optimizer;
   }
 
-  /** Set by {@link ModelFile} on load: the saved optimizer, without loss or metrics (not compiled). */
-  void restoreOptimizer(Optimizer restored) {
-    this.optimizer = restored;
+  /**
+   * Sets the optimizer without compiling, as {@link #load} does with a saved one: {@link #optimizer()}
+   * returns it and {@code fit} uses it once a loss is compiled; {@code compile} replaces it.
+   */
+  public Sequential optimizer(Optimizer optimizer) {
+    if (optimizer == null) {
+      throw new IllegalArgumentException(describe() + ".optimizer: optimizer must not be null");
+    }
+    this.optimizer = optimizer;
+    return this;
   }
 
   /** The compiled loss, or null. */
@@ -821,7 +830,6 @@ public final class Sequential {
    * The loss and metrics are not saved.
    */
   public void save(Path file) throws IOException {
-    requireBuilt("save");
     ModelFile.save(this, file);
   }
 

@@ -1,4 +1,4 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.saving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,8 @@ import dev.neurona.layers.Flatten;
 import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.loss.SparseCategoricalAccuracy;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
+import dev.neurona.layers.model.Fixtures;
+import dev.neurona.layers.model.Sequential;
 import dev.neurona.optim.Adam;
 import dev.neurona.optim.Optimizer;
 import dev.neurona.optim.SGD;
@@ -51,7 +53,7 @@ class OptimizerFileTest {
 
   @Test
   void trainingResumedFromAFileMatchesUninterruptedTrainingBitForBit() throws IOException {
-    Tensor[] data = RealLayersModelTest.bars(48, 5);
+    Tensor[] data = Fixtures.bars(48, 5);
     for (Optimizer optimizer : List.of(Adam.builder().learningRate(0.01).amsgrad(true).build(),
         SGD.builder().learningRate(0.05).momentum(0.9).build())) {
       Sequential model = cnn(optimizer);
@@ -128,7 +130,7 @@ class OptimizerFileTest {
   private int counter;
 
   private Path saved() throws IOException {
-    Tensor[] data = RealLayersModelTest.bars(12, 3);
+    Tensor[] data = Fixtures.bars(12, 3);
     Sequential m = cnn(new Adam(0.01));
     m.trainOnBatch(data[0], data[1]);
     m.trainOnBatch(data[0], data[1]);

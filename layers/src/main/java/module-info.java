@@ -7,6 +7,7 @@ module dev.neurona.layers {
   exports dev.neurona.layers.init;
   exports dev.neurona.layers.loss;
   exports dev.neurona.layers.model;
+  exports dev.neurona.layers.training;
   exports dev.neurona.layers.saving;
   exports dev.neurona.layers.classic;
 

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.Dense;
 import dev.neurona.layers.loss.MeanSquaredError;
-import dev.neurona.layers.model.Fit;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Fit;
 import dev.neurona.optim.SGD;
 import org.junit.jupiter.api.Test;
 

@@ -13,6 +13,8 @@ import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.Rescaling;
 import dev.neurona.layers.loss.SparseCategoricalAccuracy;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
+import dev.neurona.layers.training.Fit;
+import dev.neurona.layers.training.History;
 import dev.neurona.optim.Adam;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

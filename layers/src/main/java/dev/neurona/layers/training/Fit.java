@@ -1,7 +1,8 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
 
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
+import dev.neurona.layers.model.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

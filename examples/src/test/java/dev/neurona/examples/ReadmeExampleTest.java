@@ -43,7 +43,7 @@ class ReadmeExampleTest {
     System.out.println(model.summary());
 
     TrainTest mnist = Mnist.load();   // fetched into ~/.cache/neurona/mnist on first use
-    History history = model.fit(mnist.train(), Fit.epochs(8).batchSize(128).validationSplit(1 / 12.0).verbose(true));
+    History history = model.fit(mnist.train(), Fit.defaults().epochs(8).batchSize(128).validationSplit(1 / 12.0).verbose(true));
     Map<String, Double> scores = model.evaluate(mnist.test(), 128);   // {loss=…, accuracy=…}
     model.save(Path.of("mnist-cnn.zip"));
     // README-END

@@ -153,7 +153,7 @@ public final class MnistExample {
     Sequential model = MnistModels.compile(MnistModels.byName(o.model, o.seed), schedule);
     out.println(model.summary());
 
-    Fit fit = Fit.epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed);
+    Fit fit = Fit.defaults().epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed);
     fit = cnn ? fit.callbacks(new ProgressBar(out))
         : fit.callbacks(new ProgressBar(out), new EarlyStopping("val_loss", 2, false));
     long t0 = System.nanoTime();

@@ -64,7 +64,7 @@ class RealLayersModelTest {
     Tensor[] train = Fixtures.bars(300, 1);
     Tensor[] test = Fixtures.bars(90, 2);
     Sequential model = smallCnn(3);
-    History h = model.fit(train[0], train[1], Fit.epochs(15).batchSize(16).seed(4));
+    History h = model.fit(train[0], train[1], Fit.defaults().epochs(15).batchSize(16).seed(4));
     assertThat(h.last("loss")).isLessThan(h.get("loss").get(0));
     assertThat(model.evaluate(test[0], test[1]).get("accuracy")).isEqualTo(1.0);
   }
@@ -89,7 +89,7 @@ class RealLayersModelTest {
   void saveAndLoadGiveBitIdenticalPredictions(@TempDir Path dir) throws Exception {
     Tensor[] data = Fixtures.bars(60, 7);
     Sequential model = smallCnn(8);
-    model.fit(data[0], data[1], Fit.epochs(2).batchSize(16));
+    model.fit(data[0], data[1], Fit.defaults().epochs(2).batchSize(16));
     Path file = dir.resolve("cnn.zip");
     model.save(file);
     Sequential loaded = Sequential.load(file);
@@ -106,7 +106,7 @@ class RealLayersModelTest {
       for (int t = 1; t <= 2; t++) {
         Parallel.setThreads(t);
         Sequential model = smallCnn(10);
-        model.fit(data[0], data[1], Fit.epochs(2).batchSize(32).seed(11));
+        model.fit(data[0], data[1], Fit.defaults().epochs(2).batchSize(32).seed(11));
         java.util.List<float[]> w = new java.util.ArrayList<>();
         model.parameters().forEach(p -> w.add(p.value().data().clone()));
         weights.add(w);

@@ -47,7 +47,7 @@ class ModelFileTest {
     m.name("blobs");
     m.compile(new Fixtures.Sgd(0.2f), new Fixtures.CrossEntropy(true), new Fixtures.Accuracy());
     Tensor[] d = Fixtures.blobs(40, 3);
-    m.fit(d[0].reshape(40, 2, 1), d[1], Fit.epochs(3).batchSize(8));
+    m.fit(d[0].reshape(40, 2, 1), d[1], Fit.defaults().epochs(3).batchSize(8));
     return m;
   }
 

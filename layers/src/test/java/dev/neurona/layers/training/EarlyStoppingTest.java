@@ -33,7 +33,7 @@ class EarlyStoppingTest {
       }
     };
     EarlyStopping es = new EarlyStopping("val_loss", 2, true);
-    History h = m.fit(d[0], d[1], Fit.epochs(20).batchSize(8).validationData(d[0], flipped).callbacks(snap, es));
+    History h = m.fit(d[0], d[1], Fit.defaults().epochs(20).batchSize(8).validationData(d[0], flipped).callbacks(snap, es));
     assertThat(h.epochs()).isEqualTo(3);
     assertThat(es.bestEpoch()).isZero();
     assertThat(es.stoppedEpoch()).isEqualTo(2);

@@ -62,7 +62,7 @@ class TrainerTest {
   void learnsXorToFullAccuracyThroughTheFusedSoftmaxPath() {
     Sequential m = Fixtures.smallNet(42, 0.5f);
     Fixtures.CrossEntropy ce = (Fixtures.CrossEntropy) m.loss();
-    History h = m.fit(Fixtures.xorX(), Fixtures.xorY(), Fit.epochs(600).batchSize(4));
+    History h = m.fit(Fixtures.xorX(), Fixtures.xorY(), Fit.defaults().epochs(600).batchSize(4));
     assertThat(m.predictClasses(Fixtures.xorX())).containsExactly(0, 1, 1, 0);
     assertThat(m.evaluate(Fixtures.xorX(), Fixtures.xorY()).get("accuracy")).isEqualTo(1.0);
     assertThat(h.last("loss")).isLessThan(0.1);
@@ -76,8 +76,8 @@ class TrainerTest {
     Sequential plain = Fixtures.smallNet(9, 0.5f);
     plain.compile(new Fixtures.Sgd(0.5f), new Fixtures.CrossEntropy(false));
     Tensor[] d = Fixtures.blobs(12, 3);
-    fused.fit(d[0], d[1], Fit.epochs(3).batchSize(5));
-    plain.fit(d[0], d[1], Fit.epochs(3).batchSize(5));
+    fused.fit(d[0], d[1], Fit.defaults().epochs(3).batchSize(5));
+    plain.fit(d[0], d[1], Fit.defaults().epochs(3).batchSize(5));
     List<Tensor> a = fused.getWeights();
     List<Tensor> b = plain.getWeights();
     for (int i = 0; i < a.size(); i++) {
@@ -92,7 +92,7 @@ class TrainerTest {
   void separatesBlobsAndRecordsHistoryWithValidation() {
     Sequential m = Fixtures.smallNet(1, 0.2f);
     Tensor[] d = Fixtures.blobs(200, 7);
-    History h = m.fit(d[0], d[1], Fit.epochs(8).batchSize(16).validationSplit(0.2));
+    History h = m.fit(d[0], d[1], Fit.defaults().epochs(8).batchSize(16).validationSplit(0.2));
     assertThat(h.epochs()).isEqualTo(8);
     assertThat(h.keys()).containsExactly("loss", "accuracy", "val_loss", "val_accuracy");
     assertThat(h.last("val_accuracy")).isEqualTo(1.0);
@@ -120,7 +120,7 @@ class TrainerTest {
     Tensor[] d = Fixtures.blobs(50, 2);
     RecordingSource src = new RecordingSource(d[0], d[1]);
     Sequential m = Fixtures.smallNet(1, 0.1f);
-    m.fit(src, Fit.epochs(2).batchSize(8).validationSplit(0.2));
+    m.fit(src, Fit.defaults().epochs(2).batchSize(8).validationSplit(0.2));
     // 40 training samples: 8,8,8,8,8 per epoch; 10 validation samples: 8,2.
     List<Integer> sizes = new ArrayList<>();
     Set<Integer> train = new java.util.TreeSet<>();
@@ -146,7 +146,7 @@ class TrainerTest {
   void withoutShuffleBatchesFollowTheDataOrder() {
     Tensor[] d = Fixtures.blobs(10, 2);
     RecordingSource src = new RecordingSource(d[0], d[1]);
-    Fixtures.smallNet(1, 0.1f).fit(src, Fit.epochs(1).batchSize(4).shuffle(false));
+    Fixtures.smallNet(1, 0.1f).fit(src, Fit.defaults().epochs(1).batchSize(4).shuffle(false));
     assertThat(src.batches).containsExactly(new int[] {0, 1, 2, 3}, new int[] {4, 5, 6, 7}, new int[] {8, 9});
   }
 
@@ -181,7 +181,7 @@ class TrainerTest {
     };
     Tensor[] d = Fixtures.blobs(10, 2);
     Tensor[] v = Fixtures.blobs(4, 3);
-    Fixtures.smallNet(1, 0.1f).fit(d[0], d[1], Fit.epochs(2).batchSize(6).validationData(v[0], v[1]).callbacks(rec));
+    Fixtures.smallNet(1, 0.1f).fit(d[0], d[1], Fit.defaults().epochs(2).batchSize(6).validationData(v[0], v[1]).callbacks(rec));
     assertThat(events).containsExactly(
         "trainBegin FitInfo[epochs=2, stepsPerEpoch=2, batchSize=6, samples=10, validationSamples=4]",
         "epochBegin 0",
@@ -209,7 +209,7 @@ class TrainerTest {
       }
     };
     Tensor[] d = Fixtures.blobs(12, 2);
-    History h = m.fit(d[0], d[1], Fit.epochs(5).batchSize(4).callbacks(stopper));
+    History h = m.fit(d[0], d[1], Fit.defaults().epochs(5).batchSize(4).callbacks(stopper));
     assertThat(batches).containsExactly("0:0", "0:1", "0:2", "1:0");
     assertThat(h.epochs()).isEqualTo(2);
     assertThat(((Fixtures.Sgd) m.optimizer()).iterations()).isEqualTo(4);
@@ -229,7 +229,7 @@ class TrainerTest {
     };
     Tensor[] d = Fixtures.blobs(16, 2);
     // 4 batches per epoch: the 7th training batch is epoch 2, batch 3 (counting from 1).
-    assertThatThrownBy(() -> m.fit(d[0], d[1], Fit.epochs(5).batchSize(4).callbacks(snap)))
+    assertThatThrownBy(() -> m.fit(d[0], d[1], Fit.defaults().epochs(5).batchSize(4).callbacks(snap)))
         .isInstanceOfSatisfying(NonFiniteLossException.class, e -> {
           assertThat(e.getMessage()).contains("epoch 2/5").contains("batch 3/4").contains("NaN")
               .contains("nan_on_call");
@@ -278,7 +278,7 @@ class TrainerTest {
   private static List<Tensor> trainedWeights(long seed) {
     Sequential m = Fixtures.smallNet(seed, 0.3f);
     Tensor[] d = Fixtures.blobs(60, 5);
-    m.fit(d[0], d[1], Fit.epochs(3).batchSize(8).validationSplit(0.1));
+    m.fit(d[0], d[1], Fit.defaults().epochs(3).batchSize(8).validationSplit(0.1));
     return m.getWeights();
   }
 
@@ -288,9 +288,9 @@ class TrainerTest {
     RecordingSource a = new RecordingSource(d[0], d[1]);
     RecordingSource b = new RecordingSource(d[0], d[1]);
     RecordingSource c = new RecordingSource(d[0], d[1]);
-    Fixtures.smallNet(1, 0.1f).fit(a, Fit.epochs(2).batchSize(20).seed(5));
-    Fixtures.smallNet(2, 0.1f).fit(b, Fit.epochs(2).batchSize(20).seed(5));
-    Fixtures.smallNet(1, 0.1f).fit(c, Fit.epochs(2).batchSize(20).seed(6));
+    Fixtures.smallNet(1, 0.1f).fit(a, Fit.defaults().epochs(2).batchSize(20).seed(5));
+    Fixtures.smallNet(2, 0.1f).fit(b, Fit.defaults().epochs(2).batchSize(20).seed(5));
+    Fixtures.smallNet(1, 0.1f).fit(c, Fit.defaults().epochs(2).batchSize(20).seed(6));
     assertThat(b.batches).containsExactlyElementsOf(a.batches);
     assertThat(c.batches.get(0)).isNotEqualTo(a.batches.get(0));
     assertThat(a.batches.get(1)).isNotEqualTo(a.batches.get(0)); // reshuffled each epoch
@@ -306,13 +306,13 @@ class TrainerTest {
       System.setErr(capture);
       Sequential m = Fixtures.smallNet(1, 0.1f);
       Tensor[] d = Fixtures.blobs(20, 2);
-      m.fit(d[0], d[1], Fit.epochs(2).batchSize(8).validationSplit(0.2));
+      m.fit(d[0], d[1], Fit.defaults().epochs(2).batchSize(8).validationSplit(0.2));
       m.evaluate(d[0], d[1]);
       m.predict(d[0]);
       m.summary();
       assertThat(buf.toString(StandardCharsets.UTF_8)).isEmpty();
 
-      m.fit(d[0], d[1], Fit.epochs(2).batchSize(8).verbose(true));
+      m.fit(d[0], d[1], Fit.defaults().epochs(2).batchSize(8).verbose(true));
       String printed = buf.toString(StandardCharsets.UTF_8);
       assertThat(printed).startsWith("Epoch 1/2\n").contains("Epoch 2/2\n").contains("3/3 [====").contains("- loss: ");
     } finally {
@@ -365,18 +365,18 @@ class TrainerTest {
     Sequential m = Fixtures.smallNet(1, 0.1f);
     Tensor x = Tensor.zeros(10, 2);
     Tensor y = Tensor.zeros(10);
-    assertThatThrownBy(() -> m.fit(Tensor.zeros(0, 2), Tensor.zeros(0), Fit.epochs(1)))
+    assertThatThrownBy(() -> m.fit(Tensor.zeros(0, 2), Tensor.zeros(0), Fit.defaults().epochs(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no samples");
-    assertThatThrownBy(() -> m.fit(x, Tensor.zeros(9), Fit.epochs(1)))
+    assertThatThrownBy(() -> m.fit(x, Tensor.zeros(9), Fit.defaults().epochs(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x has 10 samples").hasMessageContaining("9");
-    assertThatThrownBy(() -> m.fit(Tensor.zeros(10, 3), y, Fit.epochs(1)))
+    assertThatThrownBy(() -> m.fit(Tensor.zeros(10, 3), y, Fit.defaults().epochs(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("samples of shape (3,)").hasMessageContaining("input shape is (2,)");
     assertThatThrownBy(() -> m.predict(Tensor.zeros(4, 2, 1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 1)").hasMessageContaining("(2,)");
     assertThatThrownBy(() -> m.predict(x, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
     assertThatThrownBy(() -> m.evaluate(x, y, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
-    assertThatThrownBy(() -> m.fit(x, y, Fit.epochs(1).validationSplit(0.95)))
+    assertThatThrownBy(() -> m.fit(x, y, Fit.defaults().epochs(1).validationSplit(0.95)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("validationSplit 0.95 of 10 samples leaves 0");
   }
 

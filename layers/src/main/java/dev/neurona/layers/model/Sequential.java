@@ -11,6 +11,7 @@ import dev.neurona.layers.loss.Metric;
 import dev.neurona.layers.saving.ModelFile;
 import dev.neurona.layers.saving.ModelFormatException;
 import dev.neurona.layers.training.Fit;
+import dev.neurona.layers.training.Gradients;
 import dev.neurona.layers.training.History;
 import dev.neurona.layers.training.Trainer;
 import dev.neurona.optim.Optimizer;
@@ -413,6 +414,14 @@ public final class Sequential {
   /** The predicted class of each sample: {@link Trainer#predictClasses}. */
   public int[] predictClasses(Tensor x) {
     return trainer.predictClasses(x);
+  }
+
+  /**
+   * The loss on {@code x}, {@code y} and its gradient with respect to every parameter (by dotted
+   * name) and to {@code x}, changing nothing the model keeps: see {@link Trainer#gradients}.
+   */
+  public Gradients gradients(Tensor x, Tensor y) {
+    return trainer.gradients(x, y);
   }
 
   // ---------------------------------------------------------------- saving: see ModelFile

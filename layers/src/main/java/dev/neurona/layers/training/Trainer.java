@@ -272,6 +272,44 @@ public final class Trainer {
     return l;
   }
 
+  /**
+   * The loss on one batch {@code x}, {@code y} and its gradient with respect to every parameter and
+   * to {@code x}, computed as a train step computes them (the fused softmax path included), in
+   * inference mode as {@link #evaluate} runs: Dropout is the identity, so the result is repeatable.
+   * Nothing the model keeps changes: not the weights, the optimizer's state and step count,
+   * Dropout's mask counter, the metrics, nor the gradients held in each {@link Parameter#grad()}
+   * (they are set aside and put back).
+   */
+  public Gradients gradients(Tensor x, Tensor y) {
+    requireCompiled("gradients");
+    checkSource("gradients", "x", source("gradients", x, y));
+    requireLayers("gradients");
+    List<Parameter> params = model.parameters();
+    List<Tensor> held = new ArrayList<>(params.size());
+    for (Parameter p : params) {
+      held.add(p.grad().copy());
+      p.zeroGrad();
+    }
+    Layer first = model.layers().get(0);
+    first.setNeedsInputGradient(true); // a model's first layer skips dInput (Sequential.add); here it is wanted
+    try {
+      Tensor out = forwardAll(x, false);
+      Tensor grad = Tensor.zeros(out.shape());
+      float l = lossAndGradient(out, y, grad);
+      Tensor dx = backwardAll(grad).copy();
+      Map<String, Tensor> byName = new LinkedHashMap<>();
+      for (Parameter p : params) {
+        byName.put(p.name(), p.grad().copy());
+      }
+      return new Gradients(l, byName, dx);
+    } finally {
+      first.setNeedsInputGradient(false);
+      for (int i = 0; i < params.size(); i++) {
+        params.get(i).grad().copyFrom(held.get(i));
+      }
+    }
+  }
+
   /** One step on a filled batch; returns the batch's mean loss (the weights are left alone if it is not finite). */
   private float trainStep(Batch batch, List<Parameter> trainable, List<Parameter> all) {
     Tensor out = forwardAll(batch.x, true);

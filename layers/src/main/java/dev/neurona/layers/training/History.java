@@ -17,6 +17,9 @@ public final class History {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private final List<Double> seconds = new ArrayList<>();
 
+  /** An empty history, with no epoch recorded; {@code fit} fills the one it returns. */
+  public History() {}
+
   /** Appends one epoch's logs and duration. */
   void addEpoch(Map<String, Double> logs, double secs) {
     int epoch = seconds.size();

@@ -132,6 +132,8 @@ public final class Fixtures {
     private long correct;
     private long total;
 
+    public Accuracy() {}
+
     @Override
     public String name() {
       return "accuracy";

@@ -9,6 +9,9 @@ import dev.neurona.layers.TestScale;
  * through {@code META-INF/services/dev.neurona.layers.saving.LayerProvider} in the test resources.
  */
 public final class TestLayerProvider implements LayerProvider {
+  /** What {@link java.util.ServiceLoader} calls. */
+  public TestLayerProvider() {}
+
   @Override
   public void registerLayers(LayerRegistry registry) {
     registry.register("TestFlatten", TestFlatten.class, TestFlatten::fromConfig);

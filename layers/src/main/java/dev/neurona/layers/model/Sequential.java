@@ -39,21 +39,16 @@ import java.util.stream.Collectors;
  * model.save(Path.of("mnist.zip"));
  * }</pre>
  *
- * <p>This class holds the layers, their names, weights and {@link #summary()}. Training lives in
- * {@link Trainer} ({@code compile}, {@code fit}, {@code evaluate}, {@code predict}, ... delegate to
- * the model's own) and the file format in {@link ModelFile}.
+ * <p>The model holds its layers, their names and weights; training is its {@link Trainer}'s and
+ * the file format {@link ModelFile}'s. Each layer is built as soon as its input shape is known:
+ * when added after {@link #input} (or an {@link InputLayer}), or at the first {@code fit} or
+ * {@code predict}, from the data. Unnamed layers are named Keras-style: {@code conv2d},
+ * {@code conv2d_1}, {@code dense}, ...
  *
- * <p><b>Building.</b> Each layer is built as soon as its input shape is known: when it is added
- * after {@link #input} (or an {@link InputLayer}), or at the first {@code fit}/{@code predict}
- * from the data's sample shape. Unnamed layers are named Keras-style from their type:
- * {@code conv2d}, {@code conv2d_1}, {@code dense}, ...
- *
- * <p><b>Seeds.</b> One seed (default {@value #DEFAULT_SEED}, see {@link #seed(long)}) drives
- * everything random: layer {@code i} is built with a seed derived from the model seed and
- * {@code i} (weights, dropout masks), and the per-epoch shuffling is derived from it too unless
- * {@link Fit#seed} says otherwise. The same seed gives bit-identical weights for any thread count.
- *
- * <p>One thread at a time: training, evaluating and predicting reuse the layers' buffers.
+ * <p>One seed (default {@value #DEFAULT_SEED}) drives everything random: layer {@code i} is built
+ * with a seed mixed from it and {@code i} (weights, dropout masks), and the shuffling is derived
+ * from it unless {@link Fit#seed} says otherwise; the same seed gives the same bits for any thread
+ * count. One thread at a time: training, evaluating and predicting reuse the layers' buffers.
  */
 public final class Sequential {
   /** The seed used when none is given. */
@@ -300,10 +295,6 @@ public final class Sequential {
    * parameter count; then the total, trainable and non-trainable counts with their float32 size.
    */
   public String summary() {
-    if (inputShape == null) {
-      throw new IllegalStateException(describe() + ".summary: the input shape is not known yet; declare it with"
-          + " input(...) or an InputLayer, or call fit/predict first");
-    }
     return Summary.of(this);
   }
 

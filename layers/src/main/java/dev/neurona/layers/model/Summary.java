@@ -11,8 +11,12 @@ import java.util.Locale;
 final class Summary {
   private Summary() {}
 
-  /** The table for a built model. */
+  /** The table; the model must be built. */
   static String of(Sequential model) {
+    if (!model.isBuilt()) {
+      throw new IllegalStateException("Sequential '" + model.name() + "'.summary: the input shape is not known yet;"
+          + " declare it with input(...) or an InputLayer, or call fit/predict first");
+    }
     List<String[]> rows = new ArrayList<>();
     for (Layer l : model.layers()) {
       rows.add(new String[] {l.name() + " (" + l.typeName() + ")", batchShape(l.outputShape()),

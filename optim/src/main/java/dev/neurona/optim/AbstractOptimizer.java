@@ -158,7 +158,9 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
   /**
    * A copy of the per-parameter state, to save and later {@link #restoreState restore}: one tensor
    * per parameter and slot, keyed {@code "<parameter name>/<slot>"}, with the parameter's shape,
-   * sorted by key. Empty before the first step and for optimizers without buffers.
+   * sorted by key. Restored state not yet applied (its parameter not stepped since
+   * {@link #restoreState}) is included as it was given, so a loaded model saved again keeps it.
+   * Empty before the first step and for optimizers without buffers.
    */
   @Override
   public Map<String, Tensor> state() {
@@ -169,6 +171,13 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
         Tensor t = Tensor.zeros(e.getValue().shape);
         System.arraycopy(buf, 0, t.data(), 0, buf.length);
         out.put(e.getKey() + "/" + slot, t);
+      }
+    }
+    for (Map.Entry<String, Map<String, Tensor>> e : pending.entrySet()) {
+      if (!states.containsKey(e.getKey())) {
+        for (String slot : slots()) {
+          out.put(e.getKey() + "/" + slot, e.getValue().get(slot).copy());
+        }
       }
     }
     return out;

@@ -143,6 +143,20 @@ class OptimizerStateTest {
   }
 
   @Test
+  void restoredStateNotYetAppliedIsPartOfTheStateSoItCanBeSavedAgain() {
+    Adam original = Adam.builder().learningRate(0.01).amsgrad(true).build();
+    List<Parameter> a = params(9);
+    setGradients(a, 0);
+    original.step(a);
+    Map<String, Tensor> saved = original.state();
+    Adam restored = Adam.builder().learningRate(0.01).amsgrad(true).build();
+    restored.restoreState(1, saved);
+    Map<String, Tensor> again = restored.state(); // before any step: a model loaded and saved again
+    assertThat(again.keySet()).containsExactlyElementsOf(saved.keySet());
+    saved.forEach((k, t) -> assertThat(again.get(k).data()).as(k).containsExactly(t.data()));
+  }
+
+  @Test
   void anOptimizerThatOnlyStepsHasNoStateAndSaysSo() {
     Optimizer plain = new Optimizer() {
       @Override

@@ -88,6 +88,30 @@ class OptimizerFileTest {
   }
 
   @Test
+  void aLoadedModelSavedAgainBeforeAnyStepKeepsItsOptimizerState() throws IOException {
+    Tensor[] data = Fixtures.bars(24, 4);
+    Sequential model = cnn(Adam.builder().learningRate(0.01).build());
+    for (int step = 0; step < 2; step++) {
+      model.trainOnBatch(data[0], data[1]);
+    }
+    Path first = dir.resolve("first.zip");
+    model.save(first);
+    Path second = dir.resolve("second.zip");
+    Sequential.load(first).save(second);
+    Sequential resumed = Sequential.load(second);
+    resumed.compile(resumed.optimizer(), new SparseCategoricalCrossentropy());
+    for (int step = 0; step < 2; step++) {
+      model.trainOnBatch(data[0], data[1]);
+      resumed.trainOnBatch(data[0], data[1]);
+    }
+    List<float[]> expected = weights(model);
+    List<float[]> got = weights(resumed);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(got.get(i)).as("parameter %d", i).containsExactly(expected.get(i));
+    }
+  }
+
+  @Test
   void aModelWithoutStepsOrWithoutAnOptimizerSavesAndLoads() throws IOException {
     Sequential never = cnn(new Adam(0.01));
     Path f = dir.resolve("never.zip");

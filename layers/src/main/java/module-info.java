@@ -1,4 +1,4 @@
-/** Neurona layers, image augmentation layers, losses, the Sequential model and its training loop, and the classic Perceptron/ADALINE. */
+/** Neurona layers, image augmentation layers, losses, the Sequential model, its training loop and file format, and the classic Perceptron/ADALINE. */
 module dev.neurona.layers {
   requires transitive dev.neurona.core;
   requires transitive dev.neurona.optim;
@@ -7,6 +7,10 @@ module dev.neurona.layers {
   exports dev.neurona.layers.init;
   exports dev.neurona.layers.loss;
   exports dev.neurona.layers.model;
+  exports dev.neurona.layers.training;
+  exports dev.neurona.layers.saving;
   exports dev.neurona.layers.classic;
   exports dev.neurona.layers.preprocessing;
+
+  uses dev.neurona.layers.saving.LayerProvider;
 }

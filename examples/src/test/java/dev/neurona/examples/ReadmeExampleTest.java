@@ -9,9 +9,9 @@ import dev.neurona.layers.Dense;
 import dev.neurona.layers.Dropout;
 import dev.neurona.layers.Flatten;
 import dev.neurona.layers.MaxPool2D;
-import dev.neurona.layers.model.Fit;
-import dev.neurona.layers.model.History;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Fit;
+import dev.neurona.layers.training.History;
 import dev.neurona.optim.Adam;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ class ReadmeExampleTest {
     System.out.println(model.summary());
 
     TrainTest mnist = Mnist.load();   // fetched into ~/.cache/neurona/mnist on first use
-    History history = model.fit(mnist.train(), Fit.epochs(8).batchSize(128).validationSplit(1 / 12.0).verbose(true));
+    History history = model.fit(mnist.train(), Fit.defaults().epochs(8).batchSize(128).validationSplit(1 / 12.0).verbose(true));
     Map<String, Double> scores = model.evaluate(mnist.test(), 128);   // {loss=…, accuracy=…}
     model.save(Path.of("mnist-cnn.zip"));
     // README-END

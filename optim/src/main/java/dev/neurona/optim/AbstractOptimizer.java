@@ -149,11 +149,20 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
     iterations = 0;
   }
 
+  /** True: {@link #config()}, {@link #state()} and {@link #restoreState} rebuild this optimizer exactly. */
+  @Override
+  public boolean isResumable() {
+    return true;
+  }
+
   /**
    * A copy of the per-parameter state, to save and later {@link #restoreState restore}: one tensor
    * per parameter and slot, keyed {@code "<parameter name>/<slot>"}, with the parameter's shape,
-   * sorted by key. Empty before the first step and for optimizers without buffers.
+   * sorted by key. Restored state not yet applied (its parameter not stepped since
+   * {@link #restoreState}) is included as it was given, so a loaded model saved again keeps it.
+   * Empty before the first step and for optimizers without buffers.
    */
+  @Override
   public Map<String, Tensor> state() {
     Map<String, Tensor> out = new TreeMap<>();
     for (Map.Entry<String, S> e : states.entrySet()) {
@@ -162,6 +171,13 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
         Tensor t = Tensor.zeros(e.getValue().shape);
         System.arraycopy(buf, 0, t.data(), 0, buf.length);
         out.put(e.getKey() + "/" + slot, t);
+      }
+    }
+    for (Map.Entry<String, Map<String, Tensor>> e : pending.entrySet()) {
+      if (!states.containsKey(e.getKey())) {
+        for (String slot : slots()) {
+          out.put(e.getKey() + "/" + slot, e.getValue().get(slot).copy());
+        }
       }
     }
     return out;
@@ -176,6 +192,7 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
    * @throws IllegalArgumentException naming the key when a key is not {@code "<parameter>/<slot>"}
    *     with one of {@link #slots()}, a parameter lacks one of its slots, or its slots differ in shape
    */
+  @Override
   public void restoreState(long iterations, Map<String, Tensor> state) {
     if (iterations < 0) {
       throw new IllegalArgumentException(name() + ".restoreState: iterations must be >= 0, got " + iterations);

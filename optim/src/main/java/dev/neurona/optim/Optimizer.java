@@ -1,6 +1,7 @@
 package dev.neurona.optim;
 
 import dev.neurona.core.Parameter;
+import dev.neurona.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,10 @@ import java.util.Map;
  * Updates parameters from their accumulated gradients. State (momentum, Adam moments) is kept per
  * parameter and created on first use; the same optimizer must always be stepped with the same
  * parameters.
+ *
+ * <p>A <em>resumable</em> optimizer ({@link #isResumable()}) can be saved with a model and rebuilt
+ * exactly: {@link #fromConfig} re-creates it from {@link #config()}, and {@link #state()} /
+ * {@link #restoreState} carry its per-parameter buffers and step count. SGD and Adam are.
  */
 public interface Optimizer {
   /** Applies one update to every trainable parameter in {@code params}, then advances the step count. */
@@ -37,6 +42,35 @@ public interface Optimizer {
     c.put("name", name());
     c.put("learning_rate", learningRate());
     return c;
+  }
+
+  /**
+   * Whether {@link #fromConfig}{@code (config())}, {@link #state()} and {@link #restoreState} rebuild
+   * this optimizer exactly, so that a saved model resumes training where it stopped. False by
+   * default; true for every {@link AbstractOptimizer}.
+   */
+  default boolean isResumable() {
+    return false;
+  }
+
+  /**
+   * A copy of the per-parameter state, to save and later {@link #restoreState restore}: one tensor
+   * per parameter and slot, keyed {@code "<parameter name>/<slot>"}, with the parameter's shape,
+   * sorted by key. Empty by default (an optimizer without state, or one that cannot restore it).
+   */
+  default Map<String, Tensor> state() {
+    return Map.of();
+  }
+
+  /**
+   * Continues from a saved {@link #state()} and step count, as if this optimizer had taken those
+   * steps. The default cannot: it throws {@link UnsupportedOperationException} naming the optimizer.
+   *
+   * @throws IllegalArgumentException naming the key when the state does not fit this optimizer
+   */
+  default void restoreState(long iterations, Map<String, Tensor> state) {
+    throw new UnsupportedOperationException(name() + ".restoreState: " + getClass().getName()
+        + " is not resumable; it cannot continue from a saved state");
   }
 
   /**

@@ -121,4 +121,65 @@ class OptimizerStateTest {
     adam.step(List.of(w));
     assertThat(adam.state().get("w/m").data()).containsOnly(0f);
   }
+
+  @Test
+  void theStateIsReachedThroughTheOptimizerInterface() {
+    // What a model file does: no cast to AbstractOptimizer.
+    Optimizer original = SGD.builder().learningRate(0.1).momentum(0.9).build();
+    List<Parameter> a = params(3);
+    setGradients(a, 0);
+    original.step(a);
+    assertThat(original.isResumable()).isTrue();
+    Optimizer copy = Optimizer.fromConfig(original.config());
+    copy.restoreState(original.iterations(), original.state());
+    List<Parameter> b = params(3);
+    b.get(0).value().copyFrom(a.get(0).value());
+    b.get(1).value().copyFrom(a.get(1).value());
+    setGradients(a, 1);
+    setGradients(b, 1);
+    original.step(a);
+    copy.step(b);
+    assertThat(b.get(0).value().data()).containsExactly(a.get(0).value().data());
+  }
+
+  @Test
+  void restoredStateNotYetAppliedIsPartOfTheStateSoItCanBeSavedAgain() {
+    Adam original = Adam.builder().learningRate(0.01).amsgrad(true).build();
+    List<Parameter> a = params(9);
+    setGradients(a, 0);
+    original.step(a);
+    Map<String, Tensor> saved = original.state();
+    Adam restored = Adam.builder().learningRate(0.01).amsgrad(true).build();
+    restored.restoreState(1, saved);
+    Map<String, Tensor> again = restored.state(); // before any step: a model loaded and saved again
+    assertThat(again.keySet()).containsExactlyElementsOf(saved.keySet());
+    saved.forEach((k, t) -> assertThat(again.get(k).data()).as(k).containsExactly(t.data()));
+  }
+
+  @Test
+  void anOptimizerThatOnlyStepsHasNoStateAndSaysSo() {
+    Optimizer plain = new Optimizer() {
+      @Override
+      public void step(List<Parameter> params) {}
+
+      @Override
+      public float learningRate() {
+        return 0.1f;
+      }
+
+      @Override
+      public long iterations() {
+        return 0;
+      }
+
+      @Override
+      public String name() {
+        return "plain";
+      }
+    };
+    assertThat(plain.isResumable()).isFalse();
+    assertThat(plain.state()).isEmpty();
+    assertThatThrownBy(() -> plain.restoreState(0, Map.of())).isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("plain.restoreState").hasMessageContaining("not resumable");
+  }
 }

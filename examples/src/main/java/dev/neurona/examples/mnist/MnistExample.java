@@ -9,11 +9,11 @@ import dev.neurona.data.ImageDataset;
 import dev.neurona.data.Mnist;
 import dev.neurona.data.TrainTest;
 import dev.neurona.examples.plot.Plots;
-import dev.neurona.layers.model.EarlyStopping;
-import dev.neurona.layers.model.Fit;
-import dev.neurona.layers.model.History;
-import dev.neurona.layers.model.ProgressBar;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.EarlyStopping;
+import dev.neurona.layers.training.Fit;
+import dev.neurona.layers.training.History;
+import dev.neurona.layers.training.ProgressBar;
 import dev.neurona.optim.LearningRateSchedule;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -153,7 +153,7 @@ public final class MnistExample {
     Sequential model = MnistModels.compile(MnistModels.byName(o.model, o.seed), schedule);
     out.println(model.summary());
 
-    Fit fit = Fit.epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed);
+    Fit fit = Fit.defaults().epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed);
     fit = cnn ? fit.callbacks(new ProgressBar(out))
         : fit.callbacks(new ProgressBar(out), new EarlyStopping("val_loss", 2, false));
     long t0 = System.nanoTime();

@@ -7,8 +7,8 @@ import dev.neurona.layers.Layer;
 import dev.neurona.layers.loss.Misclassifications;
 import dev.neurona.layers.loss.PerceptronCriterion;
 import dev.neurona.layers.loss.SumSquaredError;
-import dev.neurona.layers.model.Fit;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Fit;
 import dev.neurona.optim.SGD;
 
 /**
@@ -48,7 +48,7 @@ import dev.neurona.optim.SGD;
  * new Sequential().input(2).add(new Dense(1).kernelInitializer("zeros"))
  *     .compile(new SGD(0.1), new PerceptronCriterion(), new Misclassifications());
  * }</pre>
- * and {@link #perceptronFit(int)} is {@code Fit.epochs(n).batchSize(1).shuffle(false).callbacks(new
+ * and {@link #perceptronFit(int)} is {@code Fit.defaults().epochs(n).batchSize(1).shuffle(false).callbacks(new
  * StopWhenSeparated())}. The models save and load like any other; compile a loaded one again with the
  * loss and metric by name ({@code "perceptron_criterion"} or {@code "sum_squared_error"},
  * {@code "misclassifications"}).
@@ -108,7 +108,7 @@ public final class Classic {
    * given order, stopping after the first epoch without a mistake ({@link StopWhenSeparated}).
    */
   public static Fit perceptronFit(int epochs) {
-    return Fit.epochs(epochs).batchSize(1).shuffle(false).callbacks(new StopWhenSeparated());
+    return Fit.defaults().epochs(epochs).batchSize(1).shuffle(false).callbacks(new StopWhenSeparated());
   }
 
   /**
@@ -120,7 +120,7 @@ public final class Classic {
     if (samples < 1) {
       throw new IllegalArgumentException("Classic.adalineFit: samples must be >= 1, got " + samples);
     }
-    return Fit.epochs(epochs).batchSize(samples).shuffle(false);
+    return Fit.defaults().epochs(epochs).batchSize(samples).shuffle(false);
   }
 
   /**
@@ -130,7 +130,7 @@ public final class Classic {
    * of each sample's {@code ½ (y − z)²} before its step.
    */
   public static Fit adalineSgdFit(int epochs, long seed) {
-    return Fit.epochs(epochs).batchSize(1).shuffle(true).seed(seed);
+    return Fit.defaults().epochs(epochs).batchSize(1).shuffle(true).seed(seed);
   }
 
   /** Samples as a float32 tensor: rows {@code (n, d)} of finite numbers, all of one length, → {@code (n, d)}. */

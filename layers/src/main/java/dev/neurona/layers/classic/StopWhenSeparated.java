@@ -1,8 +1,8 @@
 package dev.neurona.layers.classic;
 
-import dev.neurona.layers.model.Callback;
-import dev.neurona.layers.model.FitInfo;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Callback;
+import dev.neurona.layers.training.FitInfo;
 import java.util.Map;
 
 /**

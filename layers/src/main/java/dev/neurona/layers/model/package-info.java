@@ -1,9 +1,8 @@
 /**
- * The Keras-style {@link dev.neurona.layers.model.Sequential} model: {@code add}, {@code summary},
- * {@code compile}, {@code fit} (with {@link dev.neurona.layers.model.Fit} options, a
- * {@link dev.neurona.layers.model.History} and {@link dev.neurona.layers.model.Callback}s such as
- * {@link dev.neurona.layers.model.EarlyStopping} and {@link dev.neurona.layers.model.ProgressBar}),
- * {@code evaluate}, {@code predict}, and saving to a versioned zip whose weights are a
- * safetensors file numpy and PyTorch can read.
+ * The Keras-style {@link dev.neurona.layers.model.Sequential} model: a stack of layers, named,
+ * built from the input shape and seeded from one seed, with its weights and {@code summary()}.
+ * Its {@code compile}, {@code fit}, {@code evaluate}, {@code predict} and {@code trainOnBatch}
+ * delegate to {@link dev.neurona.layers.training}, and {@code save}/{@code load} to
+ * {@link dev.neurona.layers.saving}.
  */
 package dev.neurona.layers.model;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.Dense;
 import dev.neurona.layers.loss.MeanSquaredError;
-import dev.neurona.layers.model.Fit;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Fit;
 import dev.neurona.optim.SGD;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +43,7 @@ class AdalineAsDenseTest {
     Dense dense = new Dense(1).kernelInitializer("zeros");
     Sequential model = new Sequential().input(2).add(dense);
     model.compile(new SGD(eta * n / 2), new MeanSquaredError());
-    model.fit(x, y, Fit.epochs(epochs).batchSize(n).shuffle(false));
+    model.fit(x, y, Fit.defaults().epochs(epochs).batchSize(n).shuffle(false));
 
     double[] w = adaline.weights();
     assertThat((double) dense.kernel().value().get(0, 0)).isCloseTo(w[0], within(1e-4));

@@ -11,9 +11,9 @@ import dev.neurona.data.Iris;
 import dev.neurona.layers.Dense;
 import dev.neurona.layers.loss.Losses;
 import dev.neurona.layers.loss.Metrics;
-import dev.neurona.layers.model.Fit;
-import dev.neurona.layers.model.History;
-import dev.neurona.layers.model.NonFiniteLossException;
+import dev.neurona.layers.training.Fit;
+import dev.neurona.layers.training.History;
+import dev.neurona.layers.training.NonFiniteLossException;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.optim.SGD;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class ClassicTest {
     Sequential model = Classic.perceptron(2, 0.1);
     StopWhenSeparated stop = new StopWhenSeparated();
     History h = model.fit(Classic.features(X), Classic.labels(Y),
-        Fit.epochs(10).batchSize(1).shuffle(false).callbacks(stop));
+        Fit.defaults().epochs(10).batchSize(1).shuffle(false).callbacks(stop));
 
     assertThat(ref.errors()).containsExactly(2, 2, 3, 2, 1, 0);
     assertThat(counts(h.get(Classic.ERRORS))).isEqualTo(ref.errors());
@@ -65,7 +65,7 @@ class ClassicTest {
     assertThat(counts(h.get(Classic.ERRORS))).containsExactly(2, 2, 3, 2, 1, 0);
     // Without the stop, the weights cannot change after an epoch without a mistake: 0 from then on.
     History all = Classic.perceptron(2, 0.1).fit(Classic.features(X), Classic.labels(Y),
-        Fit.epochs(8).batchSize(1).shuffle(false));
+        Fit.defaults().epochs(8).batchSize(1).shuffle(false));
     assertThat(counts(all.get(Classic.ERRORS))).containsExactly(2, 2, 3, 2, 1, 0, 0, 0);
     assertThat(all.get("loss").subList(5, 8)).containsOnly(0.0);
   }
@@ -139,7 +139,7 @@ class ClassicTest {
     Perceptron ref = new Perceptron(0.1, 20, 1).fit(x, y);
     StopWhenSeparated stop = new StopWhenSeparated();
     Sequential model = Classic.perceptron(2, 0.1);
-    History h = model.fit(Classic.features(x), Classic.labels(y), Fit.epochs(20).batchSize(1).shuffle(false).callbacks(stop));
+    History h = model.fit(Classic.features(x), Classic.labels(y), Fit.defaults().epochs(20).batchSize(1).shuffle(false).callbacks(stop));
     assertThat(ref.converged()).isFalse();
     assertThat(counts(h.get(Classic.ERRORS))).isEqualTo(ref.errors()).hasSize(20);
     assertThat(stop.stoppedEpoch()).isEqualTo(-1);

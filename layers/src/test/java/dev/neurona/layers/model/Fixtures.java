@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Random;
 
 /** Test-only optimizer, losses, metric and data sets, so the model tests stand on their own. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /** Plain SGD: {@code w -= lr · g}. */
-  static final class Sgd implements Optimizer {
+  public static final class Sgd implements Optimizer {
     private final float lr;
     private long steps;
 
-    Sgd(float lr) {
+    public Sgd(float lr) {
       this.lr = lr;
     }
 
@@ -46,12 +46,12 @@ final class Fixtures {
   }
 
   /** Sparse categorical cross-entropy on probabilities; fuses with softmax when {@code fused}. */
-  static final class CrossEntropy implements Loss {
+  public static final class CrossEntropy implements Loss {
     private final boolean fused;
-    int fusedCalls;
-    int plainCalls;
+    public int fusedCalls;
+    public int plainCalls;
 
-    CrossEntropy(boolean fused) {
+    public CrossEntropy(boolean fused) {
       this.fused = fused;
     }
 
@@ -105,12 +105,12 @@ final class Fixtures {
   }
 
   /** Delegates to a loss but returns NaN on its {@code n}-th training call (1-based). */
-  static final class NanOnCall implements Loss {
+  public static final class NanOnCall implements Loss {
     private final Loss inner;
     private final int n;
     private int calls;
 
-    NanOnCall(Loss inner, int n) {
+    public NanOnCall(Loss inner, int n) {
       this.inner = inner;
       this.n = n;
     }
@@ -128,9 +128,11 @@ final class Fixtures {
   }
 
   /** Sparse accuracy: the arg-max equals the label. */
-  static final class Accuracy implements Metric {
+  public static final class Accuracy implements Metric {
     private long correct;
     private long total;
+
+    public Accuracy() {}
 
     @Override
     public String name() {
@@ -166,16 +168,16 @@ final class Fixtures {
   }
 
   /** XOR: 4 samples (4, 2), labels (4). */
-  static Tensor xorX() {
+  public static Tensor xorX() {
     return Tensor.of(new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 4, 2);
   }
 
-  static Tensor xorY() {
+  public static Tensor xorY() {
     return Tensor.of(new float[] {0, 1, 1, 0}, 4);
   }
 
   /** Two Gaussian blobs around (-1.5, -1.5) and (1.5, 1.5), alternating labels: x (n, 2), y (n). */
-  static Tensor[] blobs(int n, long seed) {
+  public static Tensor[] blobs(int n, long seed) {
     Random r = new Random(seed);
     Tensor x = Tensor.zeros(n, 2);
     Tensor y = Tensor.zeros(n);
@@ -190,10 +192,29 @@ final class Fixtures {
   }
 
   /** 2 → 8 tanh → 2 softmax, compiled with SGD and (fused) cross-entropy and accuracy. */
-  static Sequential smallNet(long seed, float lr) {
+  public static Sequential smallNet(long seed, float lr) {
     Sequential m = new Sequential(seed).input(2);
     m.add(new TestLinear(8, "tanh")).add(new TestLinear(2, "softmax"));
     m.compile(new Sgd(lr), new CrossEntropy(true), new Accuracy());
     return m;
+  }
+
+  /** Three classes of 8×8 images: a bright horizontal bar, a vertical bar, or a diagonal, with noise. */
+  public static Tensor[] bars(int n, long seed) {
+    Random rnd = new Random(seed);
+    Tensor x = Tensor.zeros(n, 8, 8, 1);
+    Tensor y = Tensor.zeros(n);
+    for (int i = 0; i < n; i++) {
+      int c = i % 3;
+      int at = 1 + rnd.nextInt(6);
+      for (int r = 0; r < 8; r++) {
+        for (int col = 0; col < 8; col++) {
+          boolean on = c == 0 ? r == at : c == 1 ? col == at : r == col;
+          x.set((on ? 1.5f : 0f) + 0.3f * rnd.nextFloat(), i, r, col, 0);
+        }
+      }
+      y.data()[i] = c;
+    }
+    return new Tensor[] {x, y};
   }
 }

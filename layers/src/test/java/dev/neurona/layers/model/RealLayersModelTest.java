@@ -13,9 +13,10 @@ import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.Rescaling;
 import dev.neurona.layers.loss.SparseCategoricalAccuracy;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
+import dev.neurona.layers.training.Fit;
+import dev.neurona.layers.training.History;
 import dev.neurona.optim.Adam;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,25 +51,6 @@ class RealLayersModelTest {
         .compile(new Adam(0.01), new SparseCategoricalCrossentropy(), new SparseCategoricalAccuracy("accuracy"));
   }
 
-  /** Three classes of 8×8 images: a bright horizontal bar, a vertical bar, or a diagonal, with noise. */
-  static Tensor[] bars(int n, long seed) {
-    Random rnd = new Random(seed);
-    Tensor x = Tensor.zeros(n, 8, 8, 1);
-    Tensor y = Tensor.zeros(n);
-    for (int i = 0; i < n; i++) {
-      int c = i % 3;
-      int at = 1 + rnd.nextInt(6);
-      for (int r = 0; r < 8; r++) {
-        for (int col = 0; col < 8; col++) {
-          boolean on = c == 0 ? r == at : c == 1 ? col == at : r == col;
-          x.set((on ? 1.5f : 0f) + 0.3f * rnd.nextFloat(), i, r, col, 0);
-        }
-      }
-      y.data()[i] = c;
-    }
-    return new Tensor[] {x, y};
-  }
-
   @Test
   void mnistTutorialModelHasKerasParameterCount() {
     Sequential model = mnistCnn(1);
@@ -79,17 +61,17 @@ class RealLayersModelTest {
 
   @Test
   void smallCnnLearnsBarsToFullAccuracy() {
-    Tensor[] train = bars(300, 1);
-    Tensor[] test = bars(90, 2);
+    Tensor[] train = Fixtures.bars(300, 1);
+    Tensor[] test = Fixtures.bars(90, 2);
     Sequential model = smallCnn(3);
-    History h = model.fit(train[0], train[1], Fit.epochs(15).batchSize(16).seed(4));
+    History h = model.fit(train[0], train[1], Fit.defaults().epochs(15).batchSize(16).seed(4));
     assertThat(h.last("loss")).isLessThan(h.get("loss").get(0));
     assertThat(model.evaluate(test[0], test[1]).get("accuracy")).isEqualTo(1.0);
   }
 
   @Test
   void trainOnBatchLowersTheLossOnAFixedBatch() {
-    Tensor[] data = bars(32, 5);
+    Tensor[] data = Fixtures.bars(32, 5);
     Sequential model = smallCnn(6);
     float first = model.trainOnBatch(data[0], data[1]);
     float last = first;
@@ -105,9 +87,9 @@ class RealLayersModelTest {
 
   @Test
   void saveAndLoadGiveBitIdenticalPredictions(@TempDir Path dir) throws Exception {
-    Tensor[] data = bars(60, 7);
+    Tensor[] data = Fixtures.bars(60, 7);
     Sequential model = smallCnn(8);
-    model.fit(data[0], data[1], Fit.epochs(2).batchSize(16));
+    model.fit(data[0], data[1], Fit.defaults().epochs(2).batchSize(16));
     Path file = dir.resolve("cnn.zip");
     model.save(file);
     Sequential loaded = Sequential.load(file);
@@ -117,14 +99,14 @@ class RealLayersModelTest {
 
   @Test
   void trainingIsBitIdenticalForOneAndTwoThreads() {
-    Tensor[] data = bars(96, 9);
+    Tensor[] data = Fixtures.bars(96, 9);
     int before = Parallel.threads();
     try {
       java.util.List<java.util.List<float[]>> weights = new java.util.ArrayList<>();
       for (int t = 1; t <= 2; t++) {
         Parallel.setThreads(t);
         Sequential model = smallCnn(10);
-        model.fit(data[0], data[1], Fit.epochs(2).batchSize(32).seed(11));
+        model.fit(data[0], data[1], Fit.defaults().epochs(2).batchSize(32).seed(11));
         java.util.List<float[]> w = new java.util.ArrayList<>();
         model.parameters().forEach(p -> w.add(p.value().data().clone()));
         weights.add(w);

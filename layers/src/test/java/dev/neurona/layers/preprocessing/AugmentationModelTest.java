@@ -9,7 +9,7 @@ import dev.neurona.layers.Dense;
 import dev.neurona.layers.Flatten;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
-import dev.neurona.layers.model.Fit;
+import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.optim.Adam;
 import java.lang.reflect.Method;
@@ -158,7 +158,7 @@ class AugmentationModelTest {
       y.data()[i] = i % 2;
     }
     Sequential model = augmentedModel(3).compile(new Adam(0.01), new SparseCategoricalCrossentropy());
-    model.fit(x, y, Fit.epochs(2).batchSize(8));
+    model.fit(x, y, Fit.defaults().epochs(2).batchSize(8));
     Path file = dir.resolve("augmented.zip");
     model.save(file);
     Sequential loaded = Sequential.load(file);

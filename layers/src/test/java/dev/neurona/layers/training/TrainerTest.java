@@ -1,4 +1,4 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
 import dev.neurona.layers.InputLayer;
 import dev.neurona.layers.TestLinear;
+import dev.neurona.layers.model.Fixtures;
+import dev.neurona.layers.model.Sequential;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class FitTest {
+class TrainerTest {
 
   /** Wraps a source and records which samples each batch asked for, and which tensors it filled. */
   static final class RecordingSource implements DataSource {
@@ -60,7 +62,7 @@ class FitTest {
   void learnsXorToFullAccuracyThroughTheFusedSoftmaxPath() {
     Sequential m = Fixtures.smallNet(42, 0.5f);
     Fixtures.CrossEntropy ce = (Fixtures.CrossEntropy) m.loss();
-    History h = m.fit(Fixtures.xorX(), Fixtures.xorY(), Fit.epochs(600).batchSize(4));
+    History h = m.fit(Fixtures.xorX(), Fixtures.xorY(), Fit.defaults().epochs(600).batchSize(4));
     assertThat(m.predictClasses(Fixtures.xorX())).containsExactly(0, 1, 1, 0);
     assertThat(m.evaluate(Fixtures.xorX(), Fixtures.xorY()).get("accuracy")).isEqualTo(1.0);
     assertThat(h.last("loss")).isLessThan(0.1);
@@ -74,8 +76,8 @@ class FitTest {
     Sequential plain = Fixtures.smallNet(9, 0.5f);
     plain.compile(new Fixtures.Sgd(0.5f), new Fixtures.CrossEntropy(false));
     Tensor[] d = Fixtures.blobs(12, 3);
-    fused.fit(d[0], d[1], Fit.epochs(3).batchSize(5));
-    plain.fit(d[0], d[1], Fit.epochs(3).batchSize(5));
+    fused.fit(d[0], d[1], Fit.defaults().epochs(3).batchSize(5));
+    plain.fit(d[0], d[1], Fit.defaults().epochs(3).batchSize(5));
     List<Tensor> a = fused.getWeights();
     List<Tensor> b = plain.getWeights();
     for (int i = 0; i < a.size(); i++) {
@@ -90,7 +92,7 @@ class FitTest {
   void separatesBlobsAndRecordsHistoryWithValidation() {
     Sequential m = Fixtures.smallNet(1, 0.2f);
     Tensor[] d = Fixtures.blobs(200, 7);
-    History h = m.fit(d[0], d[1], Fit.epochs(8).batchSize(16).validationSplit(0.2));
+    History h = m.fit(d[0], d[1], Fit.defaults().epochs(8).batchSize(16).validationSplit(0.2));
     assertThat(h.epochs()).isEqualTo(8);
     assertThat(h.keys()).containsExactly("loss", "accuracy", "val_loss", "val_accuracy");
     assertThat(h.last("val_accuracy")).isEqualTo(1.0);
@@ -118,7 +120,7 @@ class FitTest {
     Tensor[] d = Fixtures.blobs(50, 2);
     RecordingSource src = new RecordingSource(d[0], d[1]);
     Sequential m = Fixtures.smallNet(1, 0.1f);
-    m.fit(src, Fit.epochs(2).batchSize(8).validationSplit(0.2));
+    m.fit(src, Fit.defaults().epochs(2).batchSize(8).validationSplit(0.2));
     // 40 training samples: 8,8,8,8,8 per epoch; 10 validation samples: 8,2.
     List<Integer> sizes = new ArrayList<>();
     Set<Integer> train = new java.util.TreeSet<>();
@@ -144,7 +146,7 @@ class FitTest {
   void withoutShuffleBatchesFollowTheDataOrder() {
     Tensor[] d = Fixtures.blobs(10, 2);
     RecordingSource src = new RecordingSource(d[0], d[1]);
-    Fixtures.smallNet(1, 0.1f).fit(src, Fit.epochs(1).batchSize(4).shuffle(false));
+    Fixtures.smallNet(1, 0.1f).fit(src, Fit.defaults().epochs(1).batchSize(4).shuffle(false));
     assertThat(src.batches).containsExactly(new int[] {0, 1, 2, 3}, new int[] {4, 5, 6, 7}, new int[] {8, 9});
   }
 
@@ -179,7 +181,7 @@ class FitTest {
     };
     Tensor[] d = Fixtures.blobs(10, 2);
     Tensor[] v = Fixtures.blobs(4, 3);
-    Fixtures.smallNet(1, 0.1f).fit(d[0], d[1], Fit.epochs(2).batchSize(6).validationData(v[0], v[1]).callbacks(rec));
+    Fixtures.smallNet(1, 0.1f).fit(d[0], d[1], Fit.defaults().epochs(2).batchSize(6).validationData(v[0], v[1]).callbacks(rec));
     assertThat(events).containsExactly(
         "trainBegin FitInfo[epochs=2, stepsPerEpoch=2, batchSize=6, samples=10, validationSamples=4]",
         "epochBegin 0",
@@ -207,7 +209,7 @@ class FitTest {
       }
     };
     Tensor[] d = Fixtures.blobs(12, 2);
-    History h = m.fit(d[0], d[1], Fit.epochs(5).batchSize(4).callbacks(stopper));
+    History h = m.fit(d[0], d[1], Fit.defaults().epochs(5).batchSize(4).callbacks(stopper));
     assertThat(batches).containsExactly("0:0", "0:1", "0:2", "1:0");
     assertThat(h.epochs()).isEqualTo(2);
     assertThat(((Fixtures.Sgd) m.optimizer()).iterations()).isEqualTo(4);
@@ -227,7 +229,7 @@ class FitTest {
     };
     Tensor[] d = Fixtures.blobs(16, 2);
     // 4 batches per epoch: the 7th training batch is epoch 2, batch 3 (counting from 1).
-    assertThatThrownBy(() -> m.fit(d[0], d[1], Fit.epochs(5).batchSize(4).callbacks(snap)))
+    assertThatThrownBy(() -> m.fit(d[0], d[1], Fit.defaults().epochs(5).batchSize(4).callbacks(snap)))
         .isInstanceOfSatisfying(NonFiniteLossException.class, e -> {
           assertThat(e.getMessage()).contains("epoch 2/5").contains("batch 3/4").contains("NaN")
               .contains("nan_on_call");
@@ -276,7 +278,7 @@ class FitTest {
   private static List<Tensor> trainedWeights(long seed) {
     Sequential m = Fixtures.smallNet(seed, 0.3f);
     Tensor[] d = Fixtures.blobs(60, 5);
-    m.fit(d[0], d[1], Fit.epochs(3).batchSize(8).validationSplit(0.1));
+    m.fit(d[0], d[1], Fit.defaults().epochs(3).batchSize(8).validationSplit(0.1));
     return m.getWeights();
   }
 
@@ -286,70 +288,12 @@ class FitTest {
     RecordingSource a = new RecordingSource(d[0], d[1]);
     RecordingSource b = new RecordingSource(d[0], d[1]);
     RecordingSource c = new RecordingSource(d[0], d[1]);
-    Fixtures.smallNet(1, 0.1f).fit(a, Fit.epochs(2).batchSize(20).seed(5));
-    Fixtures.smallNet(2, 0.1f).fit(b, Fit.epochs(2).batchSize(20).seed(5));
-    Fixtures.smallNet(1, 0.1f).fit(c, Fit.epochs(2).batchSize(20).seed(6));
+    Fixtures.smallNet(1, 0.1f).fit(a, Fit.defaults().epochs(2).batchSize(20).seed(5));
+    Fixtures.smallNet(2, 0.1f).fit(b, Fit.defaults().epochs(2).batchSize(20).seed(5));
+    Fixtures.smallNet(1, 0.1f).fit(c, Fit.defaults().epochs(2).batchSize(20).seed(6));
     assertThat(b.batches).containsExactlyElementsOf(a.batches);
     assertThat(c.batches.get(0)).isNotEqualTo(a.batches.get(0));
     assertThat(a.batches.get(1)).isNotEqualTo(a.batches.get(0)); // reshuffled each epoch
-  }
-
-  @Test
-  void earlyStoppingStopsAndRestoresTheBestWeights() {
-    // Validation labels are the opposite of the training labels: the better the training, the worse
-    // the validation loss, so the first epoch is the best one.
-    Tensor[] d = Fixtures.blobs(40, 2);
-    Tensor flipped = Tensor.zeros(40);
-    for (int i = 0; i < 40; i++) {
-      flipped.data()[i] = 1 - d[1].data()[i];
-    }
-    Sequential m = Fixtures.smallNet(1, 0.2f);
-    List<List<Tensor>> perEpoch = new ArrayList<>();
-    Callback snap = new Callback() {
-      @Override
-      public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        perEpoch.add(m.getWeights());
-      }
-    };
-    EarlyStopping es = new EarlyStopping("val_loss", 2, true);
-    History h = m.fit(d[0], d[1], Fit.epochs(20).batchSize(8).validationData(d[0], flipped).callbacks(snap, es));
-    assertThat(h.epochs()).isEqualTo(3);
-    assertThat(es.bestEpoch()).isZero();
-    assertThat(es.stoppedEpoch()).isEqualTo(2);
-    List<Tensor> now = m.getWeights();
-    for (int i = 0; i < now.size(); i++) {
-      assertThat(now.get(i).data()).containsExactly(perEpoch.get(0).get(i).data());
-      assertThat(now.get(i).data()).isNotEqualTo(perEpoch.get(2).get(i).data());
-    }
-  }
-
-  @Test
-  void earlyStoppingFollowsPatienceMinDeltaAndMode() {
-    Sequential m = new Sequential(new InputLayer(2), new TestLinear(2, "softmax"));
-    EarlyStopping es = new EarlyStopping("val_loss", 2, false, 0.01, EarlyStopping.Mode.AUTO);
-    es.onTrainBegin(m, new FitInfo(10, 1, 1, 1, 1));
-    double[] values = {1.0, 0.9, 0.895, 0.85, 0.86, 0.849};
-    int stoppedAt = -1;
-    for (int e = 0; e < values.length && stoppedAt < 0; e++) {
-      es.onEpochEnd(e, Map.of("val_loss", values[e]));
-      if (m.stopRequested()) {
-        stoppedAt = e;
-      }
-    }
-    // 0.895 is not 0.01 better than 0.9; 0.85 is; 0.86 and 0.849 are not -> stop at epoch 5.
-    assertThat(stoppedAt).isEqualTo(5);
-    assertThat(es.best()).isEqualTo(0.85);
-    assertThat(es.bestEpoch()).isEqualTo(3);
-
-    EarlyStopping acc = new EarlyStopping("val_accuracy", 1, false);
-    acc.onTrainBegin(m, new FitInfo(10, 1, 1, 1, 1));
-    acc.onEpochEnd(0, Map.of("val_accuracy", 0.5));
-    acc.onEpochEnd(1, Map.of("val_accuracy", 0.7));
-    assertThat(acc.best()).isEqualTo(0.7); // auto mode maximises accuracies
-    assertThatThrownBy(() -> acc.onEpochEnd(2, Map.of("loss", 1.0)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'val_accuracy'").hasMessageContaining("[loss]");
-    assertThatThrownBy(() -> new EarlyStopping(-1)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("-1");
   }
 
   @Test
@@ -362,18 +306,89 @@ class FitTest {
       System.setErr(capture);
       Sequential m = Fixtures.smallNet(1, 0.1f);
       Tensor[] d = Fixtures.blobs(20, 2);
-      m.fit(d[0], d[1], Fit.epochs(2).batchSize(8).validationSplit(0.2));
+      m.fit(d[0], d[1], Fit.defaults().epochs(2).batchSize(8).validationSplit(0.2));
       m.evaluate(d[0], d[1]);
       m.predict(d[0]);
       m.summary();
       assertThat(buf.toString(StandardCharsets.UTF_8)).isEmpty();
 
-      m.fit(d[0], d[1], Fit.epochs(2).batchSize(8).verbose(true));
+      m.fit(d[0], d[1], Fit.defaults().epochs(2).batchSize(8).verbose(true));
       String printed = buf.toString(StandardCharsets.UTF_8);
       assertThat(printed).startsWith("Epoch 1/2\n").contains("Epoch 2/2\n").contains("3/3 [====").contains("- loss: ");
     } finally {
       System.setOut(out);
       System.setErr(err);
     }
+  }
+
+  @Test
+  void predictAndPredictClassesAgreeAndHandleASmallerLastBatch() {
+    Sequential m = new Sequential(3L, new InputLayer(2), new TestLinear(4, "tanh"), new TestLinear(3, "softmax"));
+    Tensor x = Fixtures.blobs(10, 1)[0];
+    Tensor all = m.predict(x, 10);
+    Tensor batched = m.predict(x, 4); // 4 + 4 + 2
+    assertThat(batched.shape()).isEqualTo(Shape.of(10, 3));
+    assertThat(batched.data()).containsExactly(all.data());
+    int[] classes = m.predictClasses(x);
+    for (int i = 0; i < 10; i++) {
+      float[] row = {all.get(i, 0), all.get(i, 1), all.get(i, 2)};
+      int best = 0;
+      for (int c = 1; c < 3; c++) {
+        best = row[c] > row[best] ? c : best;
+      }
+      assertThat(classes[i]).isEqualTo(best);
+      assertThat(row[0] + row[1] + row[2]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
+  void evaluateReturnsLossAndMetricsMatchingAHandComputation() {
+    Sequential m = Fixtures.smallNet(5, 0.1f);
+    Tensor[] d = Fixtures.blobs(37, 2);
+    Map<String, Double> r = m.evaluate(d[0], d[1], 8);
+    assertThat(r.keySet()).containsExactly("loss", "accuracy");
+    Tensor p = m.predict(d[0]);
+    double loss = 0;
+    int correct = 0;
+    int[] cls = m.predictClasses(d[0]);
+    for (int i = 0; i < 37; i++) {
+      int y = (int) d[1].data()[i];
+      loss -= Math.log(p.get(i, y));
+      correct += cls[i] == y ? 1 : 0;
+    }
+    assertThat(r.get("loss")).isCloseTo(loss / 37, org.assertj.core.data.Offset.offset(1e-5));
+    assertThat(r.get("accuracy")).isEqualTo(correct / 37.0);
+  }
+
+  @Test
+  void badInputsGiveClearErrors() {
+    Sequential m = Fixtures.smallNet(1, 0.1f);
+    Tensor x = Tensor.zeros(10, 2);
+    Tensor y = Tensor.zeros(10);
+    assertThatThrownBy(() -> m.fit(Tensor.zeros(0, 2), Tensor.zeros(0), Fit.defaults().epochs(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no samples");
+    assertThatThrownBy(() -> m.fit(x, Tensor.zeros(9), Fit.defaults().epochs(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x has 10 samples").hasMessageContaining("9");
+    assertThatThrownBy(() -> m.fit(Tensor.zeros(10, 3), y, Fit.defaults().epochs(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("samples of shape (3,)").hasMessageContaining("input shape is (2,)");
+    assertThatThrownBy(() -> m.predict(Tensor.zeros(4, 2, 1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 1)").hasMessageContaining("(2,)");
+    assertThatThrownBy(() -> m.predict(x, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
+    assertThatThrownBy(() -> m.evaluate(x, y, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
+    assertThatThrownBy(() -> m.fit(x, y, Fit.defaults().epochs(1).validationSplit(0.95)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("validationSplit 0.95 of 10 samples leaves 0");
+  }
+
+  @Test
+  void fitAndEvaluateBeforeCompileSayCompile() {
+    Sequential m = new Sequential(new InputLayer(2), new TestLinear(2, "softmax"));
+    assertThatThrownBy(() -> m.fit(Tensor.zeros(4, 2), Tensor.zeros(4)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not compiled").hasMessageContaining("compile(");
+    assertThatThrownBy(() -> m.evaluate(Tensor.zeros(4, 2), Tensor.zeros(4)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not compiled");
+    assertThatThrownBy(() -> m.compile(new Fixtures.Sgd(0.1f), new Fixtures.CrossEntropy(true),
+        new Fixtures.Accuracy(), new Fixtures.Accuracy()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'accuracy'");
   }
 }

@@ -1,4 +1,4 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

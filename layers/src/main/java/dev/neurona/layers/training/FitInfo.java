@@ -1,4 +1,6 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
+
+import dev.neurona.layers.model.Sequential;
 
 /**
  * What a {@link Sequential#fit} run will do, given to {@link Callback#onTrainBegin}.

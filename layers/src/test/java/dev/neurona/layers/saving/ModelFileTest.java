@@ -1,16 +1,20 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.saving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Tensor;
+import dev.neurona.layers.Dense;
 import dev.neurona.layers.InputLayer;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.TestFlatten;
 import dev.neurona.layers.TestLinear;
 import dev.neurona.layers.TestNoFromConfig;
 import dev.neurona.layers.TestScale;
+import dev.neurona.layers.model.Fixtures;
+import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Fit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +47,7 @@ class ModelFileTest {
     m.name("blobs");
     m.compile(new Fixtures.Sgd(0.2f), new Fixtures.CrossEntropy(true), new Fixtures.Accuracy());
     Tensor[] d = Fixtures.blobs(40, 3);
-    m.fit(d[0].reshape(40, 2, 1), d[1], Fit.epochs(3).batchSize(8));
+    m.fit(d[0].reshape(40, 2, 1), d[1], Fit.defaults().epochs(3).batchSize(8));
     return m;
   }
 
@@ -211,6 +215,35 @@ class ModelFileTest {
     Path i = rewrite("config.json", s -> s.replace("\"class_name\": \"TestScale\"", "\"class_name\": \"java.lang.Runtime\""));
     assertThatThrownBy(() -> Sequential.load(i)).isInstanceOf(ModelFormatException.class)
         .hasMessageContaining("not a Java class name");
+  }
+
+  @Test
+  void entriesThatNameOnlyTheirRegisteredTypeLoadToo() throws IOException {
+    Path f = rewrite("config.json", s -> s.replaceAll("\"module\": \"[a-z.]+\",\\s*\"class_name\": \"\\w+\",\\s*", ""));
+    assertThat(new String(readZip(f).get("config.json"), StandardCharsets.UTF_8)).doesNotContain("\"module\"", "\"class_name\": \"Test")
+        .contains("\"type\": \"TestScale\"");
+    Sequential r = Sequential.load(f);
+    assertThat(r.summary()).isEqualTo(trained().summary());
+    assertThat(r.predict(probe()).data()).containsExactly(trained().predict(probe()).data());
+    Path g = rewrite("config.json", s -> s.replaceAll("\"module\": \"[a-z.]+\",\\s*\"class_name\": \"\\w+\",\\s*", "")
+        .replace("\"type\": \"TestScale\"", "\"type\": \"java.lang.Runtime\""));
+    assertThatThrownBy(() -> Sequential.load(g)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining(g.toString()).hasMessageContaining("layer 2 'test_scale'")
+        .hasMessageContaining("unknown layer type 'java.lang.Runtime'");
+  }
+
+  @Test
+  void aRegistryOfYourOwnSavesAndLoadsLayersTheStandardOneDoesNotKnow() throws IOException {
+    LayerRegistry mine = LayerRegistry.builtIn().register("Identity", TestNoFromConfig.class, c -> new TestNoFromConfig());
+    Sequential m = new Sequential(new InputLayer(2), new TestNoFromConfig(), new Dense(3, "relu"));
+    Path f = dir.resolve("mine.zip");
+    ModelFile.save(m, f, mine);
+    Sequential r = ModelFile.load(f, mine);
+    assertThat(r.layers().get(0)).isExactlyInstanceOf(TestNoFromConfig.class);
+    assertThat(r.predict(probe().reshape(25, 2)).data()).containsExactly(m.predict(probe().reshape(25, 2)).data());
+    assertThatThrownBy(() -> Sequential.load(f)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("mine.zip").hasMessageContaining("layer 0 'test_no_from_config'")
+        .hasMessageContaining("unknown layer type 'TestNoFromConfig'");
   }
 
   @Test

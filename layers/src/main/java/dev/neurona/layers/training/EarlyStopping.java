@@ -1,6 +1,7 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
 
 import dev.neurona.core.Tensor;
+import dev.neurona.layers.model.Sequential;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
 
+import dev.neurona.layers.model.Sequential;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +16,9 @@ import java.util.Set;
 public final class History {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private final List<Double> seconds = new ArrayList<>();
+
+  /** An empty history, with no epoch recorded; {@code fit} fills the one it returns. */
+  public History() {}
 
   /** Appends one epoch's logs and duration. */
   void addEpoch(Map<String, Double> logs, double secs) {

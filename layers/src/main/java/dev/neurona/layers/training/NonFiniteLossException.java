@@ -1,4 +1,6 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
+
+import dev.neurona.layers.model.Sequential;
 
 /**
  * Thrown by {@link Sequential#fit} when a batch's loss is NaN or infinite. Training stops before

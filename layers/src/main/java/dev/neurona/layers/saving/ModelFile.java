@@ -1,20 +1,15 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.saving;
 
 import dev.neurona.core.Parameter;
-import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.Layer;
-import dev.neurona.optim.AbstractOptimizer;
+import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.saving.Safetensors.Named;
 import dev.neurona.optim.Optimizer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -26,12 +21,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -43,18 +35,19 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The model file: a zip holding {@code metadata.json}, {@code config.json} and
- * {@code model.safetensors}; when the model was compiled with SGD or Adam, also
- * {@code optimizer.json} (its config, step count and the names of its state tensors) and
- * {@code optimizer.safetensors} (those tensors, {@code "<parameter>/<slot>"}, e.g.
- * {@code "dense.kernel/m"}). Files without the optimizer entries load as before.
+ * {@code model.safetensors} (the weights, see {@link Safetensors}); when the model's optimizer is
+ * {@linkplain Optimizer#isResumable() resumable} (SGD, Adam), also {@code optimizer.json} (its
+ * config, step count and the names of its state tensors) and {@code optimizer.safetensors} (those
+ * tensors, {@code "<parameter>/<slot>"}, e.g. {@code "dense.kernel/m"}). Files without the optimizer
+ * entries load as before.
  *
- * <p>Safetensors layout: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON
- * {@code {"__metadata__": {...}, "dense.kernel": {"dtype": "F32", "shape": [2, 8],
- * "data_offsets": [0, 64]}, ...}} (padded with spaces to a multiple of 8), then the little-endian
- * float32 data, offsets relative to its start. {@code safetensors.numpy.load_file} and
- * {@code safetensors.torch.load_file} read it.
+ * <p>Each layer in {@code config.json} is {@code {"module", "class_name", "type", "name", "config"}}.
+ * Loading re-creates it through a {@link LayerRegistry}, never by loading a class named in the
+ * file: {@code module} + {@code class_name} (written by every Neurona version so far) are matched,
+ * as text, against the classes registered, and an entry with only a {@code type} names the
+ * registered type directly.
  */
-final class ModelFile {
+public final class ModelFile {
   /** The zip layout version this code writes and reads. */
   static final int FORMAT_VERSION = 1;
   static final String FORMAT = "neurona.sequential";
@@ -63,8 +56,8 @@ final class ModelFile {
   static final String WEIGHTS = "model.safetensors";
   static final String OPTIMIZER = "optimizer.json";
   static final String OPTIMIZER_STATE = "optimizer.safetensors";
-  /** Largest JSON entry or safetensors header read into memory (the safetensors library's own limit). */
-  private static final long MAX_JSON_BYTES = 100L << 20;
+  /** Largest JSON entry read into memory. */
+  private static final long MAX_JSON_BYTES = Safetensors.MAX_HEADER_BYTES;
   private static final Pattern JAVA_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
   private static final Pattern PACKAGE_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
@@ -78,25 +71,40 @@ final class ModelFile {
 
   // ---------------------------------------------------------------- save
 
-  static void save(Sequential model, Path file) throws IOException {
-    if (file == null) {
-      throw new IllegalArgumentException("save: file must not be null");
+  /** {@link #save(Sequential, Path, LayerRegistry)} with {@link LayerRegistry#standard()}. */
+  public static void save(Sequential model, Path file) throws IOException {
+    save(model, file, LayerRegistry.standard());
+  }
+
+  /**
+   * Writes {@code model} to the zip {@code file}, through a temporary file in the same directory
+   * moved into place, so a failed save never leaves a partial file. Everything that can fail on
+   * the model's side (an unbuilt model, a layer type {@code registry} cannot re-create, a config
+   * JSON cannot hold) fails before the first byte is written.
+   */
+  public static void save(Sequential model, Path file, LayerRegistry registry) throws IOException {
+    if (model == null || file == null || registry == null) {
+      throw new IllegalArgumentException("save: model, file and registry must not be null (model=" + model
+          + ", file=" + file + ", registry=" + registry + ")");
+    }
+    if (!model.isBuilt()) {
+      throw new IllegalStateException("Sequential '" + model.name() + "'.save: the input shape is not known yet;"
+          + " declare it with input(...) or an InputLayer, or call fit/predict first");
     }
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new NoSuchFileException(target.toString(), null, "cannot save the model: directory " + dir + " does not exist");
     }
-    // Everything that can fail on the model's side is done before the first byte is written.
-    byte[] config = Json.writePretty(configOf(model)).getBytes(StandardCharsets.UTF_8);
+    byte[] config = Json.writePretty(configOf(model, registry)).getBytes(StandardCharsets.UTF_8);
     byte[] metadata = Json.writePretty(metadataOf(model)).getBytes(StandardCharsets.UTF_8);
     List<Named> weights = weights(model);
-    byte[] header = safetensorsHeader(model, weights);
+    byte[] header = Safetensors.header(tensorMetadata(model), weights);
     byte[] optimizerJson = null;
     List<Named> optimizerState = new ArrayList<>();
     byte[] optimizerHeader = null;
-    if (model.optimizer() instanceof AbstractOptimizer) {
-      AbstractOptimizer<?> opt = (AbstractOptimizer<?>) model.optimizer();
+    Optimizer opt = model.optimizer();
+    if (opt != null && opt.isResumable()) {
       Map<String, Tensor> state = opt.state();
       for (Map.Entry<String, Tensor> e : state.entrySet()) {
         optimizerState.add(new Named(e.getKey(), e.getValue().shape(), e.getValue().data()));
@@ -106,7 +114,7 @@ final class ModelFile {
       o.put("iterations", opt.iterations());
       o.put("state", new ArrayList<>(state.keySet()));
       optimizerJson = Json.writePretty(o).getBytes(StandardCharsets.UTF_8);
-      optimizerHeader = safetensorsHeader(model, optimizerState);
+      optimizerHeader = Safetensors.header(tensorMetadata(model), optimizerState);
     }
 
     Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -138,19 +146,6 @@ final class ModelFile {
     }
   }
 
-  /** A tensor to write or to read into: its name, shape and data. */
-  private static final class Named {
-    final String name;
-    final Shape shape;
-    final float[] data;
-
-    Named(String name, Shape shape, float[] data) {
-      this.name = name;
-      this.shape = shape;
-      this.data = data;
-    }
-  }
-
   /** The model's parameters as named tensors over their value arrays: written from on save, read into on load. */
   private static List<Named> weights(Sequential model) {
     List<Named> weights = new ArrayList<>();
@@ -170,7 +165,7 @@ final class ModelFile {
     CRC32 crc = new CRC32();
     long size;
     try (CheckedOutputStream sink = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
-      size = writeSafetensors(sink, header, tensors);
+      size = Safetensors.write(sink, header, tensors);
     }
     ZipEntry e = new ZipEntry(name);
     e.setMethod(ZipEntry.STORED);
@@ -178,7 +173,7 @@ final class ModelFile {
     e.setCompressedSize(size);
     e.setCrc(crc.getValue());
     zip.putNextEntry(e);
-    writeSafetensors(zip, header, tensors);
+    Safetensors.write(zip, header, tensors);
     zip.closeEntry();
   }
 
@@ -199,7 +194,16 @@ final class ModelFile {
     return m;
   }
 
-  private static Map<String, Object> configOf(Sequential model) {
+  /** The {@code __metadata__} of both safetensors entries. */
+  private static Map<String, Object> tensorMetadata(Sequential model) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", "neurona");
+    meta.put("model", model.name());
+    meta.put("library_version", libraryVersion());
+    return meta;
+  }
+
+  private static Map<String, Object> configOf(Sequential model, LayerRegistry registry) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("class_name", "Sequential");
     c.put("name", model.name());
@@ -208,11 +212,16 @@ final class ModelFile {
     List<Object> ls = new ArrayList<>();
     for (Layer l : model.layers()) {
       Class<?> cls = l.getClass();
-      checkLoadable(l, cls);
+      String type = registry.typeOf(l.getClass());
+      if (type == null) {
+        throw new IllegalArgumentException("save: layer '" + l.name() + "' (" + l.typeName() + ") cannot be saved: its"
+            + " class " + cls.getName() + " is not in the LayerRegistry, so load could not re-create it; register"
+            + " its type with a factory (such as a static fromConfig(Map<String, Object>)) through a LayerProvider");
+      }
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("module", cls.getPackageName());
       e.put("class_name", cls.getName().substring(cls.getPackageName().length() + 1));
-      e.put("type", l.typeName());
+      e.put("type", type);
       e.put("name", l.name());
       Map<String, Object> cfg = l.config();
       try {
@@ -228,84 +237,25 @@ final class ModelFile {
     return c;
   }
 
-  /** Fails the save (not a later load) when {@code load} could not re-create this layer. */
-  private static void checkLoadable(Layer l, Class<?> cls) {
-    try {
-      fromConfigMethod(cls);
-    } catch (IllegalArgumentException ex) {
-      throw new IllegalArgumentException("save: layer '" + l.name() + "' cannot be saved: " + ex.getMessage(), ex);
-    }
-  }
-
-  private static Method fromConfigMethod(Class<?> cls) {
-    Method m;
-    try {
-      m = cls.getMethod("fromConfig", Map.class);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("class " + cls.getName()
-          + " has no public static fromConfig(Map<String, Object>) to re-create it");
-    }
-    if (!Modifier.isStatic(m.getModifiers()) || !Layer.class.isAssignableFrom(m.getReturnType())
-        || !Modifier.isPublic(cls.getModifiers())) {
-      throw new IllegalArgumentException("class " + cls.getName()
-          + " needs to be public with a public static fromConfig(Map<String, Object>) returning the layer");
-    }
-    return m;
-  }
-
-  private static byte[] safetensorsHeader(Sequential model, List<Named> tensors) {
-    Map<String, Object> h = new LinkedHashMap<>();
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("format", "neurona");
-    meta.put("model", model.name());
-    meta.put("library_version", libraryVersion());
-    h.put("__metadata__", meta);
-    long offset = 0;
-    for (Named p : tensors) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("dtype", "F32");
-      t.put("shape", p.shape.toArray());
-      long end = offset + 4L * p.data.length;
-      t.put("data_offsets", new long[] {offset, end});
-      h.put(p.name, t);
-      offset = end;
-    }
-    byte[] json = Json.write(h).getBytes(StandardCharsets.UTF_8);
-    int padded = (json.length + 7) / 8 * 8; // keeps the float data 8-byte aligned, as safetensors does
-    byte[] out = new byte[padded];
-    System.arraycopy(json, 0, out, 0, json.length);
-    for (int i = json.length; i < padded; i++) {
-      out[i] = ' ';
-    }
-    return out;
-  }
-
-  /** Writes the safetensors bytes; returns how many. */
-  private static long writeSafetensors(OutputStream out, byte[] header, List<Named> tensors) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    buf.putLong(header.length);
-    out.write(buf.array(), 0, 8);
-    out.write(header);
-    long n = 8L + header.length;
-    for (Named p : tensors) {
-      float[] d = p.data;
-      for (int i = 0; i < d.length; ) {
-        buf.clear();
-        int k = Math.min(d.length - i, buf.capacity() / 4);
-        buf.asFloatBuffer().put(d, i, k);
-        out.write(buf.array(), 0, 4 * k);
-        i += k;
-      }
-      n += 4L * d.length;
-    }
-    return n;
-  }
-
   // ---------------------------------------------------------------- load
 
-  static Sequential load(Path file) throws IOException {
-    if (file == null) {
-      throw new IllegalArgumentException("load: file must not be null");
+  /** {@link #load(Path, LayerRegistry)} with {@link LayerRegistry#standard()}. */
+  public static Sequential load(Path file) throws IOException {
+    return load(file, LayerRegistry.standard());
+  }
+
+  /**
+   * Reads a model written by {@link #save}: checks the format version, re-creates each layer through
+   * {@code registry} from its type and config, builds it, and checks every tensor's name, dtype,
+   * shape and byte range before copying the weights; a saved optimizer is rebuilt, with its step
+   * count and state, as the model's {@link Sequential#optimizer()}.
+   *
+   * @throws ModelFormatException naming the file and what is wrong with it
+   */
+  public static Sequential load(Path file, LayerRegistry registry) throws IOException {
+    if (file == null || registry == null) {
+      throw new IllegalArgumentException("load: file and registry must not be null (file=" + file + ", registry="
+          + registry + ")");
     }
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such model file");
@@ -321,10 +271,10 @@ final class ModelFile {
       Map<String, Object> meta = readJson(file, zip, METADATA);
       checkFormat(file, meta);
       Map<String, Object> config = readJson(file, zip, CONFIG);
-      Sequential model = buildModel(file, config);
+      Sequential model = buildModel(file, config, registry);
       readTensors(file, zip, WEIGHTS, weights(model), "the model's parameters");
       if (zip.getEntry(OPTIMIZER) != null) {
-        model.restoreOptimizer(readOptimizer(file, zip, model));
+        model.optimizer(readOptimizer(file, zip, model));
       }
       return model;
     }
@@ -380,7 +330,8 @@ final class ModelFile {
     }
   }
 
-  private static Sequential buildModel(Path file, Map<String, Object> config) throws ModelFormatException {
+  private static Sequential buildModel(Path file, Map<String, Object> config, LayerRegistry registry)
+      throws ModelFormatException {
     String where = file + ": " + CONFIG;
     if (!"Sequential".equals(config.get("class_name"))) {
       throw new ModelFormatException(where + ": class_name is " + Json.describe(config.get("class_name"))
@@ -403,9 +354,7 @@ final class ModelFile {
       if (!(entries.get(i) instanceof Map)) {
         throw new ModelFormatException(where + ": layer " + i + " must be an object, got " + Json.describe(entries.get(i)));
       }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> e = (Map<String, Object>) entries.get(i);
-      layers.add(createLayer(where + ": layer " + i, e));
+      layers.add(createLayer(where + ": layer " + i, (Map<?, ?>) entries.get(i), registry));
     }
     try {
       model.input(intList(where, config, "input_shape"));
@@ -418,16 +367,21 @@ final class ModelFile {
     return model;
   }
 
-  private static Layer createLayer(String where, Map<String, Object> e) throws ModelFormatException {
-    Object module = e.getOrDefault("module", "dev.neurona.layers");
-    Object className = e.containsKey("class_name") ? e.get("class_name") : e.get("type");
+  /** One {@code config.json} layer entry, re-created through the registry and named. */
+  private static Layer createLayer(String where, Map<?, ?> e, LayerRegistry registry) throws ModelFormatException {
+    boolean javaForm = e.containsKey("class_name");
+    Object module = !javaForm ? null : e.containsKey("module") ? e.get("module") : "dev.neurona.layers";
+    Object typeValue = javaForm ? e.get("class_name") : e.get("type");
     Object name = e.get("name");
     Object cfg = e.get("config");
-    if (!(module instanceof String) || !PACKAGE_NAME.matcher((String) module).matches()) {
+    if (javaForm && (!(module instanceof String) || !PACKAGE_NAME.matcher((String) module).matches())) {
       throw new ModelFormatException(where + ": \"module\" is not a Java package name: " + Json.describe(module));
     }
-    if (!(className instanceof String) || !JAVA_NAME.matcher((String) className).matches()) {
-      throw new ModelFormatException(where + ": \"class_name\" is not a Java class name: " + Json.describe(className));
+    if (javaForm && (!(typeValue instanceof String) || !JAVA_NAME.matcher((String) typeValue).matches())) {
+      throw new ModelFormatException(where + ": \"class_name\" is not a Java class name: " + Json.describe(typeValue));
+    }
+    if (!(typeValue instanceof String)) {
+      throw new ModelFormatException(where + ": \"type\" must be a string, got " + Json.describe(typeValue));
     }
     if (!(name instanceof String)) {
       throw new ModelFormatException(where + ": \"name\" must be a string, got " + Json.describe(name));
@@ -435,34 +389,23 @@ final class ModelFile {
     if (!(cfg instanceof Map)) {
       throw new ModelFormatException(where + " '" + name + "': \"config\" must be an object, got " + Json.describe(cfg));
     }
-    String fqcn = module + "." + className;
     String what = where + " '" + name + "'";
-    Class<?> cls;
-    try {
-      cls = Class.forName(fqcn, false, ModelFile.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError ex) {
-      throw new ModelFormatException(what + " has unknown layer type '" + className + "' (no class " + fqcn + ")", ex);
+    String shown = (String) typeValue;
+    String type = javaForm ? registry.typeOfClassName(module + "." + shown) : registry.contains(shown) ? shown : null;
+    if (type == null) {
+      throw new ModelFormatException(what + " has unknown layer type '" + shown + "': "
+          + (javaForm ? module + "." + shown + " is not a Layer class known to the LayerRegistry" : "no such type")
+          + " (registered: " + registry.types() + "); a layer of your own needs a LayerProvider");
     }
-    if (!Layer.class.isAssignableFrom(cls)) {
-      throw new ModelFormatException(what + ": " + fqcn + " is not a Layer");
-    }
-    Method m;
-    try {
-      m = fromConfigMethod(cls);
-    } catch (IllegalArgumentException ex) {
-      throw new ModelFormatException(what + ": " + ex.getMessage(), ex);
+    Map<String, Object> config = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> c : ((Map<?, ?>) cfg).entrySet()) {
+      config.put((String) c.getKey(), c.getValue()); // the parser gives string keys
     }
     Layer layer;
     try {
-      layer = (Layer) m.invoke(null, cfg);
-    } catch (InvocationTargetException ex) {
-      Throwable c = ex.getCause();
-      throw new ModelFormatException(what + " (" + className + "): bad config " + Json.write(cfg) + ": " + c.getMessage(), c);
-    } catch (IllegalAccessException ex) {
-      throw new ModelFormatException(what + ": cannot call " + fqcn + ".fromConfig: " + ex.getMessage(), ex);
-    }
-    if (layer == null) {
-      throw new ModelFormatException(what + ": " + fqcn + ".fromConfig returned null");
+      layer = registry.create(type, config);
+    } catch (RuntimeException ex) {
+      throw new ModelFormatException(what + " (" + shown + "): bad config " + Json.write(cfg) + ": " + ex.getMessage(), ex);
     }
     try {
       layer.name((String) name);
@@ -488,7 +431,7 @@ final class ModelFile {
     return (Long) v;
   }
 
-  private static int[] intList(String where, Map<String, Object> m, String key) throws ModelFormatException {
+  static int[] intList(String where, Map<?, ?> m, String key) throws ModelFormatException {
     Object v = m.get(key);
     int[] r = v instanceof List ? new int[((List<?>) v).size()] : null;
     for (int i = 0; r != null && i < r.length; i++) {
@@ -504,19 +447,6 @@ final class ModelFile {
           + Json.describe(v));
     }
     return r;
-  }
-
-  /** One tensor of the header, checked against the parameter it will fill. */
-  private static final class Slot {
-    final Named tensor;
-    final long begin;
-    final long end;
-
-    Slot(Named tensor, long begin, long end) {
-      this.tensor = tensor;
-      this.begin = begin;
-      this.end = end;
-    }
   }
 
   /**
@@ -538,15 +468,11 @@ final class ModelFile {
     if (!(keys instanceof List)) {
       throw new ModelFormatException(where + ": 'state' must be a list of tensor names, got " + Json.describe(keys));
     }
-    AbstractOptimizer<?> opt;
+    Optimizer opt;
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> c = (Map<String, Object>) cfg;
-      Optimizer built = Optimizer.fromConfig(c);
-      if (!(built instanceof AbstractOptimizer)) {
-        throw new ModelFormatException(where + ": optimizer " + built.name() + " cannot restore state");
-      }
-      opt = (AbstractOptimizer<?>) built;
+      opt = Optimizer.fromConfig(c);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(where + ": " + e.getMessage(), e);
     }
@@ -571,13 +497,13 @@ final class ModelFile {
     readTensors(file, zip, OPTIMIZER_STATE, tensors, "the state listed in " + OPTIMIZER);
     try {
       opt.restoreState(iterations, state);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new ModelFormatException(where + ": " + e.getMessage(), e);
     }
     return opt;
   }
 
-  /** Reads a safetensors entry into {@code expected} (names, shapes, destination arrays), checking everything first. */
+  /** Reads a safetensors entry into {@code expected}, checking everything first, then the entry's CRC-32. */
   private static void readTensors(Path file, ZipFile zip, String name, List<Named> expected, String expectedWhat)
       throws IOException {
     ZipEntry e = entry(file, zip, name);
@@ -588,42 +514,7 @@ final class ModelFile {
     }
     CRC32 crc = new CRC32();
     try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc)) {
-      byte[] lenBytes = in.readNBytes(8);
-      if (lenBytes.length < 8) {
-        throw new ModelFormatException(where + " is truncated: " + lenBytes.length + " bytes, not even the 8-byte header length");
-      }
-      long headerLen = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      if (headerLen < 2 || headerLen > size - 8 || headerLen > MAX_JSON_BYTES) {
-        throw new ModelFormatException(where + ": header length " + headerLen + " runs past the end of the "
-            + size + "-byte entry (or is not a valid length); the file is truncated or corrupt");
-      }
-      byte[] headerBytes = in.readNBytes((int) headerLen);
-      if (headerBytes.length != headerLen) {
-        throw new ModelFormatException(where + " is truncated inside its " + headerLen + "-byte header");
-      }
-      Map<String, Object> header;
-      try {
-        header = Json.parseObject(new String(headerBytes, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException ex) {
-        throw new ModelFormatException(where + ": the header is not valid JSON: " + ex.getMessage(), ex);
-      }
-      long dataLen = size - 8 - headerLen;
-      List<Slot> slots = checkHeader(where, header, expected, expectedWhat, dataLen);
-      // Everything is known to fit: copy the data straight into the destinations.
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-      for (Slot s : slots) {
-        float[] d = s.tensor.data;
-        for (int i = 0; i < d.length; ) {
-          int k = Math.min(d.length - i, buf.capacity() / 4);
-          int got = in.readNBytes(buf.array(), 0, 4 * k);
-          if (got != 4 * k) {
-            throw new ModelFormatException(where + " is truncated inside tensor '" + s.tensor.name + "'");
-          }
-          buf.clear();
-          buf.asFloatBuffer().get(d, i, k);
-          i += k;
-        }
-      }
+      Safetensors.read(in, size, where, expected, expectedWhat);
       if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
         throw new ModelFormatException(where + " is corrupt: its CRC-32 is " + Long.toHexString(crc.getValue())
             + " but the zip recorded " + Long.toHexString(e.getCrc()));
@@ -633,76 +524,5 @@ final class ModelFile {
     } catch (IOException ex) {
       throw new ModelFormatException(where + " is truncated or corrupt (" + ex + ")", ex);
     }
-  }
-
-  /** Checks names, dtypes, shapes and byte ranges; returns the tensors in data order. */
-  private static List<Slot> checkHeader(String where, Map<String, Object> header, List<Named> expected,
-      String expectedWhat, long dataLen) throws ModelFormatException {
-    Map<String, Named> params = new LinkedHashMap<>();
-    for (Named p : expected) {
-      params.put(p.name, p);
-    }
-    Set<String> inFile = new TreeSet<>(header.keySet());
-    inFile.remove("__metadata__");
-    Set<String> missing = new TreeSet<>(params.keySet());
-    missing.removeAll(inFile);
-    Set<String> extra = new TreeSet<>(inFile);
-    extra.removeAll(params.keySet());
-    if (!missing.isEmpty() || !extra.isEmpty()) {
-      throw new ModelFormatException(where + ": tensors do not match " + expectedWhat
-          + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unexpected " + extra));
-    }
-    Object meta = header.get("__metadata__");
-    if (meta != null && !(meta instanceof Map)) {
-      throw new ModelFormatException(where + ": __metadata__ must be an object, got " + Json.describe(meta));
-    }
-    List<Slot> slots = new ArrayList<>();
-    for (Named p : params.values()) {
-      String t = where + ": tensor '" + p.name + "'";
-      Object v = header.get(p.name);
-      if (!(v instanceof Map)) {
-        throw new ModelFormatException(t + " must be an object, got " + Json.describe(v));
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> info = (Map<String, Object>) v;
-      Object dtype = info.get("dtype");
-      if (!"F32".equals(dtype)) {
-        throw new ModelFormatException(t + " has dtype " + Json.describe(dtype) + "; only \"F32\" is supported");
-      }
-      Shape shape = Shape.of(intList(t, info, "shape"));
-      if (!shape.equals(p.shape)) {
-        throw new ModelFormatException(t + " has shape " + shape + " but the model's parameter has shape " + p.shape);
-      }
-      Object offs = info.get("data_offsets");
-      if (!(offs instanceof List) || ((List<?>) offs).size() != 2 || !(((List<?>) offs).get(0) instanceof Long)
-          || !(((List<?>) offs).get(1) instanceof Long)) {
-        throw new ModelFormatException(t + ": data_offsets must be [begin, end], got " + Json.describe(offs));
-      }
-      long begin = (Long) ((List<?>) offs).get(0);
-      long end = (Long) ((List<?>) offs).get(1);
-      if (begin < 0 || end < begin || end - begin != 4L * p.data.length) {
-        throw new ModelFormatException(t + ": data_offsets [" + begin + ", " + end + "] do not hold the "
-            + 4L * p.data.length + " bytes of an F32 " + shape);
-      }
-      if (end > dataLen) {
-        throw new ModelFormatException(t + ": bytes [" + begin + ", " + end + ") lie past the end of the "
-            + dataLen + " data bytes; the file is truncated or corrupt");
-      }
-      slots.add(new Slot(p, begin, end));
-    }
-    slots.sort(Comparator.comparingLong(s -> s.begin));
-    long at = 0;
-    for (Slot s : slots) {
-      if (s.begin != at) {
-        throw new ModelFormatException(where + ": tensor '" + s.tensor.name + "' starts at byte " + s.begin
-            + " but the previous tensor ends at " + at + " (tensors must tile the data without gaps or overlaps)");
-      }
-      at = s.end;
-    }
-    if (at != dataLen) {
-      throw new ModelFormatException(where + ": the tensors cover " + at + " bytes but the data section has "
-          + dataLen + " (trailing or missing bytes)");
-    }
-    return slots;
   }
 }

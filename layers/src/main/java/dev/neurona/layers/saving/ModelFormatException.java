@@ -1,4 +1,4 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.saving;
 
 import java.io.IOException;
 

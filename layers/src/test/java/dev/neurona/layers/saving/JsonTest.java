@@ -1,4 +1,4 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.saving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.training;
 
+import dev.neurona.layers.model.Sequential;
 import java.util.Map;
 
 /**

@@ -1,4 +1,4 @@
-package dev.neurona.layers.model;
+package dev.neurona.layers.saving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,8 @@ import dev.neurona.layers.Flatten;
 import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.loss.SparseCategoricalAccuracy;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
-import dev.neurona.optim.AbstractOptimizer;
+import dev.neurona.layers.model.Fixtures;
+import dev.neurona.layers.model.Sequential;
 import dev.neurona.optim.Adam;
 import dev.neurona.optim.Optimizer;
 import dev.neurona.optim.SGD;
@@ -52,7 +53,7 @@ class OptimizerFileTest {
 
   @Test
   void trainingResumedFromAFileMatchesUninterruptedTrainingBitForBit() throws IOException {
-    Tensor[] data = RealLayersModelTest.bars(48, 5);
+    Tensor[] data = Fixtures.bars(48, 5);
     for (Optimizer optimizer : List.of(Adam.builder().learningRate(0.01).amsgrad(true).build(),
         SGD.builder().learningRate(0.05).momentum(0.9).build())) {
       Sequential model = cnn(optimizer);
@@ -87,13 +88,37 @@ class OptimizerFileTest {
   }
 
   @Test
+  void aLoadedModelSavedAgainBeforeAnyStepKeepsItsOptimizerState() throws IOException {
+    Tensor[] data = Fixtures.bars(24, 4);
+    Sequential model = cnn(Adam.builder().learningRate(0.01).build());
+    for (int step = 0; step < 2; step++) {
+      model.trainOnBatch(data[0], data[1]);
+    }
+    Path first = dir.resolve("first.zip");
+    model.save(first);
+    Path second = dir.resolve("second.zip");
+    Sequential.load(first).save(second);
+    Sequential resumed = Sequential.load(second);
+    resumed.compile(resumed.optimizer(), new SparseCategoricalCrossentropy());
+    for (int step = 0; step < 2; step++) {
+      model.trainOnBatch(data[0], data[1]);
+      resumed.trainOnBatch(data[0], data[1]);
+    }
+    List<float[]> expected = weights(model);
+    List<float[]> got = weights(resumed);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(got.get(i)).as("parameter %d", i).containsExactly(expected.get(i));
+    }
+  }
+
+  @Test
   void aModelWithoutStepsOrWithoutAnOptimizerSavesAndLoads() throws IOException {
     Sequential never = cnn(new Adam(0.01));
     Path f = dir.resolve("never.zip");
     never.save(f);
     Sequential r = Sequential.load(f);
     assertThat(r.optimizer().iterations()).isZero();
-    assertThat(((AbstractOptimizer<?>) r.optimizer()).state()).isEmpty();
+    assertThat(r.optimizer().state()).isEmpty();
     assertThat(ModelFileTest.readZip(f)).containsKeys("optimizer.json", "optimizer.safetensors");
 
     Sequential plain = new Sequential(3).input(4).add(new Dense(2));
@@ -129,7 +154,7 @@ class OptimizerFileTest {
   private int counter;
 
   private Path saved() throws IOException {
-    Tensor[] data = RealLayersModelTest.bars(12, 3);
+    Tensor[] data = Fixtures.bars(12, 3);
     Sequential m = cnn(new Adam(0.01));
     m.trainOnBatch(data[0], data[1]);
     m.trainOnBatch(data[0], data[1]);

@@ -1,0 +1,576 @@
+package dev.neurona.layers.training;
+
+import dev.neurona.core.Parameter;
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.core.data.DataSource;
+import dev.neurona.layers.Activation;
+import dev.neurona.layers.HasActivation;
+import dev.neurona.layers.Layer;
+import dev.neurona.layers.loss.Loss;
+import dev.neurona.layers.loss.Losses;
+import dev.neurona.layers.loss.Metric;
+import dev.neurona.layers.loss.Metrics;
+import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Batches.Batch;
+import dev.neurona.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The training side of a {@link Sequential} model, as Keras' {@code Trainer}: what {@code compile}
+ * set (optimizer, loss, metrics) and the loops that use it: {@link #fit}, {@link #trainOnBatch},
+ * {@link #evaluate}, {@link #predict}. Every model creates its own and delegates those methods to
+ * it; there is no need to create another.
+ *
+ * <p>{@code fit} reads as Keras' does: for each epoch, shuffle; for each batch, one train step
+ * (forward in training mode, loss, backward, optimizer step, zeroed gradients) and the batch
+ * callbacks; then validation and the epoch callbacks.
+ *
+ * <p>One thread at a time: the layers keep their activations and gradients in reused buffers.
+ */
+public final class Trainer {
+  private final Sequential model;
+  private Optimizer optimizer;
+  private Loss loss;
+  private final List<Metric> metrics = new ArrayList<>();
+  private volatile boolean stopRequested;
+  /** Counts {@code fit} calls: each one shuffles with its own seed derived from the model's. */
+  private int fitCount;
+  /** The dLoss/dOutput buffer {@link #trainOnBatch} reuses while the batch size stays the same. */
+  private Tensor trainOnBatchGrad;
+
+  /** The trainer of {@code model} (which creates its own). */
+  public Trainer(Sequential model) {
+    if (model == null) {
+      throw new IllegalArgumentException("Trainer: model must not be null");
+    }
+    this.model = model;
+  }
+
+  // ---------------------------------------------------------------- compile
+
+  /**
+   * Keras' string form: {@code compile(new Adam(), "sparse_categorical_crossentropy", "accuracy")}.
+   * Names are resolved by {@link Losses#of} and {@link Metrics#of} ({@code "accuracy"} picks the
+   * variant that fits the loss).
+   */
+  public void compile(Optimizer optimizer, String loss, String... metrics) {
+    Loss l = Losses.of(loss);
+    Metric[] m = new Metric[metrics == null ? 0 : metrics.length];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = Metrics.of(metrics[i], l.name());
+    }
+    compile(optimizer, l, m);
+  }
+
+  /** Sets the optimizer, the loss and the metrics reported by {@code fit} and {@code evaluate}. */
+  public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+    if (optimizer == null) {
+      throw new IllegalArgumentException(describe() + ".compile: optimizer must not be null");
+    }
+    if (loss == null) {
+      throw new IllegalArgumentException(describe() + ".compile: loss must not be null");
+    }
+    Set<String> seen = new HashSet<>();
+    seen.add("loss");
+    for (int i = 0; i < metrics.length; i++) {
+      if (metrics[i] == null) {
+        throw new IllegalArgumentException(describe() + ".compile: metric " + i + " is null");
+      }
+      String n = metrics[i].name();
+      if (!seen.add(n)) {
+        throw new IllegalArgumentException(describe() + ".compile: two metrics (or a metric and the loss) are named '"
+            + n + "'");
+      }
+    }
+    this.optimizer = optimizer;
+    this.loss = loss;
+    this.metrics.clear();
+    this.metrics.addAll(List.of(metrics));
+  }
+
+  /** The optimizer set by {@code compile} or {@link #optimizer(Optimizer)}, or null. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Sets the optimizer without compiling (a loaded model's saved one); {@code compile} replaces it. */
+  public void optimizer(Optimizer optimizer) {
+    if (optimizer == null) {
+      throw new IllegalArgumentException(describe() + ".optimizer: optimizer must not be null");
+    }
+    this.optimizer = optimizer;
+  }
+
+  /** The compiled loss, or null. */
+  public Loss loss() {
+    return loss;
+  }
+
+  /** The compiled metrics. */
+  public List<Metric> metrics() {
+    return Collections.unmodifiableList(metrics);
+  }
+
+  // ---------------------------------------------------------------- fit
+
+  /** Asks a running {@code fit} to stop after the current batch (the epoch still ends normally). */
+  public void stopTraining() {
+    stopRequested = true;
+  }
+
+  /** Whether {@link #stopTraining()} was called since the current (or last) {@code fit} began. */
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  /** Trains on tensors {@code x (n, ...input shape)} and {@code y (n, ...)}. */
+  public History fit(Tensor x, Tensor y, Fit options) {
+    return fit(source("fit", x, y), options);
+  }
+
+  /**
+   * Trains the model: for each epoch, shuffle (if asked), then per batch one train step (forward
+   * in training mode, loss, backward, one optimizer step, zeroed gradients) and the batch
+   * callbacks; then validation and the epoch callbacks.
+   *
+   * @throws NonFiniteLossException when a batch's loss is NaN or infinite (with the history so far)
+   */
+  public History fit(DataSource data, Fit options) {
+    if (options == null) {
+      throw new IllegalArgumentException(describe() + ".fit: options must not be null (use Fit.defaults())");
+    }
+    requireCompiled("fit");
+    checkSource("fit", "x", data);
+    requireLayers("fit");
+    Split split = split(data, options);
+    int batchSize = options.batchSize();
+    int steps = (split.train.length + batchSize - 1) / batchSize;
+    int epochs = options.epochs();
+    Random rng = new Random(shuffleSeed(options));
+    CallbackList callbacks = new CallbackList(options);
+    List<Parameter> trainable = model.trainableParameters();
+    List<Parameter> all = model.parameters();
+    zeroGrads(all);
+    Batches trainBatches = new Batches(data, batchSize);
+    Batches valBatches = split.valData == null ? null : new Batches(split.valData, batchSize);
+    History history = new History();
+    stopRequested = false;
+
+    callbacks.onTrainBegin(model, new FitInfo(epochs, steps, batchSize, split.train.length, split.val.length));
+    for (int epoch = 0; epoch < epochs; epoch++) {
+      long t0 = System.nanoTime();
+      if (options.shuffle()) {
+        shuffle(split.train, rng);
+      }
+      callbacks.onEpochBegin(epoch);
+      resetMetrics();
+      double lossSum = 0;
+      long seen = 0;
+      Map<String, Double> logs = new LinkedHashMap<>();
+      for (int b = 0; b < steps; b++) {
+        int from = b * batchSize;
+        int to = Math.min(from + batchSize, split.train.length);
+        float l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        if (!Float.isFinite(l)) {
+          throw new NonFiniteLossException(describe() + ".fit: loss (" + loss.name() + ") is " + l + " at epoch "
+              + (epoch + 1) + "/" + epochs + ", batch " + (b + 1) + "/" + steps + " (counting from 1); training"
+              + " stopped before this batch changed the weights. The " + history.epochs()
+              + " completed epoch(s) are in the exception's history(). Try a lower learning rate or check the data"
+              + " for NaN/Inf.", history, epoch, b, l);
+        }
+        lossSum += (double) l * (to - from);
+        seen += to - from;
+        logs = currentLogs(lossSum / seen);
+        callbacks.onBatchEnd(epoch, b, Collections.unmodifiableMap(logs));
+        if (stopRequested) {
+          break;
+        }
+      }
+      if (split.valData != null) {
+        for (Map.Entry<String, Double> e : evaluate(split.valData, split.val, valBatches).entrySet()) {
+          logs.put("val_" + e.getKey(), e.getValue());
+        }
+      }
+      history.addEpoch(logs, (System.nanoTime() - t0) / 1e9);
+      callbacks.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
+      if (stopRequested) {
+        break;
+      }
+    }
+    callbacks.onTrainEnd(history);
+    zeroGrads(all);
+    return history;
+  }
+
+  /** The training samples (in order, shuffled in place each epoch) and the validation source and samples. */
+  private record Split(int[] train, DataSource valData, int[] val) {}
+
+  /**
+   * Keras' rules: {@code validationData} is used as given; {@code validationSplit} holds out the
+   * last fraction of the samples, taken before shuffling.
+   */
+  private Split split(DataSource data, Fit options) {
+    int n = data.size();
+    DataSource val = options.validationData();
+    if (val != null) {
+      if (options.validationSplit() > 0) {
+        throw new IllegalArgumentException(describe() + ".fit: give validationSplit (" + options.validationSplit()
+            + ") or validationData, not both");
+      }
+      checkSource("fit", "validation data", val);
+      if (!val.targetShape().equals(data.targetShape())) {
+        throw new IllegalArgumentException(describe() + ".fit: validation targets have shape "
+            + val.targetShape() + " per sample but training targets have " + data.targetShape());
+      }
+      return new Split(range(0, n), val, range(0, val.size()));
+    }
+    if (options.validationSplit() > 0) {
+      int trainN = (int) Math.floor(n * (1.0 - options.validationSplit()));
+      if (trainN == 0 || trainN == n) {
+        throw new IllegalArgumentException(describe() + ".fit: validationSplit " + options.validationSplit() + " of "
+            + n + " samples leaves " + trainN + " for training and " + (n - trainN) + " for validation; both need some");
+      }
+      return new Split(range(0, trainN), data, range(trainN, n));
+    }
+    return new Split(range(0, n), null, new int[0]);
+  }
+
+  /** {@link Fit#seed()} if given, else one derived from the model's seed and the number of earlier fits. */
+  private long shuffleSeed(Fit options) {
+    long derived = mix(model.seed() ^ mix(0x5DEECE66DL + fitCount));
+    fitCount++;
+    return options.seed() != null ? options.seed() : derived;
+  }
+
+  /**
+   * One optimisation step on one batch, like Keras' {@code train_on_batch}: forward (training
+   * mode), loss, backward, optimizer step. {@code x (batch, ...input shape)}, {@code y (batch, ...target)}.
+   * Metrics are reset and updated with this batch only. Returns the batch's mean loss; a non-finite
+   * loss leaves the weights unchanged and throws {@link NonFiniteLossException}.
+   */
+  public float trainOnBatch(Tensor x, Tensor y) {
+    requireCompiled("trainOnBatch");
+    DataSource source = source("trainOnBatch", x, y);
+    checkSource("trainOnBatch", "x", source);
+    boolean reuse = trainOnBatchGrad != null && trainOnBatchGrad.dim(0) == x.dim(0);
+    Batch batch = reuse ? new Batch(x, y, trainOnBatchGrad) : new Batch(x, y);
+    resetMetrics();
+    float l = trainStep(batch, model.trainableParameters(), model.parameters());
+    if (!Float.isFinite(l)) {
+      throw new NonFiniteLossException(describe() + ".trainOnBatch: loss (" + loss.name() + ") is " + l
+          + "; the weights were left unchanged", new History(), 0, 0, l);
+    }
+    trainOnBatchGrad = batch.grad(model.outputShape());
+    return l;
+  }
+
+  /**
+   * The loss on one batch {@code x}, {@code y} and its gradient with respect to every parameter and
+   * to {@code x}, computed as a train step computes them (the fused softmax path included), in
+   * inference mode as {@link #evaluate} runs: Dropout is the identity, so the result is repeatable.
+   * Nothing the model keeps changes: not the weights, the optimizer's state and step count,
+   * Dropout's mask counter, the metrics, nor the gradients held in each {@link Parameter#grad()}
+   * (they are set aside and put back).
+   */
+  public Gradients gradients(Tensor x, Tensor y) {
+    requireCompiled("gradients");
+    checkSource("gradients", "x", source("gradients", x, y));
+    requireLayers("gradients");
+    List<Parameter> params = model.parameters();
+    List<Tensor> held = new ArrayList<>(params.size());
+    for (Parameter p : params) {
+      held.add(p.grad().copy());
+      p.zeroGrad();
+    }
+    Layer first = model.layers().get(0);
+    first.setNeedsInputGradient(true); // a model's first layer skips dInput (Sequential.add); here it is wanted
+    try {
+      Tensor out = forwardAll(x, false);
+      Tensor grad = Tensor.zeros(out.shape());
+      float l = lossAndGradient(out, y, grad);
+      Tensor dx = backwardAll(grad).copy();
+      Map<String, Tensor> byName = new LinkedHashMap<>();
+      for (Parameter p : params) {
+        byName.put(p.name(), p.grad().copy());
+      }
+      return new Gradients(l, byName, dx);
+    } finally {
+      first.setNeedsInputGradient(false);
+      for (int i = 0; i < params.size(); i++) {
+        params.get(i).grad().copyFrom(held.get(i));
+      }
+    }
+  }
+
+  /** One step on a filled batch; returns the batch's mean loss (the weights are left alone if it is not finite). */
+  private float trainStep(Batch batch, List<Parameter> trainable, List<Parameter> all) {
+    Tensor out = forwardAll(batch.x, true);
+    Tensor grad = batch.grad(model.outputShape());
+    float l = lossAndGradient(out, batch.y, grad);
+    if (!Float.isFinite(l)) {
+      return l;
+    }
+    for (Metric m : metrics) {
+      m.update(out, batch.y);
+    }
+    backwardAll(grad);
+    optimizer.step(trainable);
+    zeroGrads(all);
+    return l;
+  }
+
+  /**
+   * The batch's mean loss, with dLoss/dOutput written to {@code grad}; when the last layer is a
+   * softmax and the loss fuses with it, dLoss/dz before the softmax instead.
+   */
+  private float lossAndGradient(Tensor out, Tensor y, Tensor grad) {
+    return fused() ? loss.computeFromSoftmax(out, y, grad) : loss.compute(out, y, grad);
+  }
+
+  /** Backward through every layer from {@code grad} (see {@link #lossAndGradient}); returns dLoss/dInput. */
+  private Tensor backwardAll(Tensor grad) {
+    List<Layer> layers = model.layers();
+    Layer last = layers.get(layers.size() - 1);
+    // Fused: dLoss/dz = (p - y)/batch goes straight to the softmax layer's pre-activation.
+    Tensor d = fused() ? ((HasActivation) last).backwardFromPreActivation(grad) : last.backward(grad);
+    for (int i = layers.size() - 2; i >= 0; i--) {
+      d = layers.get(i).backward(d);
+    }
+    return d;
+  }
+
+  private boolean fused() {
+    List<Layer> layers = model.layers();
+    Layer last = layers.get(layers.size() - 1);
+    return last instanceof HasActivation && ((HasActivation) last).activation() == Activation.SOFTMAX
+        && loss.fusesWithSoftmax();
+  }
+
+  private Tensor forwardAll(Tensor x, boolean training) {
+    Tensor t = x;
+    for (Layer l : model.layers()) {
+      t = l.forward(t, training);
+    }
+    Tensor.requireShape(describe() + ": output of the last layer", t, model.outputShape().prepend(x.dim(0)));
+    return t;
+  }
+
+  private Map<String, Double> currentLogs(double meanLoss) {
+    Map<String, Double> logs = new LinkedHashMap<>();
+    logs.put("loss", meanLoss);
+    for (Metric m : metrics) {
+      logs.put(m.name(), m.result());
+    }
+    return logs;
+  }
+
+  private void resetMetrics() {
+    for (Metric m : metrics) {
+      m.reset();
+    }
+  }
+
+  private static void zeroGrads(List<Parameter> ps) {
+    for (Parameter p : ps) {
+      p.zeroGrad();
+    }
+  }
+
+  private static void shuffle(int[] a, Random rng) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  private static int[] range(int from, int to) {
+    int[] r = new int[to - from];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = from + i;
+    }
+    return r;
+  }
+
+  /** SplitMix64's finalizer, as {@code Sequential} uses for layer seeds. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  // ---------------------------------------------------------------- evaluate / predict
+
+  /** Loss and metrics on {@code x}, {@code y}: {@code {loss=..., accuracy=...}} (inference mode). */
+  public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+    return evaluate(source("evaluate", x, y), batchSize);
+  }
+
+  /** Loss and metrics over a data source (inference mode). */
+  public Map<String, Double> evaluate(DataSource data, int batchSize) {
+    requireCompiled("evaluate");
+    checkBatchSize("evaluate", batchSize);
+    checkSource("evaluate", "x", data);
+    return evaluate(data, range(0, data.size()), new Batches(data, batchSize));
+  }
+
+  private Map<String, Double> evaluate(DataSource data, int[] idx, Batches batches) {
+    resetMetrics();
+    double lossSum = 0;
+    for (int from = 0; from < idx.length; from += batches.batchSize) {
+      int to = Math.min(from + batches.batchSize, idx.length);
+      Batch batch = batches.fill(idx, from, to);
+      Tensor out = forwardAll(batch.x, false);
+      lossSum += (double) loss.compute(out, batch.y, null) * (to - from);
+      for (Metric m : metrics) {
+        m.update(out, batch.y);
+      }
+    }
+    Map<String, Double> r = currentLogs(lossSum / idx.length);
+    resetMetrics();
+    return r;
+  }
+
+  /** A new tensor {@code (n, ...output shape)} of the model's outputs for {@code x} (inference mode). */
+  public Tensor predict(Tensor x, int batchSize) {
+    checkBatchSize("predict", batchSize);
+    checkX("predict", x);
+    requireLayers("predict");
+    int n = x.dim(0);
+    Shape in = model.inputShape();
+    Shape out = model.outputShape();
+    Tensor result = Tensor.zeros(out.prepend(n));
+    int xs = in.size();
+    int os = out.size();
+    Tensor full = null;
+    for (int from = 0; from < n; from += batchSize) {
+      int cnt = Math.min(batchSize, n - from);
+      Tensor xb;
+      if (cnt == batchSize) {
+        full = full == null ? Tensor.zeros(in.prepend(batchSize)) : full;
+        xb = full;
+      } else {
+        xb = Tensor.zeros(in.prepend(cnt)); // the one smaller last batch
+      }
+      System.arraycopy(x.data(), from * xs, xb.data(), 0, cnt * xs);
+      Tensor y = forwardAll(xb, false);
+      System.arraycopy(y.data(), 0, result.data(), from * os, cnt * os);
+    }
+    return result;
+  }
+
+  /**
+   * The predicted class of each sample: the arg-max of its output vector (first index on ties), or,
+   * for a single output unit (a sigmoid), 1 when it is above 0.5.
+   */
+  public int[] predictClasses(Tensor x) {
+    Tensor p = predict(x, 32);
+    Shape out = model.outputShape();
+    if (out.rank() != 1) {
+      throw new IllegalStateException(describe() + ".predictClasses: needs one output vector per sample, but the"
+          + " output shape is " + out);
+    }
+    int k = out.dim(0);
+    int n = p.dim(0);
+    int[] classes = new int[n];
+    float[] d = p.data();
+    for (int i = 0; i < n; i++) {
+      int off = i * k;
+      if (k == 1) {
+        classes[i] = d[off] > 0.5f ? 1 : 0;
+        continue;
+      }
+      int best = 0;
+      for (int c = 1; c < k; c++) {
+        if (d[off + c] > d[off + best]) {
+          best = c;
+        }
+      }
+      classes[i] = best;
+    }
+    return classes;
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  private DataSource source(String op, Tensor x, Tensor y) {
+    if (x == null || y == null) {
+      throw new IllegalArgumentException(describe() + "." + op + ": x and y must not be null (x="
+          + (x == null ? "null" : x.shape()) + ", y=" + (y == null ? "null" : y.shape()) + ")");
+    }
+    if (x.rank() < 1 || y.rank() < 1) {
+      throw new IllegalArgumentException(describe() + "." + op + ": x " + x.shape() + " and y " + y.shape()
+          + " need a first (sample) dimension");
+    }
+    if (x.dim(0) != y.dim(0)) {
+      throw new IllegalArgumentException(describe() + "." + op + ": x has " + x.dim(0) + " samples " + x.shape()
+          + " but y has " + y.dim(0) + " " + y.shape());
+    }
+    return DataSource.of(x, y);
+  }
+
+  private void checkSource(String op, String what, DataSource data) {
+    if (data == null) {
+      throw new IllegalArgumentException(describe() + "." + op + ": " + what + " must not be null");
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException(describe() + "." + op + ": " + what + " has no samples");
+    }
+    checkSampleShape(op, what, data.sampleShape(), null);
+  }
+
+  private void checkX(String op, Tensor x) {
+    if (x == null) {
+      throw new IllegalArgumentException(describe() + "." + op + ": x must not be null");
+    }
+    if (x.rank() < 1 || x.dim(0) == 0) {
+      throw new IllegalArgumentException(describe() + "." + op + ": x " + x.shape() + " has no samples");
+    }
+    checkSampleShape(op, "x", x.shape().dropFirst(), x.shape());
+  }
+
+  /** Builds the model from the data's sample shape if needed, else checks it equals the input shape. */
+  private void checkSampleShape(String op, String what, Shape sample, Shape whole) {
+    Shape in = model.inputShape();
+    if (in == null) {
+      model.build(sample);
+      return;
+    }
+    if (!sample.equals(in)) {
+      throw new IllegalArgumentException(describe() + "." + op + ": " + what + " has samples of shape " + sample
+          + (whole == null ? "" : " (" + what + " is " + whole + ")") + " but the model's input shape is " + in);
+    }
+  }
+
+  private void checkBatchSize(String op, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException(describe() + "." + op + ": batchSize must be >= 1, got " + batchSize);
+    }
+  }
+
+  private void requireCompiled(String op) {
+    if (optimizer == null || loss == null) {
+      throw new IllegalStateException(describe() + "." + op
+          + ": the model is not compiled; call compile(optimizer, loss, metrics...) first");
+    }
+  }
+
+  private void requireLayers(String op) {
+    if (model.layers().isEmpty()) {
+      throw new IllegalStateException(describe() + "." + op + ": the model has no layers");
+    }
+  }
+
+  private String describe() {
+    return "Sequential '" + model.name() + "'";
+  }
+}

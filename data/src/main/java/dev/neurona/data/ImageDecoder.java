@@ -318,7 +318,7 @@ final class ImageDecoder {
           + ", the header announces " + header.components() + " 8-bit components");
     }
     int out = color == JpegColor.GRAY ? 1 : 3;
-    byte[] px = new byte[Math.multiplyExact(w * h, out)];
+    byte[] px = new byte[Math.multiplyExact(Math.multiplyExact(w, h), out)];
     byte[] row = new byte[w * in];
     for (int y = 0; y < h; y++) {
       raster.getDataElements(raster.getMinX(), raster.getMinY() + y, w, 1, row);
@@ -437,7 +437,7 @@ final class ImageDecoder {
     if (cm instanceof IndexColorModel) {
       IndexColorModel icm = (IndexColorModel) cm;
       int bands = icm.hasAlpha() ? 4 : 3;
-      byte[] px = new byte[Math.multiplyExact(w * h, bands)];
+      byte[] px = new byte[Math.multiplyExact(Math.multiplyExact(w, h), bands)];
       int[] idx = new int[w];
       int o = 0;
       for (int y = 0; y < h; y++) {
@@ -459,7 +459,7 @@ final class ImageDecoder {
         && r.getTransferType() != DataBuffer.TYPE_FLOAT && r.getTransferType() != DataBuffer.TYPE_DOUBLE) {
       int bands = cm.getNumComponents(); // colour components (1 or 3), then alpha
       int[] bits = cm.getComponentSize();
-      byte[] px = new byte[Math.multiplyExact(w * h, bands)];
+      byte[] px = new byte[Math.multiplyExact(Math.multiplyExact(w, h), bands)];
       int[] row = new int[w * bands];
       int o = 0;
       for (int y = 0; y < h; y++) {
@@ -474,7 +474,7 @@ final class ImageDecoder {
     boolean alpha = cm.hasAlpha();
     int bands = alpha ? 4 : 3;
     int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-    byte[] px = new byte[Math.multiplyExact(w * h, bands)];
+    byte[] px = new byte[Math.multiplyExact(Math.multiplyExact(w, h), bands)];
     int o = 0;
     for (int v : argb) {
       px[o++] = (byte) (v >> 16);

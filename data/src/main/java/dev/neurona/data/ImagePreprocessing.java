@@ -54,49 +54,48 @@ final class ImagePreprocessing {
     Box box = cropToAspectRatio
         ? centreCrop(image.height(), image.width(), dstH, dstW)
         : new Box(0, 0, image.height(), image.width());
-    float[] src = toFloat(image, box, channels);
     float[] resized = new float[dstH * dstW * channels];
-    resizeBilinear(src, box.height(), box.width(), channels, resized, dstH, dstW);
+    resizeBilinear(source(image, box, channels), box.height(), box.width(), channels, resized, dstH, dstW);
     for (int i = 0; i < resized.length; i++) {
       int v = Math.round(resized[i]);
       dst[offset + i] = (byte) (v < 0 ? 0 : Math.min(v, 255));
     }
   }
 
-  /** The box of {@code image} in the target colour mode, as floats 0..255 (h, w, channels). */
-  static float[] toFloat(ImageDecoder.Decoded image, Box box, int channels) {
-    int bands = image.bands();
-    byte[] s = image.samples();
-    float[] out = new float[box.height() * box.width() * channels];
-    int o = 0;
-    for (int y = 0; y < box.height(); y++) {
-      int i = ((box.top() + y) * image.width() + box.left()) * bands;
-      for (int x = 0; x < box.width(); x++, i += bands) {
-        float r = s[i] & 0xFF;
-        float g = bands >= 3 ? s[i + 1] & 0xFF : r;
-        float b = bands >= 3 ? s[i + 2] & 0xFF : r;
-        float a = bands == 2 ? s[i + 1] & 0xFF : bands == 4 ? s[i + 3] & 0xFF : 255f;
-        switch (channels) {
-          case 1:
-            out[o++] = bands >= 3 ? r * GRAY_R + g * GRAY_G + b * GRAY_B : r;
-            break;
-          case 3:
-            out[o++] = r;
-            out[o++] = g;
-            out[o++] = b;
-            break;
-          case 4:
-            out[o++] = r;
-            out[o++] = g;
-            out[o++] = b;
-            out[o++] = a;
-            break;
-          default:
-            throw new IllegalArgumentException("channels must be 1, 3 or 4, got " + channels);
-        }
-      }
+  /** A source image in the target colour mode: sample (y, x, ch) as a float 0..255. */
+  @FunctionalInterface
+  interface Source {
+    float get(int y, int x, int ch);
+  }
+
+  /**
+   * The box of {@code image} in the target colour mode, converted tap by tap (a shrinking resize
+   * reads only a few of the source pixels). Grey from RGB is {@code r·0.2989 + g·0.5870 + b·0.1140}
+   * in float; grey sources are repeated for RGB; missing alpha is 255.
+   */
+  static Source source(ImageDecoder.Decoded image, Box box, int channels) {
+    if (channels != 1 && channels != 3 && channels != 4) {
+      throw new IllegalArgumentException("channels must be 1, 3 or 4, got " + channels);
     }
-    return out;
+    int bands = image.bands();
+    int width = image.width();
+    byte[] s = image.samples();
+    int top = box.top();
+    int left = box.left();
+    boolean colour = bands >= 3;
+    return (y, x, ch) -> {
+      int i = ((top + y) * width + left + x) * bands;
+      if (ch == 3) { // alpha
+        return bands == 2 ? s[i + 1] & 0xFF : bands == 4 ? s[i + 3] & 0xFF : 255f;
+      }
+      if (!colour) {
+        return s[i] & 0xFF;
+      }
+      if (channels == 1) {
+        return (s[i] & 0xFF) * GRAY_R + (s[i + 1] & 0xFF) * GRAY_G + (s[i + 2] & 0xFF) * GRAY_B;
+      }
+      return s[i + ch] & 0xFF;
+    };
   }
 
   /**
@@ -104,6 +103,11 @@ final class ImagePreprocessing {
    * {@code src} (inH, inW, c) → {@code dst} (outH, outW, c), row-major, interleaved channels.
    */
   static void resizeBilinear(float[] src, int inH, int inW, int c, float[] dst, int outH, int outW) {
+    resizeBilinear((y, x, ch) -> src[(y * inW + x) * c + ch], inH, inW, c, dst, outH, outW);
+  }
+
+  /** As {@link #resizeBilinear(float[], int, int, int, float[], int, int)} from any source. */
+  static void resizeBilinear(Source src, int inH, int inW, int c, float[] dst, int outH, int outW) {
     int[] x0 = new int[outW];
     int[] x1 = new int[outW];
     float[] xLerp = new float[outW];
@@ -114,18 +118,18 @@ final class ImagePreprocessing {
     interpolation(inH, outH, y0, y1, yLerp);
     int o = 0;
     for (int y = 0; y < outH; y++) {
-      int top = y0[y] * inW * c;
-      int bottom = y1[y] * inW * c;
+      int top = y0[y];
+      int bottom = y1[y];
       float yl = yLerp[y];
       for (int x = 0; x < outW; x++) {
-        int left = x0[x] * c;
-        int right = x1[x] * c;
+        int left = x0[x];
+        int right = x1[x];
         float xl = xLerp[x];
         for (int ch = 0; ch < c; ch++) {
-          float tl = src[top + left + ch];
-          float tr = src[top + right + ch];
-          float bl = src[bottom + left + ch];
-          float br = src[bottom + right + ch];
+          float tl = src.get(top, left, ch);
+          float tr = src.get(top, right, ch);
+          float bl = src.get(bottom, left, ch);
+          float br = src.get(bottom, right, ch);
           float t = tl + (tr - tl) * xl;
           float b = bl + (br - bl) * xl;
           dst[o++] = t + (b - t) * yl;

@@ -34,8 +34,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * the raster also sidesteps the JDK's {@code read()}, which converts images with an embedded
  * profile to sRGB (a visible colour shift for camera profiles) and throws on a grey profile
  * attached to colour data. When the JDK's reader cannot decode a file (an unsupported process
- * such as lossless JPEG, broken metadata), TwelveMonkeys' reader is tried and the result says so
- * ({@link Decoded#fallback()}). A stream that ends early is an error, not a half-grey picture.
+ * such as lossless JPEG, broken metadata), TwelveMonkeys' reader is tried the same way (its raster,
+ * our conversion: the same pixels), then, if that fails too, with its own {@code read()}, which
+ * converts an embedded ICC profile to sRGB; the result says so ({@link Decoded#fallback()}). A
+ * stream that ends early is an error, not a half-grey picture.
  *
  * <p><b>PNG, GIF, BMP.</b> The JDK's readers; 16-bit samples keep their high byte (as libpng's
  * {@code png_set_strip_16}), 1/2/4-bit grey is scaled to 0..255, palettes are expanded, a GIF gives
@@ -232,15 +234,26 @@ final class ImageDecoder {
       jdkFailure = new IOException(header.components() + " colour components: not grey, YCbCr/RGB or CMYK/YCCK");
     } else {
       try {
-        return fromJpegRaster(readJpegRaster(jdk, bytes), header);
+        return fromJpegRaster(readJpegRaster(jdk, bytes), header, false);
       } catch (DamagedData e) {
         throw new ImageFormatException(file, "damaged JPEG data: " + e.getMessage(), e);
       } catch (IOException | RuntimeException e) {
         jdkFailure = e;
       }
     }
+    ImageReaderSpi fallback = fallbackJpegSpi();
     try {
-      BufferedImage image = readWithImageIo(fallbackJpegSpi().createReaderInstance(), bytes, file);
+      if (header != null && header.color() != null) {
+        try { // TwelveMonkeys' raster too is the components as stored: the same pixels as the JDK path
+          return fromJpegRaster(readJpegRaster(fallback, bytes), header, true);
+        } catch (DamagedData e) {
+          throw e;
+        } catch (IOException | RuntimeException e) {
+          jdkFailure.addSuppressed(e); // then its read(), below
+        }
+      }
+      // Last resort: TwelveMonkeys' own colour handling (it converts embedded ICC profiles to sRGB).
+      BufferedImage image = readWithImageIo(fallback.createReaderInstance(), bytes, file);
       return fromBufferedImage(image, true);
     } catch (DamagedData e) {
       throw new ImageFormatException(file, "damaged JPEG data: " + e.getMessage(), e);
@@ -308,7 +321,7 @@ final class ImageDecoder {
   }
 
   /** The raw components as RGB (or grey) bytes, with libjpeg's and TensorFlow's conversions. */
-  static Decoded fromJpegRaster(Raster raster, JpegHeader header) throws IOException {
+  static Decoded fromJpegRaster(Raster raster, JpegHeader header, boolean fallback) throws IOException {
     JpegColor color = header.color();
     int w = raster.getWidth();
     int h = raster.getHeight();
@@ -368,7 +381,7 @@ final class ImageDecoder {
           throw new IllegalStateException("unhandled JPEG colour space " + color);
       }
     }
-    return new Decoded(w, h, out, px, false);
+    return new Decoded(w, h, out, px, fallback);
   }
 
   /** The JDK's JPEG reader provider, or {@code null} on a JDK without it. */

@@ -133,10 +133,13 @@ final class ImageFixtures {
     return withSegment(jpeg, 0xE2, iccChunk(ICC_Profile.getInstance(ColorSpace.CS_GRAY).getData(), 1, 1));
   }
 
-  /** Two ICC chunks both numbered 1 of 2: the JDK's reader gives up, TwelveMonkeys' ignores the profile. */
+  /**
+   * Two ICC chunks (of a linear-RGB profile, far from sRGB) both numbered 1 of 2: the JDK's reader
+   * gives up on the file, TwelveMonkeys' reads it.
+   */
   static byte[] withDuplicateIccChunks(byte[] jpeg) {
-    byte[] srgb = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
-    return withSegment(withSegment(jpeg, 0xE2, iccChunk(srgb, 1, 2)), 0xE2, iccChunk(srgb, 1, 2));
+    byte[] linear = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    return withSegment(withSegment(jpeg, 0xE2, iccChunk(linear, 1, 2)), 0xE2, iccChunk(linear, 1, 2));
   }
 
   /** An APP14 Adobe segment with the given colour transform (0: none, 1: YCbCr, 2: YCCK). */

@@ -242,6 +242,10 @@ final class ImageDecoder {
       }
     }
     ImageReaderSpi fallback = fallbackJpegSpi();
+    if (fallback == null) {
+      throw new ImageFormatException(file, "not a readable JPEG image (the JDK's reader: " + describe(jdkFailure)
+          + "; no fallback reader: TwelveMonkeys' imageio-jpeg is not on the class path)", jdkFailure);
+    }
     try {
       if (header != null && header.color() != null) {
         try { // TwelveMonkeys' raster too is the components as stored: the same pixels as the JDK path
@@ -265,7 +269,7 @@ final class ImageDecoder {
     }
   }
 
-  /** The JDK's reader, decoding the components without colour conversion; a truncated stream is an error. */
+  /** The reader's raster: the components as stored, without colour conversion; a truncated stream is an error. */
   private static Raster readJpegRaster(ImageReaderSpi spi, byte[] bytes) throws IOException {
     ImageReader reader = spi.createReaderInstance();
     List<String> warnings = new ArrayList<>();
@@ -396,15 +400,20 @@ final class ImageDecoder {
    * (ImageIO scans once, at first use, with the class loader of the moment: a jar added later, or
    * loaded by a plugin or application-server class loader, is not seen). Registering it lets it find
    * the JDK reader it delegates most decoding to; that is why it is not simply instantiated.
+   * {@code null} if the jar was left off the class path (the Maven dependency excluded).
    */
   static ImageReaderSpi fallbackJpegSpi() {
-    IIORegistry registry = IIORegistry.getDefaultInstance();
-    ImageReaderSpi spi = registry.getServiceProviderByClass(com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi.class);
-    if (spi == null) {
-      spi = new com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi();
-      registry.registerServiceProvider(spi, ImageReaderSpi.class);
+    try {
+      IIORegistry registry = IIORegistry.getDefaultInstance();
+      ImageReaderSpi spi = registry.getServiceProviderByClass(com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi.class);
+      if (spi == null) {
+        spi = new com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi();
+        registry.registerServiceProvider(spi, ImageReaderSpi.class);
+      }
+      return spi;
+    } catch (LinkageError e) { // NoClassDefFoundError: decode what the JDK can, and say why the rest fails
+      return null;
     }
-    return spi;
   }
 
   // ---------------------------------------------------------------------------------------------

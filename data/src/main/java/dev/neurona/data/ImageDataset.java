@@ -1,6 +1,7 @@
 package dev.neurona.data;
 
 import dev.neurona.core.Shape;
+import dev.neurona.core.Shuffle;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
 import java.util.ArrayList;
@@ -234,18 +235,7 @@ public final class ImageDataset implements DataSource {
     if (n < 0) {
       throw new IllegalArgumentException("ImageDataset.permutation: n must be >= 0, got " + n);
     }
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return Shuffle.permutation(n, new SplittableRandom(seed));
   }
 
   /** Sparse labels: one class index per sample, so the per-sample target shape is {@code ()}. */

@@ -229,7 +229,7 @@ public final class CaptchaExample {
         Plots.Series.overEpochs("training", history.get("accuracy")),
         Plots.Series.overEpochs("test", history.get("val_accuracy")))), o.out.resolve("accuracy.png"));
     List<String> pictures = pictures(bad, good, split, lb, hardest(badProbabilities, truth), o.out);
-    phases.end("pictures");
+    phases.end("files and pictures");
     out.println("wrote " + o.out.toAbsolutePath() + ": " + CaptchaSolver.MODEL_FILE + ", " + CaptchaSolver.LABELS_FILE
         + ", history.csv, classification_report.txt, loss.png, accuracy.png, " + String.join(", ", pictures));
 

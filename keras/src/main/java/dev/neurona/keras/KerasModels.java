@@ -422,7 +422,8 @@ public final class KerasModels {
       String what = "layer '" + l.name() + "' (" + l.typeName() + ")";
       if (weightNames.size() != ps.size()) {
         throw ctx.malformed(what + " has " + ps.size() + " weight tensors " + shapes(ps) + " but the file has "
-            + weightNames.size() + (g == null ? " (no group '" + l.name() + "')" : " " + weightNames));
+            + weightNames.size() + (g == null ? " (no group '" + l.name() + "'; legacy files match layers by name, and"
+            + " its layers are " + Hdf5.stringsAttribute(weights, "layer_names", ctx.file) + ")" : " " + weightNames));
       }
       for (int i = 0; i < ps.size(); i++) {
         Node n = Hdf5.at(g, weightNames.get(i), ctx.file);

@@ -48,7 +48,6 @@ final class KerasTraining {
    * @param others the remaining compile arguments (loss_weights, weighted_metrics, ...)
    */
   static Compiled read(ImportContext ctx, Object optimizer, Object loss, Object metrics, Map<String, Object> others) {
-    int before = ctx.trainingIssues.size();
     for (String k : List.of("loss_weights", "weighted_metrics")) {
       Object v = others.get(k);
       if (v != null && !(v instanceof List && ((List<?>) v).isEmpty())) {
@@ -58,7 +57,7 @@ final class KerasTraining {
     Optimizer opt = optimizer(ctx, optimizer);
     Loss l = loss(ctx, loss);
     List<Metric> ms = l == null ? null : metrics(ctx, metrics, l);
-    if (ctx.trainingIssues.size() > before || opt == null || l == null || ms == null) {
+    if (!ctx.trainingIssues.isEmpty() || opt == null || l == null || ms == null) { // layer issues count too
       return null;
     }
     return new Compiled(opt, l, ms, String.valueOf(((Map<?, ?>) optimizer).get("class_name")));

@@ -7,6 +7,9 @@ Needs TensorFlow 2.21 / Keras 3 (CPU); never run by the build or CI, which use t
   python keras_fixtures.py check FILE.keras NAME   loads FILE (exported by Neurona) in Keras, predicts on fixture
                                                    NAME's inputs and compares with Keras' own outputs; then takes
                                                    one training step to show the compile config and optimizer load
+  python keras_fixtures.py mnist DATA_DIR OUT_DIR  trains Keras' MNIST CNN (full size) for one epoch on the MNIST IDX
+                                                   files in DATA_DIR, saves OUT_DIR/keras_mnist.keras and .h5, and
+                                                   prints Keras' test accuracy (for ./neurona mnist --evaluate-model)
 
 The tutorial networks (see /work/shared/anchors/bench_tf.py), trained a few steps on random data with a fixed seed:
   mnist99      TensorFlow's Deep MNIST CNN; Dense(1024) shrunk to Dense(8) to keep the file small; SGD(0.01)
@@ -148,9 +151,40 @@ def check(path, name, fixtures=DEFAULT_OUT):
     return 0 if ok and not bad else 1
 
 
+def idx(path):
+    import struct
+    with open(path, 'rb') as f:
+        magic, = struct.unpack('>I', f.read(4))
+        dims = struct.unpack('>' + 'I' * (magic & 0xff), f.read(4 * (magic & 0xff)))
+        return np.frombuffer(f.read(), np.uint8).reshape(dims)
+
+
+def mnist(data, out):
+    """Keras' MNIST CNN, one epoch of Adam(1e-3), batch 128, on the real data; the numbers to compare with Neurona."""
+    xtr = idx(f'{data}/train-images-idx3-ubyte').astype(np.float32)[..., None] / 255
+    ytr = idx(f'{data}/train-labels-idx1-ubyte')
+    xte = idx(f'{data}/t10k-images-idx3-ubyte').astype(np.float32)[..., None] / 255
+    yte = idx(f'{data}/t10k-labels-idx1-ubyte')
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 4, activation='relu'), layers.MaxPooling2D(),
+        layers.Flatten(), layers.Dense(128, activation='relu'), layers.Dense(10, activation='softmax')])
+    model.compile(keras.optimizers.Adam(1e-3), 'sparse_categorical_crossentropy', metrics=['accuracy'])
+    model.fit(xtr, ytr, batch_size=128, epochs=1, verbose=2)
+    loss, acc = model.evaluate(xte, yte, batch_size=128, verbose=0)
+    correct = int(np.sum(np.argmax(model.predict(xte, batch_size=128, verbose=0), axis=1) == yte))
+    os.makedirs(out, exist_ok=True)
+    model.save(os.path.join(out, 'keras_mnist.keras'))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        model.save(os.path.join(out, 'keras_mnist.h5'))
+    print(f'Keras evaluate: loss {loss:.4f}, accuracy {acc:.4f} ({correct}/{len(yte)})')
+
+
 if __name__ == '__main__':
     if len(sys.argv) >= 2 and sys.argv[1] == 'make':
         make(sys.argv[2] if len(sys.argv) > 2 else DEFAULT_OUT)
+    elif len(sys.argv) == 4 and sys.argv[1] == 'mnist':
+        mnist(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == 'check':
         sys.exit(check(sys.argv[2], sys.argv[3]))
     else:

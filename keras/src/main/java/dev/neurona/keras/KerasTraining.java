@@ -223,7 +223,15 @@ final class KerasTraining {
       ctx.trainingIssues.add("metrics " + KerasJson.describe(v) + " are not a list");
       return null;
     }
+    if (((List<?>) v).size() == 1 && ((List<?>) v).get(0) instanceof List) {
+      v = ((List<?>) v).get(0); // Keras 2: one list per output
+    }
     for (Object m : (List<?>) v) {
+      if (m instanceof Map && "MeanMetricWrapper".equals(((Map<?, ?>) m).get("class_name"))
+          && ((Map<?, ?>) m).get("config") instanceof Map) {
+        Map<?, ?> c = (Map<?, ?>) ((Map<?, ?>) m).get("config");
+        m = "accuracy".equals(c.get("name")) || "acc".equals(c.get("name")) ? "accuracy" : c.get("fn"); // Keras 2
+      }
       String name = m instanceof String ? (String) m
           : m instanceof Map && ((Map<?, ?>) m).get("class_name") instanceof String
               ? KerasLayers.snake((String) ((Map<?, ?>) m).get("class_name")) : null;

@@ -222,7 +222,7 @@ final class KerasLayers {
         Object v = get(k);
         if (v != null) {
           Object cls = v instanceof Map ? ((Map<?, ?>) v).get("class_name") : v;
-          ctx.trainingIssues.add(ctx.layer(name, kerasClass) + " has " + k + " " + KerasJson.describe(cls)
+          ctx.trainingIssues.add("layer '" + name + "' (" + kerasClass + ") has " + k + " " + KerasJson.describe(cls)
               + ", which Neurona does not apply in training");
         }
       }

@@ -9,9 +9,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.neurona.layers.model.Sequential;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -80,7 +86,31 @@ class KerasErrorsTest {
     Path f = editedConfig("keras_mnist.keras", c -> c.replaceFirst("\"kernel_regularizer\": null",
         "\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01},"
             + " \"registered_name\": null}"));
-    var model = KerasModels.load(f);
+    List<String> warnings = new ArrayList<>();
+    Logger log = Logger.getLogger("dev.neurona.keras");
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        warnings.add(r.getLevel() + " " + r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    log.setUseParentHandlers(false);
+    Sequential model;
+    try {
+      model = KerasModels.load(f);
+    } finally {
+      log.removeHandler(capture);
+      log.setUseParentHandlers(true);
+    }
+    assertThat(warnings).singleElement().asString().startsWith("WARNING " + f + ": the model is loaded uncompiled")
+        .contains("layer 'conv2d_2' (Conv2D) has kernel_regularizer \"L2\", which Neurona does not apply in training");
     assertThat(model.optimizer()).isNull();
     assertThat(model.predict(Fixtures.inputs("keras_mnist")).data())
         .isEqualTo(KerasModels.load(Fixtures.file("keras_mnist.keras")).predict(Fixtures.inputs("keras_mnist")).data());

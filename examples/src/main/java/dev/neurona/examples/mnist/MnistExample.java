@@ -9,6 +9,7 @@ import dev.neurona.data.ImageDataset;
 import dev.neurona.data.Mnist;
 import dev.neurona.data.TrainTest;
 import dev.neurona.examples.plot.Plots;
+import dev.neurona.keras.KerasModels;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.training.EarlyStopping;
 import dev.neurona.layers.training.Fit;
@@ -47,6 +48,7 @@ public final class MnistExample {
     Path data;
     Path out;
     Integer limit;
+    Path evaluateModel;
   }
 
   public static void main(String[] args) {
@@ -78,6 +80,7 @@ public final class MnistExample {
         "  --data DIR           directory holding the IDX files (else $NEURONA_DATA, else ~/.cache/neurona)",
         "  --out DIR            where to write the model, history and plots (default out/<dataset>)",
         "  --limit N            train on the first N training images only (quick runs)",
+        "  --evaluate-model F   no training: the test accuracy of the model in file F (Keras .keras or .h5, Neurona zip)",
         "  --help               this text",
         "");
   }
@@ -107,6 +110,7 @@ public final class MnistExample {
         case "--data": o.data = Path.of(v); break;
         case "--out": o.out = Path.of(v); break;
         case "--limit": o.limit = positiveInt(a, v); break;
+        case "--evaluate-model": o.evaluateModel = Path.of(v); break;
         default: throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
     }
@@ -143,6 +147,21 @@ public final class MnistExample {
     }
     ImageDataset test = data.test();
     out.printf(Locale.ROOT, "data: %d training, %d validation, %d test images%n%n", train.size(), val.size(), test.size());
+    if (o.evaluateModel != null) { // a model trained elsewhere, e.g. in Keras: its test accuracy, nothing else
+      Sequential trained = KerasModels.load(o.evaluateModel);
+      out.println(trained.summary());
+      ImageDataset.Tensors t = test.toTensors();
+      int[] predicted = trained.predictClasses(t.x());
+      int correct = 0;
+      for (int i = 0; i < predicted.length; i++) {
+        correct += predicted[i] == test.label(i) ? 1 : 0;
+      }
+      if (trained.loss() != null) {
+        out.printf(Locale.ROOT, "test loss: %.4f%n", trained.evaluate(t.x(), t.y(), 128).get("loss"));
+      }
+      out.printf(Locale.ROOT, "test accuracy: %.4f (%d/%d)%n", correct / (double) predicted.length, correct, predicted.length);
+      return 0;
+    }
 
     boolean cnn = o.model.equals("cnn");
     int epochs = o.epochs != null ? o.epochs : cnn ? 8 : 20;

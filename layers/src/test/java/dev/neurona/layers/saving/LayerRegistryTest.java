@@ -37,8 +37,9 @@ class LayerRegistryTest {
     List<Layer> samples = List.of(new Conv2D(8, 3, "same", "relu"), new Dense(4, "softmax").useBias(false),
         new Dropout(0.25), new Flatten(), new InputLayer(4, 4, 1), new MaxPool2D(3), new ReLU(),
         new Rescaling(1 / 255f, -1f), new Sigmoid(), new Softmax(), new Tanh());
-    assertThat(r.types()).containsExactly("Conv2D", "Dense", "Dropout", "Flatten", "InputLayer", "MaxPool2D", "ReLU",
-        "Rescaling", "Sigmoid", "Softmax", "Tanh");
+    assertThat(r.types()).containsExactly("Conv2D", "Dense", "Dropout", "Flatten", "InputLayer", "MaxPool2D",
+        "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "ReLU", "Rescaling",
+        "Sigmoid", "Softmax", "Tanh");
     for (Layer l : samples) {
       Layer back = r.create(l.typeName(), l.config());
       assertThat(back).isExactlyInstanceOf(l.getClass());

@@ -199,7 +199,7 @@ public final class Trainer {
           logs.put("val_" + e.getKey(), e.getValue());
         }
       }
-      history.addEpoch(logs, (System.nanoTime() - t0) / 1e9);
+      history.addEpoch(epoch, logs, (System.nanoTime() - t0) / 1e9);
       callbacks.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
       if (stopRequested) {
         break;

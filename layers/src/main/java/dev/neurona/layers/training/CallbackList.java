@@ -17,6 +17,16 @@ final class CallbackList implements Callback {
     }
   }
 
+  /** Whether one of the callbacks is a {@code type}. */
+  boolean has(Class<? extends Callback> type) {
+    for (Callback c : callbacks) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void onTrainBegin(Sequential model, FitInfo info) {
     for (Callback c : callbacks) {

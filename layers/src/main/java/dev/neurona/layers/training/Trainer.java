@@ -179,6 +179,11 @@ public final class Trainer {
         int from = b * batchSize;
         int to = Math.min(from + batchSize, split.train.length);
         float l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        if (!Float.isFinite(l) && callbacks.has(TerminateOnNaN.class)) {
+          // Keras' TerminateOnNaN: the batch's logs show the loss, the epoch ends here, training stops gracefully.
+          callbacks.onBatchEnd(epoch, b, Collections.unmodifiableMap(logs = currentLogs(l)));
+          break;
+        }
         if (!Float.isFinite(l)) {
           throw new NonFiniteLossException(describe() + ".fit: loss (" + loss.name() + ") is " + l + " at epoch "
               + (epoch + 1) + "/" + epochs + ", batch " + (b + 1) + "/" + steps + " (counting from 1); training"

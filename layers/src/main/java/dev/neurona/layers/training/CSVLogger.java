@@ -118,7 +118,7 @@ public final class CSVLogger implements StatefulCallback {
           StandardOpenOption.WRITE);
       bytes = Files.size(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("CSVLogger: cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("CSVLogger: cannot write " + file + " (" + e + ")", e);
     }
   }
 

@@ -39,6 +39,12 @@ import java.util.function.Function;
  * Keep MNIST and Fashion-MNIST in their own subdirectories when they share a directory: their
  * file names are the same (a loader that finds the other data set's labels says so).
  *
+ * <p>With {@link #fallback(boolean) fallback(false)} (what the examples use) a directory the user
+ * named is the only place looked at: the data directory if one is given, else {@code NEURONA_DATA}
+ * if it is set. When it does not hold the data set, or {@code NEURONA_DATA} is set but empty,
+ * {@link #load()} fails at once, saying which files were expected where, instead of going on to
+ * the cache and fetching.
+ *
  * <p><b>Fetching.</b> When no directory has the files, the loader fetches them (unless
  * {@link #fetch(boolean) fetch(false)}): into a fresh temporary directory first, then each file is
  * checked (uncompressed size and SHA-256) and moved atomically into the cache, so a failed fetch
@@ -62,6 +68,7 @@ public final class DatasetLoader {
   private CommandRunner runner = CommandRunner.system();
   private Consumer<String> progress = message -> {};
   private boolean fetch = true;
+  private boolean fallback = true;
   private List<Path> systemDirs;
   private List<IdxDatasetSpec> knownSpecs;
 
@@ -103,6 +110,19 @@ public final class DatasetLoader {
   /** Whether a missing data set may be fetched (default {@code true}). */
   public DatasetLoader fetch(boolean allowed) {
     this.fetch = allowed;
+    return this;
+  }
+
+  /**
+   * Whether the search may go on past a directory the user named — the {@link #dataDir(Path) data
+   * directory}, or else {@code NEURONA_DATA} — that lacks the data set, to the cache, the system
+   * directories and fetching (default {@code true}, the order in the class comment). With
+   * {@code false} a named directory must hold the data set, and a set but empty
+   * {@code NEURONA_DATA} is an error: a mistyped path fails at once, saying what was expected,
+   * rather than quietly reading or downloading another copy.
+   */
+  public DatasetLoader fallback(boolean allowed) {
+    this.fallback = allowed;
     return this;
   }
 
@@ -160,6 +180,12 @@ public final class DatasetLoader {
    * @throws DatasetUnavailableException when the files are nowhere and cannot be fetched
    */
   public Path locate() throws IOException {
+    if (!fallback) {
+      Path named = namedDirectory();
+      if (named != null) {
+        return named;
+      }
+    }
     List<String> searched = new ArrayList<>();
     if (dataDir == null) {
       searched.add("no data directory given (--data DIR in the examples, dataDir(DIR) in code)");
@@ -190,6 +216,55 @@ public final class DatasetLoader {
       throw unavailable(searched, "after fetching, " + cache + " " + status, null);
     }
     return cache;
+  }
+
+  /**
+   * Without fallback: the directory holding the files among those the user named (the data
+   * directory, else {@code NEURONA_DATA}), or null when neither is named.
+   *
+   * @throws DatasetUnavailableException when a named directory lacks the files or {@code NEURONA_DATA} is blank
+   */
+  private Path namedDirectory() throws DatasetUnavailableException {
+    String envDir = env.apply(ENV_DATA);
+    Path dir;
+    String how;
+    if (dataDir != null) {
+      dir = dataDir;
+      how = "the data directory given (--data in the examples, dataDir(DIR) in code)";
+    } else if (envDir != null) {
+      if (envDir.isBlank()) {
+        throw new DatasetUnavailableException(ENV_DATA + " is set but empty: set it to a directory holding "
+            + spec.title() + " (" + fileList() + ", each raw or .gz, in DIR/" + spec.name() + " or DIR itself),"
+            + " or unset it to use the cache " + cacheDirectory(), null);
+      }
+      dir = Paths.get(envDir);
+      how = "the directory in " + ENV_DATA;
+    } else {
+      return null;
+    }
+    Path sub = dir.resolve(spec.name());
+    String subStatus = status(sub);
+    if (subStatus == null) {
+      return sub;
+    }
+    String dirStatus = status(dir);
+    if (dirStatus == null) {
+      return dir;
+    }
+    throw new DatasetUnavailableException(spec.title() + " is not in " + how + ", " + dir + ".\n"
+        + "  Expected " + fileList() + " (each raw or .gz) in " + sub + " or in " + dir + " itself; found:\n"
+        + "    " + sub + ": " + subStatus + "\n"
+        + "    " + dir + ": " + dirStatus + "\n"
+        + "  A directory you name must hold the data: nothing is fetched and the cache (" + cacheDirectory()
+        + ") is not used instead.", null);
+  }
+
+  private String fileList() {
+    List<String> names = new ArrayList<>();
+    for (IdxDatasetSpec.FileSpec f : spec.files()) {
+      names.add(f.name());
+    }
+    return String.join(", ", names);
   }
 
   /** Finds (or fetches) the files and reads the train and test sets. */

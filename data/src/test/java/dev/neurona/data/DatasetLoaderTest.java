@@ -119,6 +119,36 @@ class DatasetLoaderTest {
   }
 
   @Test
+  void withoutFallbackANamedDirectoryMustHoldTheDataAndABlankEnvironmentIsAnError() throws Exception {
+    TestData.writeFiles(cache(), TestData.tinyFiles(17, 5, 6), false);
+    Path missing = root.resolve("missing");
+    assertThatThrownBy(() -> loader(npmSpec, mustNotRun()).fallback(false).dataDir(missing).load())
+        .isInstanceOf(DatasetUnavailableException.class)
+        .hasMessageContaining("Tiny-tiny is not in the data directory given (--data in the examples")
+        .hasMessageContaining("Expected train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,"
+            + " t10k-labels-idx1-ubyte (each raw or .gz) in " + missing.resolve("tiny") + " or in " + missing)
+        .hasMessageContaining(missing + ": does not exist")
+        .hasMessageContaining("nothing is fetched and the cache (" + cache() + ") is not used instead");
+    Path empty = Files.createDirectories(root.resolve("empty"));
+    env.put("NEURONA_DATA", empty.toString());
+    assertThatThrownBy(() -> loader(npmSpec, mustNotRun()).fallback(false).load())
+        .hasMessageContaining("is not in the directory in NEURONA_DATA, " + empty)
+        .hasMessageContaining(empty + ": has none of the files");
+    env.put("NEURONA_DATA", "");
+    assertThatThrownBy(() -> loader(npmSpec, mustNotRun()).fallback(false).load())
+        .hasMessageContaining("NEURONA_DATA is set but empty: set it to a directory holding Tiny-tiny")
+        .hasMessageContaining("or unset it to use the cache " + cache());
+    // The data directory comes first and, when it holds the data, NEURONA_DATA is not looked at.
+    Path data = TestData.writeFiles(root.resolve("data/tiny"), TestData.tinyFiles(13, 5, 2), false);
+    assertThat(loader(npmSpec, mustNotRun()).fallback(false).dataDir(data.getParent()).load().train().size())
+        .isEqualTo(13);
+    env.remove("NEURONA_DATA");
+    assertThat(loader(npmSpec, mustNotRun()).fallback(false).load().train().size()).as("nothing named: the cache")
+        .isEqualTo(17);
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
   void cacheDirectoryFollowsXdgThenHomeAndCanBeSet() {
     DatasetLoader l = loader(npmSpec, mustNotRun());
     assertThat(l.cacheDirectory()).isEqualTo(root.resolve("xdg/neurona/tiny"));

@@ -15,9 +15,10 @@ import java.util.SplittableRandom;
  *
  * <p>Reproducible: the mask of the {@code n}-th training call is drawn from a generator seeded with
  * the build seed and {@code n}, so the same seed gives the same masks whatever the thread count.
- * {@link #callCount(long)} rewinds the counter (e.g. to replay a pass).
+ * {@link #callCount(long)} rewinds the counter (e.g. to replay a pass); as a {@link SeededLayer} the
+ * counter is saved and restored with the rest of a resumable training state.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends Layer implements SeededLayer {
   private static final Kernels K = KernelProvider.kernels();
 
   private final double rate;
@@ -46,11 +47,13 @@ public final class Dropout extends Layer {
   }
 
   /** Number of training forward passes so far (each draws a fresh mask). */
+  @Override
   public long callCount() {
     return calls;
   }
 
   /** Sets the call counter: the next training forward draws the mask of call {@code n}. */
+  @Override
   public void callCount(long n) {
     if (n < 0) {
       throw new IllegalArgumentException(describe() + ": call count must be >= 0, got " + n);

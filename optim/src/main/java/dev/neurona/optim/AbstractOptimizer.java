@@ -142,6 +142,15 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
     setSchedule(LearningRateSchedule.constant(learningRate));
   }
 
+  /**
+   * Whether the learning rate is a constant (given as a number, or set by {@link #setLearningRate})
+   * rather than a schedule of the step count; callbacks that change the rate while training, such as
+   * {@code ReduceLROnPlateau}, need a constant one (as in Keras).
+   */
+  public boolean hasConstantLearningRate() {
+    return schedule instanceof ConstantSchedule;
+  }
+
   /** Forgets all per-parameter state (restored state not yet applied too) and sets the step count back to 0. */
   public void reset() {
     states.clear();

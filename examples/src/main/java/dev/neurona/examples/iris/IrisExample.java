@@ -2,6 +2,7 @@ package dev.neurona.examples.iris;
 
 import dev.neurona.core.Tensor;
 import dev.neurona.data.Iris;
+import dev.neurona.examples.launch.LaunchChecks;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.examples.plot.Plots.Series;
 import dev.neurona.layers.classic.Classic;
@@ -84,6 +85,12 @@ public final class IrisExample {
           return 2;
         }
       }
+    }
+    try {
+      LaunchChecks.outputDirectory("--out", dir); // before training, not when the first chart is written
+    } catch (IOException e) {
+      err.println("iris: " + e.getMessage());
+      return 1;
     }
     try {
       train(dir, out);

@@ -8,9 +8,12 @@ import dev.neurona.data.FashionMnist;
 import dev.neurona.data.ImageDataset;
 import dev.neurona.data.Mnist;
 import dev.neurona.data.TrainTest;
+import dev.neurona.examples.launch.LaunchChecks;
+import dev.neurona.examples.launch.ResumableFit;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.keras.KerasModels;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Callback;
 import dev.neurona.layers.training.EarlyStopping;
 import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.training.History;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * MNIST end to end: loads (fetching on first use) the data, trains one of the two tutorial
@@ -49,6 +54,7 @@ public final class MnistExample {
     Path out;
     Integer limit;
     Path evaluateModel;
+    boolean resume;
   }
 
   public static void main(String[] args) {
@@ -77,10 +83,13 @@ public final class MnistExample {
         "  --lr X               initial Adam learning rate (default 0.001, decayed by 0.75 per epoch)",
         "  --seed S             seed for initialisation, shuffling and dropout (default 42)",
         "  --threads T          library threads (default: all cores)",
-        "  --data DIR           directory holding the IDX files (else $NEURONA_DATA, else ~/.cache/neurona)",
+        "  --data DIR           directory holding the IDX files, in DIR/mnist (DIR/fashion-mnist) or DIR itself",
+        "                       (else $NEURONA_DATA, the same way; else ~/.cache/neurona, fetched on first use)",
         "  --out DIR            where to write the model, history and plots (default out/<dataset>)",
         "  --limit N            train on the first N training images only (quick runs)",
         "  --evaluate-model F   no training: the test accuracy of the model in file F (Keras .keras or .h5, Neurona zip)",
+        "  --resume             back up after every epoch to <out>/backup and, run again after a crash or kill,",
+        "                       go on from there (bit for bit the same result); history.csv is written as it goes",
         "  --help               this text",
         "");
   }
@@ -94,6 +103,10 @@ public final class MnistExample {
       }
       if (!a.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument '" + a + "'\n" + usage());
+      }
+      if (a.equals("--resume")) {
+        o.resume = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(a + " needs a value\n" + usage());
@@ -119,22 +132,37 @@ public final class MnistExample {
 
   /** Runs the example; returns the process exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    return run(args, out, err, System::getenv);
+  }
+
+  /**
+   * Runs the example reading environment variables from {@code env}; {@code extra} callbacks are
+   * added after the example's own (tests use them to interrupt a run).
+   */
+  static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> env, Callback... extra)
+      throws IOException {
     Options o = parse(args);
     if (o == null) {
       out.print(usage());
       return 0;
     }
+    boolean fashion = o.dataset.equals("fashion");
+    String name = fashion ? "fashion-mnist" : "mnist";
+    // Fail in a second, not after the training: the output directory must be writable, --data must exist.
+    Path outDir = LaunchChecks.outputDirectory("--out", o.out != null ? o.out : Path.of("out", name));
+    LaunchChecks.dataDirectory("--data", o.data, "the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,"
+        + " t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each raw or .gz), in DIR/" + name + " or DIR itself");
     if (o.threads != null) {
       Parallel.setThreads(o.threads);
     }
-    boolean fashion = o.dataset.equals("fashion");
-    Path outDir = o.out != null ? o.out : Path.of("out", fashion ? "fashion-mnist" : "mnist");
     List<String> classNames = fashion ? FashionMnist.CLASS_NAMES : digits();
 
     out.printf(Locale.ROOT, "Neurona %s on %s | %s | %d threads | Java %s%n", o.model, fashion ? "Fashion-MNIST" : "MNIST",
         Simd.describe(), Parallel.threads(), Runtime.version());
 
-    DatasetLoader loader = (fashion ? FashionMnist.loader() : Mnist.loader()).progress(msg -> out.println("data: " + msg));
+    // fallback(false): a --data or NEURONA_DATA without the files is an error, not a reason to use the cache.
+    DatasetLoader loader = (fashion ? FashionMnist.loader() : Mnist.loader()).environment(env).fallback(false)
+        .progress(msg -> out.println("data: " + msg));
     if (o.data != null) {
       loader.dataDir(o.data);
     }
@@ -175,6 +203,12 @@ public final class MnistExample {
     Fit fit = Fit.defaults().epochs(epochs).batchSize(o.batchSize).validationData(val).seed(o.seed);
     fit = cnn ? fit.callbacks(new ProgressBar(out))
         : fit.callbacks(new ProgressBar(out), new EarlyStopping("val_loss", 2, false));
+    ResumableFit resume = ResumableFit.in(outDir, o.resume);
+    String backupStatus = resume.status();
+    if (backupStatus != null) {
+      out.println(backupStatus);
+    }
+    fit = resume.apply(fit).callbacks(extra);
     long t0 = System.nanoTime();
     History history = model.fit(train, fit);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -197,15 +231,18 @@ public final class MnistExample {
 
     Files.createDirectories(outDir);
     model.save(outDir.resolve("model.zip"));
-    Files.writeString(outDir.resolve("history.csv"), history.toCsv(), StandardCharsets.UTF_8);
+    if (!resume.enabled()) { // with --resume, CSVLogger wrote it epoch by epoch, the epochs before a resume included
+      Files.writeString(outDir.resolve(ResumableFit.HISTORY), history.toCsv(), StandardCharsets.UTF_8);
+    }
+    Map<String, List<Double>> series = resume.history(history);
     Files.writeString(outDir.resolve("classification_report.txt"), report.report() + "\n" + report.confusionText(),
         StandardCharsets.UTF_8);
     Plots.savePng(Plots.lineChart("Loss", "Epoch", "loss", false, List.of(
-        Plots.Series.overEpochs("training", history.get("loss")),
-        Plots.Series.overEpochs("validation", history.get("val_loss")))), outDir.resolve("loss.png"));
+        Plots.Series.overEpochs("training", series.get("loss")),
+        Plots.Series.overEpochs("validation", series.get("val_loss")))), outDir.resolve("loss.png"));
     Plots.savePng(Plots.lineChart("Accuracy", "Epoch", "accuracy", false, List.of(
-        Plots.Series.overEpochs("training", history.get("accuracy")),
-        Plots.Series.overEpochs("validation", history.get("val_accuracy")))), outDir.resolve("accuracy.png"));
+        Plots.Series.overEpochs("training", series.get("accuracy")),
+        Plots.Series.overEpochs("validation", series.get("val_accuracy")))), outDir.resolve("accuracy.png"));
     MnistPlots.confusionMatrix(report.confusion(), classNames, "Confusion matrix (test set)", outDir.resolve("confusion_matrix.png"));
     MnistPlots.misclassified(test, predicted, 60, classNames, outDir.resolve("misclassified.png"));
     out.println("wrote " + outDir.toAbsolutePath() + ": model.zip, history.csv, classification_report.txt, loss.png, "

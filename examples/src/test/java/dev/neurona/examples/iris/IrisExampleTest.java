@@ -52,4 +52,12 @@ class IrisExampleTest {
     assertThat(IrisExample.run(new String[] {"--out"}, out, err)).isEqualTo(2);
     assertThat(errBytes.toString(StandardCharsets.UTF_8)).contains("--out needs a folder");
   }
+
+  @Test
+  void anOutFolderThatCannotBeWrittenFailsBeforeTraining(@TempDir Path tmp) throws Exception {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    assertThat(IrisExample.run(new String[] {"--out", file.resolve("charts").toString()}, out, err)).isEqualTo(1);
+    assertThat(errBytes.toString(StandardCharsets.UTF_8)).startsWith("iris: --out " + file.resolve("charts") + ": ");
+    assertThat(outBytes.size()).as("nothing trained").isZero();
+  }
 }

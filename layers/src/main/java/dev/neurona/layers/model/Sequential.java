@@ -435,4 +435,22 @@ public final class Sequential {
   public static Sequential load(Path file) throws IOException {
     return ModelFile.load(file);
   }
+
+  /**
+   * Writes only the weights, in the safetensors layout (readable from numpy or PyTorch): see
+   * {@link ModelFile#saveWeights}; {@link #loadWeights} reads them back.
+   */
+  public void saveWeights(Path file) throws IOException {
+    ModelFile.saveWeights(this, file);
+  }
+
+  /**
+   * Reads weights written by {@link #saveWeights} into this model, whose parameters must have the
+   * same names and shapes: see {@link ModelFile#loadWeights}.
+   *
+   * @throws ModelFormatException naming the file and what does not fit
+   */
+  public void loadWeights(Path file) throws IOException {
+    ModelFile.loadWeights(this, file);
+  }
 }

@@ -2,16 +2,17 @@ package dev.neurona.layers.preprocessing;
 
 import dev.neurona.core.Shape;
 import dev.neurona.layers.Layer;
+import dev.neurona.layers.SeededLayer;
 import java.util.SplittableRandom;
 
 /**
  * What the random image layers share: NHWC image input {@code (height, width, channels)}, the output
  * shape equal to the input shape, and reproducible randomness. As in {@code Dropout}, the random
  * parameters of the {@code n}-th training call come from a generator seeded with the build seed and
- * {@code n}; {@link #callCount(long)} rewinds the counter (a trainer saves and restores it with the
- * model's other state).
+ * {@code n}; {@link #callCount(long)} rewinds the counter (as a {@link SeededLayer}, it is saved and
+ * restored with the rest of a resumable training state).
  */
-abstract class RandomImageLayer extends Layer {
+abstract class RandomImageLayer extends Layer implements SeededLayer {
   private long seed;
   private long calls;
 
@@ -22,6 +23,7 @@ abstract class RandomImageLayer extends Layer {
    *
    * @return the index of the next training call
    */
+  @Override
   public long callCount() {
     return calls;
   }
@@ -31,6 +33,7 @@ abstract class RandomImageLayer extends Layer {
    *
    * @param n the index of the next training call, {@code >= 0}
    */
+  @Override
   public void callCount(long n) {
     if (n < 0) {
       throw new IllegalArgumentException(describe() + ": call count must be >= 0, got " + n);

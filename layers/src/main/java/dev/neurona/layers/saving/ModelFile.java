@@ -525,4 +525,55 @@ public final class ModelFile {
       throw new ModelFormatException(where + " is truncated or corrupt (" + ex + ")", ex);
     }
   }
+
+  // ---------------------------------------------------------------- weights only (ModelCheckpoint's saveWeightsOnly)
+
+  /**
+   * Writes only the model's weights to {@code file}, in the safetensors layout (the
+   * {@code model.safetensors} entry of a model file on its own, not a zip), readable by
+   * {@code safetensors.numpy.load_file}; {@link #loadWeights} reads it back into a model of the same
+   * architecture. The file is written whole or not at all (a temporary file moved into place).
+   */
+  public static void saveWeights(Sequential model, Path file) throws IOException {
+    if (model == null || file == null) {
+      throw new IllegalArgumentException("saveWeights: model and file must not be null (model=" + model + ", file="
+          + file + ")");
+    }
+    if (!model.isBuilt()) {
+      throw new IllegalStateException("Sequential '" + model.name() + "'.saveWeights: the input shape is not known yet;"
+          + " declare it with input(...) or an InputLayer, or call fit/predict first");
+    }
+    List<Named> weights = weights(model);
+    byte[] header = Safetensors.header(tensorMetadata(model), weights);
+    AtomicFiles.write(file, out -> Safetensors.write(out, header, weights));
+  }
+
+  /**
+   * Reads weights written by {@link #saveWeights} into {@code model}, whose parameters must have the
+   * same names and shapes. Everything is checked and read before the first weight changes, so a bad
+   * file leaves the model as it was.
+   *
+   * @throws ModelFormatException naming the file and what does not fit
+   */
+  public static void loadWeights(Sequential model, Path file) throws IOException {
+    if (model == null || file == null) {
+      throw new IllegalArgumentException("loadWeights: model and file must not be null (model=" + model + ", file="
+          + file + ")");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such weights file");
+    }
+    List<Parameter> params = model.parameters();
+    List<Named> read = new ArrayList<>();
+    for (Parameter p : params) {
+      read.add(new Named(p.name(), p.shape(), new float[p.size()]));
+    }
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      Safetensors.read(in, Files.size(file), file.toString(), read, "the parameters of Sequential '" + model.name() + "'");
+    }
+    for (int i = 0; i < params.size(); i++) {
+      float[] dst = params.get(i).value().data();
+      System.arraycopy(read.get(i).data(), 0, dst, 0, dst.length);
+    }
+  }
 }

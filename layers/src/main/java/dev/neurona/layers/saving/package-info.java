@@ -6,5 +6,8 @@
  * re-created only through a {@link dev.neurona.layers.saving.LayerRegistry} (the built-in layers,
  * plus those a {@link dev.neurona.layers.saving.LayerProvider} service registers), never by loading
  * a class named in the file; the JSON and safetensors code has no dependency.
+ * {@link dev.neurona.layers.saving.TrainingCheckpoint} is the backup a
+ * {@link dev.neurona.layers.training.BackupAndRestore} writes after each epoch: a model file plus the
+ * rest of the training state, read back as strictly.
  */
 package dev.neurona.layers.saving;

@@ -17,6 +17,36 @@ final class CallbackList implements Callback {
     }
   }
 
+  /** The callbacks, in call order. */
+  List<Callback> all() {
+    return callbacks;
+  }
+
+  /** Whether one of the callbacks is a {@code type}. */
+  boolean has(Class<? extends Callback> type) {
+    for (Callback c : callbacks) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The one {@link BackupAndRestore} among the callbacks, or null; two are an error. */
+  BackupAndRestore backup() {
+    BackupAndRestore found = null;
+    for (Callback c : callbacks) {
+      if (c instanceof BackupAndRestore) {
+        if (found != null) {
+          throw new IllegalArgumentException("Fit: two BackupAndRestore callbacks (" + found.backupDir() + " and "
+              + ((BackupAndRestore) c).backupDir() + "); a fit has at most one");
+        }
+        found = (BackupAndRestore) c;
+      }
+    }
+    return found;
+  }
+
   @Override
   public void onTrainBegin(Sequential model, FitInfo info) {
     for (Callback c : callbacks) {

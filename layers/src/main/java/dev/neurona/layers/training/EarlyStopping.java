@@ -1,7 +1,10 @@
 package dev.neurona.layers.training;
 
+import dev.neurona.core.Parameter;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.model.Sequential;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,8 +14,11 @@ import java.util.Map;
  * {@code EarlyStopping}: an epoch improves when its value beats the best so far by more than
  * {@code minDelta} (lower for {@code min}, higher for {@code max}). With
  * {@code restoreBestWeights}, the weights of the best epoch are put back when training ends.
+ *
+ * <p>Its state (the best value and epoch, the epochs waited, the best weights when it keeps them)
+ * is saved by {@link BackupAndRestore}, so a resumed fit stops when the uninterrupted one would.
  */
-public final class EarlyStopping implements Callback {
+public final class EarlyStopping implements StatefulCallback {
   /** Whether smaller or larger is better; {@code AUTO} means max for accuracies, min otherwise. */
   public enum Mode {
     /** {@code MAX} when the monitored name ends in {@code acc}, {@code accuracy} or {@code auc}, else {@code MIN}. */
@@ -77,9 +83,7 @@ public final class EarlyStopping implements Callback {
   @Override
   public void onTrainBegin(Sequential model, FitInfo info) {
     this.model = model;
-    String m = monitor.toLowerCase(Locale.ROOT);
-    this.maximize = mode == Mode.MAX
-        || mode == Mode.AUTO && (m.endsWith("acc") || m.endsWith("accuracy") || m.endsWith("auc"));
+    this.maximize = maximizes(monitor, mode);
     this.best = maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     this.bestEpoch = -1;
     this.wait = 0;
@@ -110,6 +114,13 @@ public final class EarlyStopping implements Callback {
     }
   }
 
+  /** Whether {@code mode} means higher is better for {@code monitor} (see {@link Mode#AUTO}). */
+  static boolean maximizes(String monitor, Mode mode) {
+    String m = monitor.toLowerCase(Locale.ROOT);
+    return mode == Mode.MAX
+        || mode == Mode.AUTO && (m.endsWith("acc") || m.endsWith("accuracy") || m.endsWith("auc"));
+  }
+
   private boolean improves(double v) {
     if (Double.isNaN(v)) {
       return false;
@@ -122,6 +133,55 @@ public final class EarlyStopping implements Callback {
     if (restoreBestWeights && bestWeights != null) {
       model.setWeights(bestWeights);
     }
+  }
+
+  /**
+   * {@code wait}, {@code best}, {@code best_epoch}, {@code stopped_epoch} and, when it keeps the best
+   * weights and has some, one tensor per parameter: {@code best_weights.0}, {@code best_weights.1}, ...
+   */
+  @Override
+  public Map<String, Object> state() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("wait", (long) wait);
+    s.put("best", best);
+    s.put("best_epoch", (long) bestEpoch);
+    s.put("stopped_epoch", (long) stoppedEpoch);
+    if (bestWeights != null) {
+      for (int i = 0; i < bestWeights.size(); i++) {
+        s.put("best_weights." + i, bestWeights.get(i));
+      }
+    }
+    return s;
+  }
+
+  @Override
+  public void restoreState(Map<String, Object> state) {
+    StateValues v = new StateValues("EarlyStopping", state);
+    int w = (int) v.integer("wait", 0, Integer.MAX_VALUE);
+    double b = v.number("best");
+    int be = (int) v.integer("best_epoch", -1, Integer.MAX_VALUE);
+    int se = (int) v.integer("stopped_epoch", -1, Integer.MAX_VALUE);
+    List<Tensor> weights = null;
+    if (v.has("best_weights.0")) {
+      if (!restoreBestWeights) {
+        throw new IllegalArgumentException("EarlyStopping.restoreState: the state holds best weights but this"
+            + " EarlyStopping does not restore them (restoreBestWeights is false)");
+      }
+      List<Parameter> ps = model.parameters();
+      weights = new ArrayList<>();
+      for (int i = 0; i < ps.size(); i++) {
+        Tensor t = v.tensor("best_weights." + i);
+        Tensor.requireShape("EarlyStopping.restoreState: best_weights." + i + " for '" + ps.get(i).name() + "'", t,
+            ps.get(i).shape());
+        weights.add(t);
+      }
+    }
+    v.done();
+    this.wait = w;
+    this.best = b;
+    this.bestEpoch = be;
+    this.stoppedEpoch = se;
+    this.bestWeights = weights;
   }
 
   /** The best value seen. */

@@ -11,17 +11,26 @@ import java.util.Set;
 /**
  * Per-epoch values recorded by {@link Sequential#fit}, like Keras' {@code history.history}:
  * {@code loss}, each metric (e.g. {@code accuracy}), {@code val_loss} and {@code val_<metric>}
- * when there is validation data, plus the wall-clock seconds of each epoch.
+ * when there is validation data, plus the wall-clock seconds of each epoch and, as Keras'
+ * {@code history.epoch}, the index of each epoch: {@code 0, 1, 2, ...} for a fit from the start,
+ * {@code 3, 4, ...} for one that {@link BackupAndRestore resumed} after three epochs (it records
+ * only the epochs it ran).
  */
 public final class History {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private final List<Double> seconds = new ArrayList<>();
+  private final List<Integer> epochIndices = new ArrayList<>();
 
   /** An empty history, with no epoch recorded; {@code fit} fills the one it returns. */
   public History() {}
 
-  /** Appends one epoch's logs and duration. */
+  /** Appends one epoch's logs and duration, numbered after the last one recorded (from 0). */
   void addEpoch(Map<String, Double> logs, double secs) {
+    addEpoch(epochIndices.isEmpty() ? 0 : epochIndices.get(epochIndices.size() - 1) + 1, logs, secs);
+  }
+
+  /** Appends the logs and duration of the epoch with index {@code epochIndex} (from 0). */
+  void addEpoch(int epochIndex, Map<String, Double> logs, double secs) {
     int epoch = seconds.size();
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       List<Double> l = values.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
@@ -31,6 +40,7 @@ public final class History {
       l.add(e.getValue());
     }
     seconds.add(secs);
+    epochIndices.add(epochIndex);
   }
 
   /** The number of epochs recorded. */
@@ -61,6 +71,14 @@ public final class History {
     return l.get(l.size() - 1);
   }
 
+  /**
+   * The index (from 0) of each recorded epoch, as Keras' {@code history.epoch}: {@code [0, 1, ...]}
+   * for a fit from the start, {@code [3, 4, ...]} for one resumed after three epochs.
+   */
+  public List<Integer> epochIndices() {
+    return Collections.unmodifiableList(epochIndices);
+  }
+
   /** Wall-clock seconds of each epoch, validation included. */
   public List<Double> seconds() {
     return Collections.unmodifiableList(seconds);
@@ -77,7 +95,8 @@ public final class History {
 
   /**
    * CSV with a header row, one row per epoch: {@code epoch,loss,accuracy,val_loss,val_accuracy,seconds}.
-   * Epochs count from 0 as in Keras' {@code CSVLogger}; numbers are written with {@link Double#toString}.
+   * Epochs count from 0 as in Keras' {@code CSVLogger} (the {@link #epochIndices()}); numbers are
+   * written with {@link Double#toString}.
    */
   public String toCsv() {
     StringBuilder sb = new StringBuilder("epoch");
@@ -86,7 +105,7 @@ public final class History {
     }
     sb.append(",seconds\n");
     for (int e = 0; e < seconds.size(); e++) {
-      sb.append(e);
+      sb.append(epochIndices.get(e));
       for (List<Double> l : values.values()) {
         sb.append(',').append(l.get(e));
       }

@@ -142,6 +142,11 @@ public final class Trainer {
    * in training mode, loss, backward, one optimizer step, zeroed gradients) and the batch
    * callbacks; then validation and the epoch callbacks.
    *
+   * <p>With a {@link BackupAndRestore} among the callbacks, the training state is backed up after
+   * each epoch's callbacks, and a backup found when the fit begins (right after
+   * {@link Callback#onTrainBegin}) is resumed from: the epochs it holds are skipped, their shuffles
+   * replayed, and training goes on bit for bit as if it had never stopped.
+   *
    * @throws NonFiniteLossException when a batch's loss is NaN or infinite (with the history so far)
    */
   public History fit(DataSource data, Fit options) {
@@ -155,8 +160,13 @@ public final class Trainer {
     int batchSize = options.batchSize();
     int steps = (split.train.length + batchSize - 1) / batchSize;
     int epochs = options.epochs();
-    Random rng = new Random(shuffleSeed(options));
+    long shuffleSeed = shuffleSeed(options);
     CallbackList callbacks = new CallbackList(options);
+    BackupAndRestore backup = callbacks.backup();
+    if (backup != null && !optimizer.isResumable()) {
+      throw new IllegalStateException(describe() + ".fit: BackupAndRestore cannot save the state of the optimizer "
+          + optimizer + "; use SGD or Adam");
+    }
     List<Parameter> trainable = model.trainableParameters();
     List<Parameter> all = model.parameters();
     zeroGrads(all);
@@ -165,8 +175,22 @@ public final class Trainer {
     History history = new History();
     stopRequested = false;
 
-    callbacks.onTrainBegin(model, new FitInfo(epochs, steps, batchSize, split.train.length, split.val.length));
-    for (int epoch = 0; epoch < epochs; epoch++) {
+    FitInfo info = new FitInfo(epochs, steps, batchSize, split.train.length, split.val.length);
+    callbacks.onTrainBegin(model, info);
+    int initialEpoch = 0;
+    boolean stoppedBefore = false;
+    TrainingState resumed = backup == null ? null : backup.restore(model, info, options, callbacks.all());
+    if (resumed != null) {
+      shuffleSeed = resumed.shuffleSeed();
+      fitCount = resumed.fitCount();
+      initialEpoch = resumed.epoch();
+      stoppedBefore = stopRequested = resumed.stopped();
+    }
+    Random rng = new Random(shuffleSeed);
+    for (int e = 0; e < initialEpoch && options.shuffle(); e++) {
+      Shuffle.shuffle(split.train, rng); // replays the shuffles of the epochs restored: the same order and generator state
+    }
+    for (int epoch = initialEpoch; epoch < epochs && !stoppedBefore; epoch++) {
       long t0 = System.nanoTime();
       if (options.shuffle()) {
         Shuffle.shuffle(split.train, rng);
@@ -180,6 +204,11 @@ public final class Trainer {
         int from = b * batchSize;
         int to = Math.min(from + batchSize, split.train.length);
         float l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        if (!Float.isFinite(l) && callbacks.has(TerminateOnNaN.class)) {
+          // Keras' TerminateOnNaN: the batch's logs show the loss, the epoch ends here, training stops gracefully.
+          callbacks.onBatchEnd(epoch, b, Collections.unmodifiableMap(logs = currentLogs(l)));
+          break;
+        }
         if (!Float.isFinite(l)) {
           throw new NonFiniteLossException(describe() + ".fit: loss (" + loss.name() + ") is " + l + " at epoch "
               + (epoch + 1) + "/" + epochs + ", batch " + (b + 1) + "/" + steps + " (counting from 1); training"
@@ -200,8 +229,12 @@ public final class Trainer {
           logs.put("val_" + e.getKey(), e.getValue());
         }
       }
-      history.addEpoch(logs, (System.nanoTime() - t0) / 1e9);
+      history.addEpoch(epoch, logs, (System.nanoTime() - t0) / 1e9);
       callbacks.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
+      if (backup != null) {
+        backup.save(model, BackupAndRestore.capture(model, epoch + 1, stopRequested, fitCount, shuffleSeed,
+            options.shuffle(), info, callbacks.all()));
+      }
       if (stopRequested) {
         break;
       }

@@ -8,6 +8,7 @@ import dev.neurona.core.Tensor;
 import dev.neurona.layers.Dense;
 import dev.neurona.layers.Flatten;
 import dev.neurona.layers.Layer;
+import dev.neurona.layers.SeededLayer;
 import dev.neurona.layers.loss.SparseCategoricalCrossentropy;
 import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.model.Sequential;
@@ -52,7 +53,7 @@ class AugmentationModelTest {
   }
 
   private static void callCount(Layer l, long n) {
-    ((RandomImageLayer) l).callCount(n);
+    ((SeededLayer) l).callCount(n); // what BackupAndRestore sees of every augmentation layer
   }
 
   @Test

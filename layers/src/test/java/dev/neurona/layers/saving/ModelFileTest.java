@@ -387,4 +387,38 @@ class ModelFileTest {
       }
     }
   }
+
+  @Test
+  void weightsAloneGoToSafetensorsAndComeBackOnlyIntoAModelTheyFit() throws IOException {
+    Sequential m = trained();
+    Path file = dir.resolve("w.safetensors");
+    m.saveWeights(file);
+    byte[] bytes = Files.readAllBytes(file);
+    long headerLen = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    assertThat(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8)).contains("\"head.kernel\"");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s).containsExactly(file); // no temporary file left behind
+    }
+
+    Sequential fresh = new Sequential(99L, new InputLayer(2, 1), new TestFlatten(), new TestLinear(6, "tanh"),
+        new TestScale(), new TestLinear(2, "softmax").name("head"));
+    fresh.name("blobs");
+    fresh.loadWeights(file);
+    assertThat(fresh.predict(probe()).data()).containsExactly(m.predict(probe()).data());
+
+    Sequential other = new Sequential(1L, new InputLayer(2, 1), new TestFlatten(), new TestLinear(5, "tanh"),
+        new TestScale(), new TestLinear(2, "softmax").name("head"));
+    float[] before = other.getWeights().get(0).data();
+    assertThatThrownBy(() -> other.loadWeights(file)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("has shape");
+    assertThat(other.getWeights().get(0).data()).containsExactly(before);
+
+    Path cut = dir.resolve("cut.safetensors");
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length - 4));
+    float[] kept = fresh.getWeights().get(2).data();
+    assertThatThrownBy(() -> fresh.loadWeights(cut)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining(cut.toString());
+    assertThat(fresh.getWeights().get(2).data()).containsExactly(kept);
+    assertThatThrownBy(() -> fresh.loadWeights(dir.resolve("none"))).isInstanceOf(NoSuchFileException.class);
+  }
 }

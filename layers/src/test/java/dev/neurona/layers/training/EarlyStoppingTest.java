@@ -73,4 +73,36 @@ class EarlyStoppingTest {
     assertThatThrownBy(() -> new EarlyStopping(-1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("-1");
   }
+
+  @Test
+  void itsStateCarriesOverToAnotherInstance() {
+    Sequential m = new Sequential(new InputLayer(2), new TestLinear(2, "softmax"));
+    EarlyStopping es = new EarlyStopping("val_loss", 2, true);
+    es.onTrainBegin(m, new FitInfo(10, 1, 1, 1, 1));
+    es.onEpochEnd(0, Map.of("val_loss", 1.0));
+    es.onEpochEnd(1, Map.of("val_loss", 1.5));
+    Map<String, Object> s = es.state();
+    assertThat(s).containsEntry("wait", 1L).containsEntry("best", 1.0).containsEntry("best_epoch", 0L)
+        .containsEntry("stopped_epoch", -1L).containsKeys("best_weights.0", "best_weights.1");
+
+    EarlyStopping again = new EarlyStopping("val_loss", 2, true);
+    again.onTrainBegin(m, new FitInfo(10, 1, 1, 1, 1));
+    again.restoreState(s);
+    again.onEpochEnd(2, Map.of("val_loss", 1.2)); // the second epoch without improvement: stops, as es would
+    assertThat(m.stopRequested()).isTrue();
+    assertThat(again.stoppedEpoch()).isEqualTo(2);
+    assertThat(again.bestEpoch()).isZero();
+
+    EarlyStopping noWeights = new EarlyStopping("val_loss", 2, false);
+    noWeights.onTrainBegin(m, new FitInfo(10, 1, 1, 1, 1));
+    assertThatThrownBy(() -> noWeights.restoreState(s)).hasMessageContaining("restoreBestWeights is false");
+    Map<String, Object> bad = new java.util.HashMap<>(s);
+    bad.remove("best_weights.1");
+    assertThatThrownBy(() -> again.restoreState(bad)).hasMessageContaining("'best_weights.1' must be a tensor");
+    bad.put("best_weights.1", 3L);
+    assertThatThrownBy(() -> again.restoreState(bad)).hasMessageContaining("got Long 3");
+    Map<String, Object> extra = new java.util.HashMap<>(s);
+    extra.put("patience", 4L);
+    assertThatThrownBy(() -> again.restoreState(extra)).hasMessageContaining("unknown entries [patience]");
+  }
 }

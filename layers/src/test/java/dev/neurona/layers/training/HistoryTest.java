@@ -43,4 +43,15 @@ class HistoryTest {
     assertThatThrownBy(() -> h.get("loss").add(2.0)).isInstanceOf(UnsupportedOperationException.class);
     assertThat(h.get("loss")).isEqualTo(List.of(1.0));
   }
+
+  @Test
+  void epochIndicesFollowTheEpochsRecordedAndGoIntoTheCsv() {
+    History h = new History();
+    h.addEpoch(3, logs("loss", 0.5), 1.0);
+    h.addEpoch(4, logs("loss", 0.25), 1.0);
+    h.addEpoch(logs("loss", 0.125), 1.0);
+    assertThat(h.epochIndices()).containsExactly(3, 4, 5);
+    assertThat(h.toCsv()).isEqualTo("epoch,loss,seconds\n3,0.5,1.0\n4,0.25,1.0\n5,0.125,1.0\n");
+    assertThat(new History().epochIndices()).isEmpty();
+  }
 }

@@ -1,10 +1,10 @@
 package dev.neurona.examples.mnist;
 
 import dev.neurona.data.ImageDataset;
+import dev.neurona.examples.plot.Plots;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -18,57 +18,9 @@ import javax.imageio.ImageIO;
 final class MnistPlots {
   private MnistPlots() {}
 
-  /** A heatmap of {@code confusion[true][predicted]} with counts in the cells (log-scaled colour). */
+  /** A heatmap of {@code confusion[true][predicted]} with counts in the cells (log-scaled colour): {@link Plots#confusionMatrix}. */
   static Path confusionMatrix(int[][] confusion, List<String> classNames, String title, Path file) throws IOException {
-    int k = confusion.length;
-    int cell = 56, left = 130, top = 70, right = 30, bottom = 120;
-    int w = left + k * cell + right, h = top + k * cell + bottom;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = canvas(img);
-    int max = 1;
-    for (int[] row : confusion) {
-      for (int v : row) {
-        max = Math.max(max, v);
-      }
-    }
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-    centered(g, title, w / 2, 35);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    for (int t = 0; t < k; t++) {
-      for (int p = 0; p < k; p++) {
-        int v = confusion[t][p];
-        double f = v == 0 ? 0 : Math.log1p(v) / Math.log1p(max);
-        Color c = t == p ? blend(new Color(235, 242, 250), new Color(8, 48, 107), f)
-            : blend(new Color(255, 245, 240), new Color(165, 15, 21), f);
-        int x = left + p * cell, y = top + t * cell;
-        g.setColor(c);
-        g.fillRect(x, y, cell, cell);
-        g.setColor(new Color(200, 200, 200));
-        g.drawRect(x, y, cell, cell);
-        g.setColor(f > 0.55 ? Color.WHITE : Color.BLACK);
-        centered(g, Integer.toString(v), x + cell / 2, y + cell / 2 + 5);
-      }
-    }
-    g.setColor(Color.BLACK);
-    for (int i = 0; i < k; i++) {
-      String name = classNames.get(i);
-      FontMetrics fm = g.getFontMetrics();
-      g.drawString(name, left - 8 - fm.stringWidth(name), top + i * cell + cell / 2 + 5);
-      Graphics2D r = (Graphics2D) g.create();
-      r.translate(left + i * cell + cell / 2 + 5, top + k * cell + 8);
-      r.rotate(Math.PI / 2);
-      r.drawString(name, 0, 0);
-      r.dispose();
-    }
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    centered(g, "predicted", left + k * cell / 2, h - 12);
-    Graphics2D r = (Graphics2D) g.create();
-    r.translate(20, top + k * cell / 2);
-    r.rotate(-Math.PI / 2);
-    centered(r, "true", 0, 0);
-    r.dispose();
-    g.dispose();
-    return write(img, file);
+    return Plots.confusionMatrix(confusion, classNames, title, file);
   }
 
   /**
@@ -124,12 +76,6 @@ final class MnistPlots {
 
   private static void centered(Graphics2D g, String s, int cx, int baseline) {
     g.drawString(s, cx - g.getFontMetrics().stringWidth(s) / 2, baseline);
-  }
-
-  private static Color blend(Color a, Color b, double f) {
-    return new Color((int) (a.getRed() + (b.getRed() - a.getRed()) * f),
-        (int) (a.getGreen() + (b.getGreen() - a.getGreen()) * f),
-        (int) (a.getBlue() + (b.getBlue() - a.getBlue()) * f));
   }
 
   private static Path write(BufferedImage img, Path file) throws IOException {

@@ -1,8 +1,12 @@
 package dev.neurona.examples.plot;
 
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -11,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -23,9 +28,10 @@ import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Small, general charts for the examples, drawn with XChart and written as PNG files: line charts of
- * per-epoch histories (optionally on a log y axis) and 2-D decision-region plots. Everything renders
- * off-screen; loading this class turns on {@code java.awt.headless} unless it was set explicitly.
+ * Small, general charts for the examples, written as PNG files: line charts of per-epoch histories
+ * (optionally on a log y axis) and 2-D decision-region plots drawn with XChart, several charts side
+ * by side, and a confusion-matrix heatmap drawn with Java2D. Everything renders off-screen; loading
+ * this class turns on {@code java.awt.headless} unless it was set explicitly.
  *
  * <pre>{@code
  * XYChart c = Plots.lineChart("Perceptron", "Epoch", "Errors", false,
@@ -255,6 +261,126 @@ public final class Plots {
       BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
     }
     return file;
+  }
+
+  /**
+   * Writes {@code charts} side by side, left to right, as one PNG (matplotlib's {@code subplot(1, n, i)}),
+   * creating parent folders; returns the file. Each chart keeps its own size; the image is as tall as
+   * the tallest.
+   */
+  public static Path savePngSideBySide(List<? extends Chart<?, ?>> charts, Path file) throws IOException {
+    if (charts == null || charts.isEmpty()) {
+      throw new IllegalArgumentException("Plots.savePngSideBySide: no charts to write to " + file);
+    }
+    List<BufferedImage> images = new ArrayList<>();
+    int width = 0;
+    int height = 0;
+    for (Chart<?, ?> c : charts) {
+      BufferedImage img = BitmapEncoder.getBufferedImage(c);
+      images.add(img);
+      width += img.getWidth();
+      height = Math.max(height, img.getHeight());
+    }
+    BufferedImage all = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = all.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    int x = 0;
+    for (BufferedImage img : images) {
+      g.drawImage(img, x, 0, null);
+      x += img.getWidth();
+    }
+    g.dispose();
+    return savePng(all, file);
+  }
+
+  /**
+   * A confusion-matrix heatmap of {@code confusion[true][predicted]}, drawn with Java2D: counts in the
+   * cells, the diagonal in blues and the errors in reds (colour on a log scale), true classes down the
+   * left, predictions along the bottom. Returns the file written.
+   */
+  public static Path confusionMatrix(int[][] confusion, List<String> classNames, String title, Path file) throws IOException {
+    int k = confusion.length;
+    if (k == 0 || classNames.size() != k) {
+      throw new IllegalArgumentException("Plots.confusionMatrix '" + title + "': " + k + " rows but " + classNames.size()
+          + " class names " + classNames);
+    }
+    int cell = 56, left = 130, top = 70, right = 30, bottom = 120;
+    int w = left + k * cell + right, h = top + k * cell + bottom;
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, w, h);
+    int max = 1;
+    for (int[] row : confusion) {
+      for (int v : row) {
+        max = Math.max(max, v);
+      }
+    }
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+    centered(g, title, w / 2, 35);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    for (int t = 0; t < k; t++) {
+      for (int p = 0; p < k; p++) {
+        int v = confusion[t][p];
+        double f = v == 0 ? 0 : Math.log1p(v) / Math.log1p(max);
+        Color c = t == p ? blend(new Color(235, 242, 250), new Color(8, 48, 107), f)
+            : blend(new Color(255, 245, 240), new Color(165, 15, 21), f);
+        int x = left + p * cell, y = top + t * cell;
+        g.setColor(c);
+        g.fillRect(x, y, cell, cell);
+        g.setColor(new Color(200, 200, 200));
+        g.drawRect(x, y, cell, cell);
+        g.setColor(f > 0.55 ? Color.WHITE : Color.BLACK);
+        centered(g, Integer.toString(v), x + cell / 2, y + cell / 2 + 5);
+      }
+    }
+    g.setColor(Color.BLACK);
+    for (int i = 0; i < k; i++) {
+      String name = classNames.get(i);
+      FontMetrics fm = g.getFontMetrics();
+      g.drawString(name, left - 8 - fm.stringWidth(name), top + i * cell + cell / 2 + 5);
+      Graphics2D r = (Graphics2D) g.create();
+      r.translate(left + i * cell + cell / 2 + 5, top + k * cell + 8);
+      r.rotate(Math.PI / 2);
+      r.drawString(name, 0, 0);
+      r.dispose();
+    }
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    centered(g, "predicted", left + k * cell / 2, h - 12);
+    Graphics2D r = (Graphics2D) g.create();
+    r.translate(20, top + k * cell / 2);
+    r.rotate(-Math.PI / 2);
+    centered(r, "true", 0, 0);
+    r.dispose();
+    g.dispose();
+    return savePng(img, file);
+  }
+
+  /** Writes {@code image} as a PNG to {@code file}, creating parent folders; returns the file. */
+  public static Path savePng(BufferedImage image, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    if (!ImageIO.write(image, "png", file.toFile())) {
+      throw new IOException("no PNG writer available to write " + file);
+    }
+    return file;
+  }
+
+  /** Draws {@code s} centred on {@code cx} with its baseline at {@code baseline}. */
+  public static void centered(Graphics2D g, String s, int cx, int baseline) {
+    g.drawString(s, cx - g.getFontMetrics().stringWidth(s) / 2, baseline);
+  }
+
+  private static Color blend(Color a, Color b, double f) {
+    return new Color((int) (a.getRed() + (b.getRed() - a.getRed()) * f),
+        (int) (a.getGreen() + (b.getGreen() - a.getGreen()) * f),
+        (int) (a.getBlue() + (b.getBlue() - a.getBlue()) * f));
   }
 
   /** A white-backed chart of the default size with titles set. */

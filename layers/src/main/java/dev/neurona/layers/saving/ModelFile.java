@@ -7,6 +7,7 @@ import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.saving.Safetensors.Named;
 import dev.neurona.optim.Optimizer;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -263,7 +264,7 @@ public final class ModelFile {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
+    } catch (ZipException | EOFException e) { // EOF: a damaged end-of-central-directory record points past the end
       throw new ModelFormatException(file + ": not a Neurona model file: not a readable zip (" + e.getMessage()
           + "); the file may be truncated or corrupt", e);
     }

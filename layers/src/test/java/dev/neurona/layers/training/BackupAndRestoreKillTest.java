@@ -30,7 +30,12 @@ class BackupAndRestoreKillTest {
   @Test
   void killedAtRandomMomentsAndResumedItEndsWithTheUninterruptedWeights() throws Exception {
     Path reference = tmp.resolve("reference.safetensors");
+    long r0 = System.nanoTime();
     KillableTraining.train(null, null).saveWeights(reference);
+    // One epoch's time on this machine (a child JVM, still cold, is slower): mid-epoch kills wait at most
+    // this long after a run has made progress, so that every run advances by a bounded number of epochs
+    // and all KILLS land before training ends, on a fast machine as on a slow one.
+    int epochMillis = (int) Math.max(5, (System.nanoTime() - r0) / 1_000_000 / KillableTraining.EPOCHS);
 
     Path backup = tmp.resolve("backup");
     Path out = tmp.resolve("resumed.safetensors");
@@ -45,15 +50,22 @@ class BackupAndRestoreKillTest {
       long t0 = System.nanoTime();
       Process p = child(backup, out, output);
       if (kills < KILLS) {
-        // The first kill lands during start-up or the first epoch; the others once the run has written a
-        // backup of its own (so that each run gets further): at a random moment of the epochs after it, or
-        // (every other kill) soon after the next epoch ends, when its backup is being written.
-        boolean started = kills == 0 || awaitNewBackup(p, backup, before);
-        boolean aimAtWrite = kills % 2 == 0;
-        if (started && kills > 0 && aimAtWrite) {
-          started = awaitLines(p, output, epochLines(output) + 1);
+        boolean started;
+        long delay;
+        if (kills == 0) {
+          // During start-up or the first epoch: at a random moment, or as soon as the first epoch ends.
+          started = awaitLinesOrTime(p, output, 1, 100 + random.nextInt(1500));
+          delay = 0;
+        } else {
+          // Once the run has written a backup of its own (so that each run gets further): soon after the next
+          // epoch ends, when its backup is being written (every other kill), or within the next epoch.
+          started = awaitNewBackup(p, backup, before);
+          boolean aimAtWrite = kills % 2 == 0;
+          if (started && aimAtWrite) {
+            started = awaitLines(p, output, epochLines(output) + 1);
+          }
+          delay = aimAtWrite ? random.nextInt(60) : random.nextInt(epochMillis);
         }
-        long delay = kills == 0 ? 100 + random.nextInt(1500) : aimAtWrite ? random.nextInt(60) : random.nextInt(500);
         if (started && !p.waitFor(delay, TimeUnit.MILLISECONDS)) {
           p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
           p.waitFor(30, TimeUnit.SECONDS);
@@ -96,6 +108,18 @@ class BackupAndRestoreKillTest {
         // the child is renaming entries as we list them: look again
       }
       Thread.sleep(5);
+    }
+    return false;
+  }
+
+  /** Waits until the child has printed {@code n} "epoch" lines or {@code millis} have passed; false when it ends first. */
+  private static boolean awaitLinesOrTime(Process p, Path output, long n, long millis) throws Exception {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (p.isAlive()) {
+      if (System.nanoTime() >= end || epochLines(output) >= n) {
+        return true;
+      }
+      Thread.sleep(2);
     }
     return false;
   }

@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>Usage: {@code KillableTraining <backupDir> <weightsOut>}
  */
 public final class KillableTraining {
-  static final int EPOCHS = 10;
+  static final int EPOCHS = 20;
   static final int HIDDEN = 256;
 
   private KillableTraining() {}

@@ -10,14 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.neurona.layers.model.Sequential;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -86,28 +82,11 @@ class KerasErrorsTest {
     Path f = editedConfig("keras_mnist.keras", c -> c.replaceFirst("\"kernel_regularizer\": null",
         "\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01},"
             + " \"registered_name\": null}"));
-    List<String> warnings = new ArrayList<>();
-    Logger log = Logger.getLogger("dev.neurona.keras");
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        warnings.add(r.getLevel() + " " + r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(capture);
-    log.setUseParentHandlers(false);
     Sequential model;
-    try {
+    List<String> warnings;
+    try (LogCapture log = new LogCapture()) {
       model = KerasModels.load(f);
-    } finally {
-      log.removeHandler(capture);
-      log.setUseParentHandlers(true);
+      warnings = log.messages();
     }
     assertThat(warnings).singleElement().asString().startsWith("WARNING " + f + ": the model is loaded uncompiled")
         .contains("layer 'conv2d_2' (Conv2D) has kernel_regularizer \"L2\", which Neurona does not apply in training");

@@ -78,6 +78,16 @@ class KerasErrorsTest {
   }
 
   @Test
+  void functionalModelThatIsNotAChain() throws Exception {
+    Path f = editedConfig("flowers.keras", c -> c.replace("\"keras_history\": [\"rescaling\", 0, 0]",
+        "\"keras_history\": [\"random_zoom\", 0, 0]"));
+    assertThatThrownBy(() -> KerasModels.load(f))
+        .isInstanceOf(UnsupportedKerasModelException.class)
+        .hasMessageMatching(".*flowers.keras: layer 'conv2d_\\d+' \\(Conv2D\\) is not supported by Neurona: its input comes"
+            + " from \\[random_zoom\\], not from the layer before it \\('rescaling'\\).*");
+  }
+
+  @Test
   void regularizersLoadUncompiled() throws Exception {
     Path f = editedConfig("keras_mnist.keras", c -> c.replaceFirst("\"kernel_regularizer\": null",
         "\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01},"

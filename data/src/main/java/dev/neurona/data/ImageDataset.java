@@ -1,9 +1,13 @@
 package dev.neurona.data;
 
 import dev.neurona.core.Shape;
+import dev.neurona.core.Shuffle;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -23,6 +27,9 @@ import java.util.SplittableRandom;
  *   ...
  * }
  * }</pre>
+ *
+ * <p>Each class has a name ({@link #classNames()}): the folder names of an image folder
+ * ({@link ImageFolder}), otherwise {@code "0"}, {@code "1"}, … (MNIST's digits).
  *
  * <p>Instances are immutable (the arrays are never exposed) and safe to share between threads.
  */
@@ -49,16 +56,18 @@ public final class ImageDataset implements DataSource {
   private final int width;
   private final int channels;
   private final int numClasses;
+  private final List<String> classNames;
   private final int sampleSize;
 
-  private ImageDataset(String name, byte[] pixels, int[] labels, int height, int width, int channels, int numClasses) {
+  private ImageDataset(String name, byte[] pixels, int[] labels, int height, int width, int channels, List<String> classNames) {
     this.name = name;
     this.pixels = pixels;
     this.labels = labels;
     this.height = height;
     this.width = width;
     this.channels = channels;
-    this.numClasses = numClasses;
+    this.numClasses = classNames.size();
+    this.classNames = classNames;
     this.sampleSize = height * width * channels;
   }
 
@@ -72,15 +81,41 @@ public final class ImageDataset implements DataSource {
         height, width, channels, numClasses);
   }
 
+  /**
+   * As {@link #of(String, byte[], int[], int, int, int, int)} with named classes: label {@code k}
+   * is {@code classNames.get(k)}, and {@code numClasses} is {@code classNames.size()}.
+   */
+  public static ImageDataset of(String name, byte[] pixels, int[] labels, int height, int width, int channels,
+      List<String> classNames) {
+    return ofOwned(name, pixels == null ? null : pixels.clone(), labels == null ? null : labels.clone(),
+        height, width, channels, classNames);
+  }
+
   /** As {@link #of} but takes ownership of the arrays (no copy); for loaders that built them. */
   static ImageDataset ofOwned(String name, byte[] pixels, int[] labels, int height, int width, int channels, int numClasses) {
+    if (numClasses < 1) {
+      throw new IllegalArgumentException("ImageDataset '" + name + "': numClasses must be >= 1, got " + numClasses);
+    }
+    return ofOwned(name, pixels, labels, height, width, channels, indexNames(numClasses));
+  }
+
+  /** As {@link #of(String, byte[], int[], int, int, int, List)} but takes ownership of the arrays (no copy). */
+  static ImageDataset ofOwned(String name, byte[] pixels, int[] labels, int height, int width, int channels,
+      List<String> classNames) {
     String who = "ImageDataset '" + name + "'";
     if (height < 1 || width < 1 || channels < 1) {
       throw new IllegalArgumentException(who + ": sample shape (" + height + ", " + width + ", " + channels + ") must be positive");
     }
-    if (numClasses < 1) {
-      throw new IllegalArgumentException(who + ": numClasses must be >= 1, got " + numClasses);
+    if (classNames == null || classNames.isEmpty()) {
+      throw new IllegalArgumentException(who + ": classNames must name at least one class, got " + classNames);
     }
+    for (String n : classNames) { // not contains(null): List.of lists throw on that
+      if (n == null) {
+        throw new IllegalArgumentException(who + ": classNames has a null name: " + classNames);
+      }
+    }
+    List<String> names = List.copyOf(classNames);
+    int numClasses = names.size();
     if (pixels == null || labels == null) {
       throw new IllegalArgumentException(who + ": " + (pixels == null ? "pixels" : "labels") + " is null");
     }
@@ -95,7 +130,16 @@ public final class ImageDataset implements DataSource {
         throw new IllegalArgumentException(who + ": label[" + i + "] = " + labels[i] + " is not in [0, " + numClasses + ")");
       }
     }
-    return new ImageDataset(name, pixels, labels, height, width, channels, numClasses);
+    return new ImageDataset(name, pixels, labels, height, width, channels, names);
+  }
+
+  /** {@code "0", "1", …, "n-1"}: the names of classes that were given only a count. */
+  private static List<String> indexNames(int n) {
+    List<String> names = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      names.add(Integer.toString(k));
+    }
+    return Collections.unmodifiableList(names);
   }
 
   /** The name given at construction, used in error messages. */
@@ -133,6 +177,14 @@ public final class ImageDataset implements DataSource {
   /** Number of classes; labels are in [0, numClasses). */
   public int numClasses() {
     return numClasses;
+  }
+
+  /**
+   * The class names, label {@code k} being {@code classNames().get(k)} (unmodifiable, length
+   * {@link #numClasses()}): an image folder's class folder names, else {@code "0"}, {@code "1"}, ….
+   */
+  public List<String> classNames() {
+    return classNames;
   }
 
   /** The class label of sample {@code i}. */
@@ -183,18 +235,7 @@ public final class ImageDataset implements DataSource {
     if (n < 0) {
       throw new IllegalArgumentException("ImageDataset.permutation: n must be >= 0, got " + n);
     }
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return Shuffle.permutation(n, new SplittableRandom(seed));
   }
 
   /** Sparse labels: one class index per sample, so the per-sample target shape is {@code ()}. */
@@ -292,7 +333,7 @@ public final class ImageDataset implements DataSource {
       System.arraycopy(pixels, i * sampleSize, px, b * sampleSize, sampleSize);
       lb[b] = labels[i];
     }
-    return new ImageDataset(newName, px, lb, height, width, channels, numClasses);
+    return new ImageDataset(newName, px, lb, height, width, channels, classNames);
   }
 
   /** The first {@code n} samples (a copy); handy to train on a slice while experimenting. */
@@ -301,7 +342,7 @@ public final class ImageDataset implements DataSource {
       throw new IllegalArgumentException("ImageDataset '" + name + "'.subset: n = " + n + " is not in [0, " + size() + "]");
     }
     return new ImageDataset(name + "[:" + n + "]", Arrays.copyOf(pixels, n * sampleSize), Arrays.copyOf(labels, n),
-        height, width, channels, numClasses);
+        height, width, channels, classNames);
   }
 
   /**

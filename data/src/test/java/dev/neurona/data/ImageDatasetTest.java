@@ -8,6 +8,7 @@ import dev.neurona.core.Tensor;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,26 @@ class ImageDatasetTest {
     assertThatThrownBy(() -> ImageDataset.of("bad", new byte[0], new int[0], 0, W, C, 5)).hasMessageContaining("must be positive");
     assertThatThrownBy(() -> ImageDataset.of("bad", new byte[0], new int[0], H, W, C, 0)).hasMessageContaining("numClasses must be >= 1, got 0");
     assertThatThrownBy(() -> ImageDataset.of("bad", null, new int[0], H, W, C, 2)).hasMessageContaining("pixels is null");
+  }
+
+  @Test
+  void classNamesAreGivenOrTheClassIndices() {
+    ImageDataset named = ImageDataset.of("named", new byte[S * 2], new int[] {1, 0}, H, W, C, List.of("cat", "dog"));
+    assertThat(named.classNames()).containsExactly("cat", "dog");
+    assertThat(named.numClasses()).isEqualTo(2);
+    assertThatThrownBy(() -> named.classNames().add("cow")).isInstanceOf(UnsupportedOperationException.class);
+    // Every derived set keeps them.
+    assertThat(named.select("sel", new int[] {1}).classNames()).containsExactly("cat", "dog");
+    assertThat(named.subset(1).classNames()).containsExactly("cat", "dog");
+    assertThat(named.split(0.5, 1).validation().classNames()).containsExactly("cat", "dog");
+    // Without names: the indices, as MNIST's digits.
+    assertThat(dataset(4, 9).classNames()).containsExactly("0", "1", "2", "3", "4");
+    assertThatThrownBy(() -> ImageDataset.of("bad", new byte[S], new int[] {2}, H, W, C, List.of("cat", "dog")))
+        .hasMessageContaining("label[0] = 2 is not in [0, 2)");
+    assertThatThrownBy(() -> ImageDataset.of("bad", new byte[0], new int[0], H, W, C, List.of()))
+        .hasMessageContaining("classNames must name at least one class, got []");
+    assertThatThrownBy(() -> ImageDataset.of("bad", new byte[0], new int[0], H, W, C, Arrays.asList("a", null)))
+        .hasMessageContaining("classNames has a null name: [a, null]");
   }
 
   @Test

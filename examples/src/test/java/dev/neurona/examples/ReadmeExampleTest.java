@@ -2,6 +2,7 @@ package dev.neurona.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+// README-IMPORTS-BEGIN
 import dev.neurona.data.Mnist;
 import dev.neurona.data.TrainTest;
 import dev.neurona.layers.Conv2D;
@@ -13,16 +14,17 @@ import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.training.History;
 import dev.neurona.optim.Adam;
+import java.nio.file.Path;
+import java.util.Map;
+// README-IMPORTS-END
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the README's Java example honest: the code between the README markers below is compiled
- * here, and the test checks that README.md shows exactly these lines.
+ * Keeps the README's Java example honest: the imports and the code between the README markers below
+ * are compiled here, and the test checks that README.md shows exactly these lines, imports first.
  */
 class ReadmeExampleTest {
 
@@ -56,14 +58,22 @@ class ReadmeExampleTest {
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     String source = Files.readString(Path.of("src", "test", "java", "dev", "neurona", "examples", "ReadmeExampleTest.java"),
         StandardCharsets.UTF_8);
-    String block = source.substring(source.indexOf("// README-BEGIN\n") + "// README-BEGIN\n".length(),
-        source.indexOf("    // README-END"));
+    String imports = between(source, "// README-IMPORTS-BEGIN\n", "// README-IMPORTS-END");
+    String block = between(source, "// README-BEGIN\n", "    // README-END");
     StringBuilder dedented = new StringBuilder();
     for (String line : block.split("\n", -1)) {
       dedented.append(line.startsWith("    ") ? line.substring(4) : line).append('\n');
     }
-    String expected = dedented.toString().stripTrailing();
+    String expected = imports + "\n" + dedented.toString().stripTrailing();
     assertThat(text).as("README.md must contain the example exactly as compiled in %s", getClass().getSimpleName())
         .contains(expected);
+  }
+
+  private static String between(String text, String begin, String end) {
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end, from);
+    assertThat(from).as("marker %s", begin.strip()).isNotNegative();
+    assertThat(to).as("marker %s", end.strip()).isGreaterThan(from);
+    return text.substring(from + begin.length(), to);
   }
 }

@@ -1,5 +1,6 @@
 package dev.neurona.layers.classic;
 
+import dev.neurona.core.Shuffle;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -109,7 +110,7 @@ public final class Adaline extends LinearUnit {
 
   /** One pass of per-sample steps in a fresh random order; returns the mean of ½ eᵢ² before each step. */
   private double sgdEpoch(double[][] x, int[] y, int[] order, Random rng) {
-    shuffle(order, rng);
+    Shuffle.shuffle(order, rng);
     double cost = 0;
     for (int i : order) {
       double e = y[i] - activation(dot(x[i]));

@@ -1,7 +1,6 @@
 package dev.neurona.layers.classic;
 
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * A single linear threshold unit, the common part of {@link Perceptron} and {@link Adaline}: weights
@@ -207,16 +206,6 @@ public abstract sealed class LinearUnit permits Perceptron, Adaline {
 
   final String typeName() {
     return getClass().getSimpleName();
-  }
-
-  /** Fisher–Yates shuffle of {@code order} from {@code rng}. */
-  static void shuffle(int[] order, Random rng) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
   }
 
   /** {@code 0, 1, ..., n-1}. */

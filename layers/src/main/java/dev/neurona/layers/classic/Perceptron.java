@@ -1,5 +1,6 @@
 package dev.neurona.layers.classic;
 
+import dev.neurona.core.Shuffle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class Perceptron extends LinearUnit {
     int[] order = identity(x.length);
     for (int epoch = 0; epoch < epochs; epoch++) {
       if (shuffle) {
-        shuffle(order, rng);
+        Shuffle.shuffle(order, rng);
       }
       int mistakes = 0;
       for (int i : order) {

@@ -2,6 +2,7 @@ package dev.neurona.layers.training;
 
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
+import dev.neurona.core.Shuffle;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
 import dev.neurona.layers.Activation;
@@ -168,7 +169,7 @@ public final class Trainer {
     for (int epoch = 0; epoch < epochs; epoch++) {
       long t0 = System.nanoTime();
       if (options.shuffle()) {
-        shuffle(split.train, rng);
+        Shuffle.shuffle(split.train, rng);
       }
       callbacks.onEpochBegin(epoch);
       resetMetrics();
@@ -384,14 +385,6 @@ public final class Trainer {
     }
   }
 
-  private static void shuffle(int[] a, Random rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-  }
 
   private static int[] range(int from, int to) {
     int[] r = new int[to - from];

@@ -250,7 +250,7 @@ final class Hdf5 {
   /**
    * Writes groups and datasets with jHDF. jHDF 0.9.2 writes its signature string after the last
    * dataset it wrote, over any group header that follows it in the file; so the caller must never
-   * create an empty group: every group here ends in a dataset ({@link #write} checks it).
+   * create an empty group: every group here ends in a dataset ({@code KerasModels} reads each file back to check).
    */
   static final class Writer {
     private final WritableHdfFile file;

@@ -674,8 +674,11 @@ public final class KerasModels {
     Sequential m = load(file);
     sb.append(m.summary());
     Optimizer opt = m.optimizer();
-    if (opt == null || m.loss() == null) {
+    if (opt == null) {
       sb.append("\nNot compiled.\n");
+    } else if (m.loss() == null) {
+      sb.append("\nOptimizer ").append(opt).append(", step ").append(opt.iterations())
+          .append(" (the file keeps no loss or metrics: compile before training).\n");
     } else {
       List<String> metrics = new ArrayList<>();
       m.metrics().forEach(x -> metrics.add(x.name()));

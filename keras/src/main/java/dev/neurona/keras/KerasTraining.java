@@ -268,7 +268,6 @@ final class KerasTraining {
     boolean schedule = cfg.get("learning_rate") instanceof Map;
     int offset = schedule ? 1 : 2;
     List<String> slots = new ArrayList<>();
-    boolean interleaved = true;
     if (opt.name().equals("adam")) {
       slots.add("m");
       slots.add("v");
@@ -287,7 +286,7 @@ final class KerasTraining {
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
       for (int s = 0; s < slots.size(); s++) {
-        int at = interleaved ? offset + i * slots.size() + s : offset + s * params.size() + i;
+        int at = offset + i * slots.size() + s; // Keras interleaves: m0, v0, m1, v1, ...
         Tensor t = vars.get(at);
         if (t == null || !t.shape().equals(p.shape())) {
           return "optimizer variable " + at + " has shape " + (t == null ? "?" : t.shape()) + ", expected "

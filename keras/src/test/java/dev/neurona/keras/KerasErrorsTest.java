@@ -10,14 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.neurona.layers.model.Sequential;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -82,32 +78,25 @@ class KerasErrorsTest {
   }
 
   @Test
+  void functionalModelThatIsNotAChain() throws Exception {
+    Path f = editedConfig("flowers.keras", c -> c.replace("\"keras_history\": [\"rescaling\", 0, 0]",
+        "\"keras_history\": [\"random_zoom\", 0, 0]"));
+    assertThatThrownBy(() -> KerasModels.load(f))
+        .isInstanceOf(UnsupportedKerasModelException.class)
+        .hasMessageMatching(".*flowers.keras: layer 'conv2d_\\d+' \\(Conv2D\\) is not supported by Neurona: its input comes"
+            + " from \\[random_zoom\\], not from the layer before it \\('rescaling'\\).*");
+  }
+
+  @Test
   void regularizersLoadUncompiled() throws Exception {
     Path f = editedConfig("keras_mnist.keras", c -> c.replaceFirst("\"kernel_regularizer\": null",
         "\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01},"
             + " \"registered_name\": null}"));
-    List<String> warnings = new ArrayList<>();
-    Logger log = Logger.getLogger("dev.neurona.keras");
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        warnings.add(r.getLevel() + " " + r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(capture);
-    log.setUseParentHandlers(false);
     Sequential model;
-    try {
+    List<String> warnings;
+    try (LogCapture log = new LogCapture()) {
       model = KerasModels.load(f);
-    } finally {
-      log.removeHandler(capture);
-      log.setUseParentHandlers(true);
+      warnings = log.messages();
     }
     assertThat(warnings).singleElement().asString().startsWith("WARNING " + f + ": the model is loaded uncompiled")
         .contains("layer 'conv2d_2' (Conv2D) has kernel_regularizer \"L2\", which Neurona does not apply in training");

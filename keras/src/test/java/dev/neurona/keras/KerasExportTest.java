@@ -96,6 +96,16 @@ class KerasExportTest {
     assertThat(copy.predict(x).data()).isEqualTo(model.predict(x).data());
   }
 
+  @Test
+  void loadAlsoReadsNeuronaZips() throws Exception {
+    Sequential original = KerasModels.load(Fixtures.file("misc.keras"));
+    Path zip = dir.resolve("misc.zip");
+    original.save(zip);
+    assertThat(KerasModels.detect(zip)).isEqualTo(KerasModels.Format.NEURONA);
+    assertSame(original, KerasModels.load(zip));
+    assertThat(KerasModels.describe(zip)).contains("Neurona model (zip)").contains("Optimizer SGD(learning_rate=0.02, momentum=0.5").contains("step 2");
+  }
+
   /** A layer of the user's own, which Keras does not know. */
   static final class Identity extends Layer {
     @Override
@@ -126,7 +136,11 @@ class KerasExportTest {
   @Test
   void aModelCompiledWithoutKerasEquivalentIsSavedUncompiled() throws Exception {
     Sequential perceptron = Classic.perceptron(2, 0.1);
-    KerasModels.save(perceptron, dir.resolve("p.keras"));
+    try (LogCapture log = new LogCapture()) {
+      KerasModels.save(perceptron, dir.resolve("p.keras"));
+      assertThat(log.messages()).containsExactly("WARNING " + dir.resolve("p.keras")
+          + ": saved without the training configuration: loss perceptron_criterion has no Keras equivalent");
+    }
     Sequential copy = KerasModels.load(dir.resolve("p.keras"));
     assertThat(copy.optimizer()).isNull();
     assertSame(perceptron, copy);

@@ -79,8 +79,10 @@ import java.util.stream.Collectors;
  * never return a NaN or infinite output (nor a loss averaged over one): they throw
  * {@link NonFiniteOutputException}, naming the first layer whose output was not finite and its
  * first non-finite weight. {@code fit} and {@code trainOnBatch} stop with
- * {@link dev.neurona.layers.training.NonFiniteLossException} when a batch's loss is not finite,
- * before that batch changes the weights.
+ * {@link dev.neurona.layers.training.NonFiniteLossException} when a batch's loss is not finite, and
+ * with {@link dev.neurona.layers.training.NonFiniteGradientException} when its gradients are not
+ * (or their squares overflow float): SGD and Adam check them before changing anything, so the
+ * weights and the optimizer's state keep their values from before that batch.
  */
 public final class Sequential {
   /** The seed used when none is given. */

@@ -13,6 +13,7 @@ import dev.neurona.layers.loss.Metric;
 import dev.neurona.layers.loss.Metrics;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.training.Batches.Batch;
+import dev.neurona.optim.NonFiniteParameterException;
 import dev.neurona.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -159,6 +160,9 @@ public final class Trainer {
    * callbacks; then validation and the epoch callbacks.
    *
    * @throws NonFiniteLossException when a batch's loss is NaN or infinite (with the history so far)
+   * @throws NonFiniteGradientException when a batch's gradients are not finite (or their squares
+   *     overflow): the optimizer refused the step, so the weights and its state are those from before
+   *     that batch (with the history so far)
    * @throws NonFiniteOutputException when a validation output is NaN or infinite
    * @throws IllegalStateException when another thread is training the model
    */
@@ -203,7 +207,14 @@ public final class Trainer {
       for (int b = 0; b < steps; b++) {
         int from = b * batchSize;
         int to = Math.min(from + batchSize, split.train.length);
-        float l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        float l;
+        try {
+          l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        } catch (NonFiniteParameterException e) {
+          throw refused(e, ".fit: at epoch " + (epoch + 1) + "/" + epochs + ", batch " + (b + 1) + "/" + steps
+              + " (counting from 1), with " + history.epochs() + " completed epoch(s) in the exception's history()",
+              history, epoch, b);
+        }
         if (!Float.isFinite(l)) {
           throw new NonFiniteLossException(describe() + ".fit: loss (" + loss.name() + ") is " + l + " at epoch "
               + (epoch + 1) + "/" + epochs + ", batch " + (b + 1) + "/" + steps + " (counting from 1); training"
@@ -279,7 +290,8 @@ public final class Trainer {
    * One optimisation step on one batch, like Keras' {@code train_on_batch}: forward (training
    * mode), loss, backward, optimizer step. {@code x (batch, ...input shape)}, {@code y (batch, ...target)}.
    * Metrics are reset and updated with this batch only. Returns the batch's mean loss; a non-finite
-   * loss leaves the weights unchanged and throws {@link NonFiniteLossException}.
+   * loss leaves the weights unchanged and throws {@link NonFiniteLossException}; gradients the
+   * optimizer refuses leave them unchanged and throw {@link NonFiniteGradientException}.
    */
   public float trainOnBatch(Tensor x, Tensor y) {
     requireCompiled("trainOnBatch");
@@ -289,7 +301,12 @@ public final class Trainer {
       boolean reuse = trainOnBatchGrad != null && trainOnBatchGrad.dim(0) == x.dim(0);
       Batch batch = reuse ? new Batch(x, y, trainOnBatchGrad) : new Batch(x, y);
       resetMetrics();
-      float l = trainStep(batch, model.trainableParameters(), model.parameters());
+      float l;
+      try {
+        l = trainStep(batch, model.trainableParameters(), model.parameters());
+      } catch (NonFiniteParameterException e) {
+        throw refused(e, ".trainOnBatch", new History(), 0, 0);
+      }
       if (!Float.isFinite(l)) {
         throw new NonFiniteLossException(describe() + ".trainOnBatch: loss (" + loss.name() + ") is " + l
             + "; the weights were left unchanged", new History(), 0, 0, l);
@@ -297,6 +314,22 @@ public final class Trainer {
       trainOnBatchGrad = batch.grad(model.outputShape());
       return l;
     }
+  }
+
+  /** The optimizer's {@code e} for a training call: the model, {@code where} (e.g. {@code .fit: at epoch 2/8, …}) and the layer added. */
+  private NonFiniteGradientException refused(NonFiniteParameterException e, String where, History history, int epoch,
+      int batch) {
+    Layer owner = null;
+    for (Layer l : model.layers()) {
+      for (Parameter p : l.parameters()) {
+        if (p.name().equals(e.parameter())) {
+          owner = l;
+        }
+      }
+    }
+    String layer = owner == null ? "" : ": " + owner.typeName() + " '" + owner.name() + "'";
+    return new NonFiniteGradientException(describe() + where + layer + ": " + e.getMessage(), e,
+        owner == null ? null : owner.name(), history, epoch, batch);
   }
 
   /** What {@link #beginTraining} returns: closing it ends the training call. */
@@ -392,7 +425,8 @@ public final class Trainer {
 
   /**
    * One step on a filled batch, under the write lock of the model's weights; returns the batch's
-   * mean loss (the weights are left alone if it is not finite).
+   * mean loss (the weights are left alone if it is not finite, and if the optimizer refuses the
+   * gradients: then it throws {@link NonFiniteParameterException}, with the gradients zeroed).
    */
   private float trainStep(Batch batch, List<Parameter> trainable, List<Parameter> all) {
     Lock write = model.weightsLock().writeLock();
@@ -408,8 +442,11 @@ public final class Trainer {
         m.update(out, batch.y);
       }
       backwardAll(grad);
-      optimizer.step(trainable);
-      zeroGrads(all);
+      try {
+        optimizer.step(trainable);
+      } finally {
+        zeroGrads(all);
+      }
       return l;
     } finally {
       write.unlock();

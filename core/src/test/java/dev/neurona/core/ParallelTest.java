@@ -231,6 +231,90 @@ class ParallelTest {
     }
   }
 
+  /**
+   * Loops started by several callers at once (most run serially, on their caller, while another
+   * has the team) give the bits of a lone call: a chunked reduction, a blocked GEMM and an im2col
+   * convolution, each of which splits its work by the thread count, not by who runs it.
+   */
+  @Test
+  void kernelsCalledFromSeveralThreadsAtOnceGiveTheBitsOfALoneCall() throws Exception {
+    Parallel.setThreads(2);
+    Random rnd = new Random(5);
+    float[] x = new float[50_001];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    int m = 150, n = 120, k = 200;
+    float[] a = new float[m * k];
+    float[] b = new float[k * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rnd.nextFloat() - 0.5f;
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = rnd.nextFloat() - 0.5f;
+    }
+    dev.neurona.core.conv.ConvGeometry g =
+        dev.neurona.core.conv.ConvGeometry.of(14, 14, 8, 3, 3, 1, 1, dev.neurona.core.conv.Padding.SAME, 16);
+    int batch = 6;
+    float[] image = new float[batch * g.inSize()];
+    float[] kernel = new float[g.patchSize() * g.outC];
+    for (int i = 0; i < image.length; i++) {
+      image[i] = rnd.nextFloat();
+    }
+    for (int i = 0; i < kernel.length; i++) {
+      kernel[i] = rnd.nextFloat() - 0.5f;
+    }
+    java.util.function.Supplier<List<Integer>> all = () -> {
+      List<Integer> bits = new ArrayList<>();
+      float[] partial = new float[51];
+      Parallel.forChunks(x.length, 1000, (c, from, to) -> {
+        float sum = 0f;
+        for (int i = from; i < to; i++) {
+          sum += x[i];
+        }
+        partial[c] = sum;
+      });
+      for (float p : partial) {
+        bits.add(Float.floatToIntBits(p));
+      }
+      float[] c = new float[m * n];
+      dev.neurona.core.gemm.Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+      for (float v : c) {
+        bits.add(Float.floatToIntBits(v));
+      }
+      float[] out = new float[batch * g.outSize()];
+      dev.neurona.core.conv.Convolution.forward(g, batch, image, kernel, null, out);
+      for (float v : out) {
+        bits.add(Float.floatToIntBits(v));
+      }
+      return bits;
+    };
+    List<Integer> alone = all.get();
+    int callers = 6;
+    List<Thread> started = new ArrayList<>();
+    AtomicIntegerArray differing = new AtomicIntegerArray(callers);
+    for (int t = 0; t < callers; t++) {
+      int id = t;
+      Thread caller = new Thread(() -> {
+        for (int r = 0; r < 40; r++) {
+          if (!all.get().equals(alone)) {
+            differing.incrementAndGet(id);
+          }
+        }
+      });
+      started.add(caller);
+      caller.start();
+    }
+    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+      for (Thread t : started) {
+        t.join();
+      }
+    });
+    for (int t = 0; t < callers; t++) {
+      assertThat(differing.get(t)).as("runs of caller %d (of 40) that differ from a lone call", t).isZero();
+    }
+  }
+
   @Test
   void poolThreadsAreDaemonsNamedNeurona() {
     Parallel.setThreads(3);

@@ -28,13 +28,22 @@ public abstract class ActivationLayer extends Layer implements HasActivation {
     return inputShape;
   }
 
-  /** x (batch, ...) → y (batch, ...) = f(x) (softmax: over the last dimension). */
+  /** x (batch, ...) → y (batch, ...) = f(x) (softmax: over the last dimension); y kept for backward. */
   @Override
   public final Tensor forward(Tensor x, boolean training) {
     checkInput(x);
     output = reuse(output, x.shape());
     activation.forward(x, output);
     return output;
+  }
+
+  /** x (batch, ...) → y (batch, ...) = f(x) into a workspace buffer, keeping nothing. */
+  @Override
+  public final Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    Tensor y = ws.tensor(x.shape());
+    activation.forward(x, y);
+    return y;
   }
 
   /**

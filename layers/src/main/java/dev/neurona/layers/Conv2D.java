@@ -246,17 +246,28 @@ public final class Conv2D extends Layer implements HasActivation {
     bias = weights.bias();
   }
 
-  /** x (batch, inH, inW, inC) → y (batch, outH, outW, filters): z = conv(x, K) + b, y = activation(z) in place. */
+  /** x (batch, inH, inW, inC) → y (batch, outH, outW, filters): {@link #convolve}, keeping x and y for backward. */
   @Override
   public Tensor forward(Tensor x, boolean training) {
     checkInput(x);
-    int batch = x.dim(0);
     input = x;
-    output = reuse(output, outputShape().prepend(batch));
-    Convolution.forward(geometry, batch, x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
-        output.data());
-    activation.forward(output, output);
-    return output;
+    output = reuse(output, outputShape().prepend(x.dim(0)));
+    return convolve(x, output);
+  }
+
+  /** x (batch, inH, inW, inC) → y (batch, outH, outW, filters): {@link #convolve} into a workspace buffer, keeping nothing. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return convolve(x, ws.tensor(outputShape().prepend(x.dim(0))));
+  }
+
+  /** The maths of both passes: z = conv(x, K) + b into y, then y = activation(z) in place. */
+  private Tensor convolve(Tensor x, Tensor y) {
+    Convolution.forward(geometry, x.dim(0), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+        y.data());
+    activation.forward(y, y);
+    return y;
   }
 
   /**

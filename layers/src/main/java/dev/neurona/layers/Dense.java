@@ -148,21 +148,33 @@ public final class Dense extends Layer implements HasActivation {
     bias = weights.bias();
   }
 
-  /** x (batch, in) → y (batch, units): z = x·W + b, then y = activation(z) in place. */
+  /** x (batch, in) → y (batch, units): {@link #affine}, keeping x and y for backward. */
   @Override
   public Tensor forward(Tensor x, boolean training) {
     checkInput(x);
+    input = x;
+    output = reuse(output, Shape.of(x.dim(0), units));
+    return affine(x, output);
+  }
+
+  /** x (batch, in) → y (batch, units): {@link #affine} into a workspace buffer, keeping nothing. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return affine(x, ws.tensor(Shape.of(x.dim(0), units)));
+  }
+
+  /** The maths of both passes: z = x·W + b into y, then y = activation(z) in place. */
+  private Tensor affine(Tensor x, Tensor y) {
     int batch = x.dim(0);
     int in = x.dim(1);
-    input = x;
-    output = reuse(output, Shape.of(batch, units));
-    float[] z = output.data();
+    float[] z = y.data();
     Gemm.sgemm(false, false, batch, units, in, 1f, x.data(), 0, in, kernel.value().data(), 0, units, 0f, z, 0, units);
     if (bias != null) {
       K.addBias(z, 0, batch, units, bias.value().data(), 0);
     }
-    activation.forward(output, output);
-    return output;
+    activation.forward(y, y);
+    return y;
   }
 
   /**

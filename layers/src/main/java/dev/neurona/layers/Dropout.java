@@ -95,6 +95,13 @@ public final class Dropout extends Layer implements SeededLayer {
     return output;
   }
 
+  /** x (batch, ...) → x: dropout is the identity at inference. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return x;
+  }
+
   /**
    * dOut (batch, ...) → dX (batch, ...): y = x·mask is linear in x, so dX = dOut ⊙ mask (dOut at
    * inference); the product is {@link dev.neurona.core.kernels.ScalarKernels#mul ScalarKernels.mul}

@@ -29,6 +29,13 @@ public final class Flatten extends Layer {
     return output;
   }
 
+  /** x (batch, d1, d2, ...) → y (batch, d1·d2·...): the same view, keeping nothing. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return x.reshape(x.dim(0), outputShape().dim(0));
+  }
+
   /**
    * dOut (batch, d1·d2·...) → dX (batch, d1, d2, ...): the same numbers viewed in the input's shape.
    * SimpleLayersTest checks it against finite differences ({@link GradientCheck}).

@@ -69,6 +69,13 @@ public final class InputLayer extends Layer {
     return x;
   }
 
+  /** Identity: {@code x} is returned as it is. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return x;
+  }
+
   /** Identity. */
   @Override
   public Tensor backward(Tensor dOut) {

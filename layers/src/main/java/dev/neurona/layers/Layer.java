@@ -24,8 +24,19 @@ import java.util.Objects;
  *   <li>{@link #forward} caches, in named fields, exactly what {@link #backward} needs.</li>
  *   <li>{@link #backward} returns dLoss/dInput and <em>accumulates</em> ({@code +=}) into each
  *       {@link Parameter#grad()}; zeroing gradients is the training loop's explicit step.</li>
+ *   <li>{@link #infer} is the inference pass: the maths of {@code forward(x, false)} (the same
+ *       helper and kernels, so the same bits), written into buffers from a {@link Workspace} and
+ *       caching nothing.</li>
  *   <li>Returned tensors may be buffers the layer reuses on its next call with the same batch size.</li>
  * </ul>
+ *
+ * <p>Threads: {@link #forward} and {@link #backward} write the layer's fields, so they belong to one
+ * thread at a time (the one training). {@link #infer} may run on any number of threads at once,
+ * each with its own workspace: it reads the weights and the hyper-parameters and writes only to
+ * workspace buffers. Every layer of this library overrides it so; a layer that does not inherits a
+ * default that runs {@code forward(x, false)} under a lock of its own and copies the output (correct,
+ * but one thread at a time through that layer). Nothing here guards the weights against a change
+ * made while {@code infer} reads them: the model does that (see {@code Sequential}).
  */
 public abstract class Layer {
   private String name;
@@ -33,6 +44,8 @@ public abstract class Layer {
   private Shape outputShape;
   private final List<Parameter> parameters = new ArrayList<>();
   private boolean built;
+  /** Held by the default {@link #infer}, which runs {@link #forward} (and so writes this layer's fields). */
+  private final Object forwardLock = new Object();
   /** False for the first layer of a model: its backward may skip computing dInput (returns null). */
   protected boolean needsInputGradient = true;
 
@@ -104,6 +117,29 @@ public abstract class Layer {
 
   /** Backward pass: given dLoss/dOutput for the last forward batch, returns dLoss/dInput and accumulates weight gradients. */
   public abstract Tensor backward(Tensor dOut);
+
+  /**
+   * Inference pass on a batch, safe to run from several threads at once: the output of
+   * {@code forward(x, false)}, bit for bit, written into buffers from {@code ws} (or a view of
+   * {@code x}, for layers that are the identity at inference), with nothing cached in the layer.
+   *
+   * <p>Layers override it by calling the helper their {@link #forward} calls, with a workspace
+   * buffer as the output. This default, for layers that do not, runs {@code forward(x, false)} under
+   * a lock of this layer and copies the result into {@code ws}, since {@code forward} writes the
+   * layer's fields: correct from any thread, but one thread at a time through this layer.
+   *
+   * @param x the input batch {@code (batch, ...input shape)}; not modified
+   * @param ws the calling thread's workspace for this pass
+   * @return the output batch {@code (batch, ...output shape)}, valid until {@code ws} is reset
+   */
+  public Tensor infer(Tensor x, Workspace ws) {
+    synchronized (forwardLock) {
+      Tensor y = forward(x, false);
+      Tensor out = ws.tensor(y.shape());
+      System.arraycopy(y.data(), 0, out.data(), 0, y.size());
+      return out;
+    }
+  }
 
   /** Whether {@link #build} has run. */
   public final boolean isBuilt() {

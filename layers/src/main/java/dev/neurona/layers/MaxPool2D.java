@@ -163,28 +163,39 @@ public final class MaxPool2D extends Layer {
     geometry = geometryFor(inputShape);
   }
 
-  /** x (batch, inH, inW, C) → y (batch, outH, outW, C): y = max over each window; argmax remembers the winner. */
+  /** x (batch, inH, inW, C) → y (batch, outH, outW, C): {@link #pool}, keeping x, y and argmax for backward. */
   @Override
   public Tensor forward(Tensor x, boolean training) {
     checkInput(x);
-    int batch = x.dim(0);
     input = x;
-    output = reuse(output, outputShape().prepend(batch));
+    output = reuse(output, outputShape().prepend(x.dim(0)));
     if (argmax == null || argmax.length != output.size()) {
       argmax = new int[output.size()];
     }
+    return pool(x, output, argmax);
+  }
+
+  /** x (batch, inH, inW, C) → y (batch, outH, outW, C): {@link #pool} into workspace buffers, keeping nothing. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    Tensor y = ws.tensor(outputShape().prepend(x.dim(0)));
+    return pool(x, y, ws.ints(y.size()));
+  }
+
+  /** The maths of both passes: y = max over each window; {@code arg} records each winner (backward's route). */
+  private Tensor pool(Tensor x, Tensor y, int[] arg) {
     ConvGeometry g = geometry;
     float[] in = x.data();
-    float[] out = output.data();
-    int[] arg = argmax;
+    float[] out = y.data();
     int inSize = g.inSize();
     int outSize = g.outSize();
-    Parallel.forRange(batch, 1, (from, to) -> {
+    Parallel.forRange(x.dim(0), 1, (from, to) -> {
       for (int b = from; b < to; b++) {
         K.maxPoolForward(g, in, b * inSize, out, b * outSize, arg, b * outSize);
       }
     });
-    return output;
+    return y;
   }
 
   /**

@@ -51,12 +51,24 @@ public final class Rescaling extends Layer {
     return inputShape;
   }
 
-  /** x (batch, ...) → y (batch, ...) = x·scale + offset. */
+  /** x (batch, ...) → y (batch, ...): {@link #rescale} into the layer's output buffer. */
   @Override
   public Tensor forward(Tensor x, boolean training) {
     checkInput(x);
     output = reuse(output, x.shape());
-    float[] y = output.data();
+    return rescale(x, output);
+  }
+
+  /** x (batch, ...) → y (batch, ...): {@link #rescale} into a workspace buffer. */
+  @Override
+  public Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return rescale(x, ws.tensor(x.shape()));
+  }
+
+  /** The maths of both passes: y = x·scale + offset. */
+  private Tensor rescale(Tensor x, Tensor out) {
+    float[] y = out.data();
     K.scale((float) scale, x.data(), 0, y, 0, y.length);
     float o = (float) offset;
     if (o != 0f) {
@@ -64,7 +76,7 @@ public final class Rescaling extends Layer {
         y[i] += o;
       }
     }
-    return output;
+    return out;
   }
 
   /**

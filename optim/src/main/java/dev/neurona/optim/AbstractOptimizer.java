@@ -1,13 +1,16 @@
 package dev.neurona.optim;
 
+import dev.neurona.core.Parallel;
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The bookkeeping every optimizer shares: a learning-rate schedule, the iteration counter and
@@ -18,6 +21,16 @@ import java.util.TreeMap;
  * optimizer state. Each step checks, before changing anything, that every trainable parameter
  * still has the shape its state was made for and that no name occurs twice; frozen parameters are
  * skipped and get no state. Buffers are allocated only when a state is created, never per step.
+ *
+ * <p>Finite by construction: before changing anything, a step reads every gradient it is about to
+ * apply (one read-only sweep, in parallel for large parameters) and refuses to run when one is NaN,
+ * infinite, or so large that its square overflows float ({@code |g| >= 2^64}, about 1.8e19): it
+ * throws {@link NonFiniteParameterException} naming the parameter, the element and the step, and
+ * the weights, the state and the step count keep their values. An exact undo needs the old values,
+ * and keeping them would cost more memory traffic than the update itself, so the check comes first.
+ * The update loops then track, at no extra memory traffic, whether every value they write is finite;
+ * that can only fail when the weights or the state were already non-finite or near
+ * {@code ±Float.MAX_VALUE} before the step, and the exception then says the step was applied.
  *
  * @param <S> the per-parameter state (momentum buffers, moments)
  */
@@ -31,6 +44,11 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
       this.shape = p.shape();
     }
   }
+
+  /** Gradient elements per parallel range of the check and the update (an eighth of a megabyte). */
+  private static final int GRAIN = 1 << 15;
+  /** Gradients must stay below this in magnitude: from 2^64 (about 1.8e19) on, {@code g·g} overflows float. */
+  static final float GRADIENT_LIMIT = 0x1p64f;
 
   private final Map<String, S> states = new HashMap<>();
   /** State given to {@link #restoreState}, by parameter name then slot, applied when the parameter is next stepped. */
@@ -47,12 +65,18 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
   protected abstract S createState(Parameter p);
 
   /**
-   * Updates one parameter in place from its gradient.
+   * Updates elements {@code [from, to)} of one parameter in place from its gradient. Called for
+   * disjoint ranges, possibly from several threads at once, so the update of an element may depend
+   * only on that element (which also makes the result independent of the split).
    *
    * @param lr the learning rate of this step
    * @param t this step's 1-based index ({@code iterations() + 1}), for bias corrections
+   * @param from the first element
+   * @param to one past the last element
+   * @return true when every value written (weights and state) is finite; the loops track it as
+   *     {@code probe += x·0}, which stays 0 unless some {@code x} is NaN or infinite
    */
-  protected abstract void update(Parameter p, S state, float lr, long t);
+  protected abstract boolean update(Parameter p, S state, float lr, long t, int from, int to);
 
   /**
    * The names of the per-parameter buffers this optimizer keeps, in a fixed order (Adam: {@code m},
@@ -69,7 +93,9 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
       throw new IllegalArgumentException(name() + ".step: params is null");
     }
     long call = ++calls;
+    long t = iterations + 1;
     // Pass 1: validate every parameter and create missing state, so that a bad list changes nothing.
+    List<String> created = new ArrayList<>();
     int i = 0;
     for (Parameter p : params) {
       if (p == null) {
@@ -84,6 +110,7 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
             restore(p, s, restored);
           }
           states.put(p.name(), s);
+          created.add(p.name());
         } else if (!s.shape.equals(p.shape())) {
           throw new IllegalStateException(
               name() + ": parameter '" + p.name() + "' has shape " + p.shape() + " but its optimizer state was made"
@@ -98,15 +125,104 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
       }
       i++;
     }
-    // Pass 2: the updates.
-    float lr = learningRate();
-    long t = iterations + 1;
+    // Pass 2: every gradient, before anything changes; a refused step also forgets the state it created.
     for (Parameter p : params) {
       if (p.trainable()) {
-        update(p, states.get(p.name()), lr, t);
+        NonFiniteParameterException bad = checkGradient(p, t);
+        if (bad != null) {
+          for (String n : created) {
+            states.remove(n);
+          }
+          throw bad;
+        }
+      }
+    }
+    // Pass 3: the updates, each tracking whether what it wrote is finite.
+    float lr = learningRate();
+    Parameter firstBad = null;
+    for (Parameter p : params) {
+      if (p.trainable() && !updateAll(p, states.get(p.name()), lr, t) && firstBad == null) {
+        firstBad = p;
       }
     }
     iterations++;
+    if (firstBad != null) {
+      throw appliedNonFinite(firstBad, states.get(firstBad.name()), t);
+    }
+  }
+
+  /**
+   * Null when every element of {@code p}'s gradient is finite with {@code |g| < 2^64}, else the
+   * exception naming the first one that is not. One read-only sweep: the largest {@code |g|}
+   * (NaN if any is NaN: {@link Math#max} propagates it), over ranges in parallel.
+   */
+  private NonFiniteParameterException checkGradient(Parameter p, long t) {
+    float[] g = p.grad().data();
+    AtomicBoolean ok = new AtomicBoolean(true);
+    Parallel.forRange(g.length, GRAIN, (from, to) -> {
+      float largest = 0f;
+      for (int k = from; k < to; k++) {
+        largest = Math.max(largest, Math.abs(g[k]));
+      }
+      if (!(largest < GRADIENT_LIMIT)) {
+        ok.set(false);
+      }
+    });
+    if (ok.get()) {
+      return null;
+    }
+    int at = 0;
+    while (Math.abs(g[at]) < GRADIENT_LIMIT) {
+      at++;
+    }
+    float v = g[at];
+    String why = Float.isFinite(v)
+        ? ", whose square overflows float (gradients must stay below 2^64, about 1.8e19, in magnitude)"
+        : "";
+    return new NonFiniteParameterException(name() + " step " + t + ": the gradient of '" + p.name() + "' is " + v
+        + " at index " + at + " (shape " + p.shape() + ")" + why + "; the step was refused, so the weights, the"
+        + " optimizer state and the step count keep their values from before it", p.name(), at, v, t, false);
+  }
+
+  /** {@link #update} over all of {@code p}, in parallel ranges for a large parameter; true when all it wrote is finite. */
+  private boolean updateAll(Parameter p, S s, float lr, long t) {
+    AtomicBoolean finite = new AtomicBoolean(true);
+    Parallel.forRange(p.size(), GRAIN, (from, to) -> {
+      if (!update(p, s, lr, t, from, to)) {
+        finite.set(false);
+      }
+    });
+    return finite.get();
+  }
+
+  /** The exception for a step whose update wrote a non-finite value from finite gradients, naming the first one. */
+  private NonFiniteParameterException appliedNonFinite(Parameter p, S s, long t) {
+    String where = "weight";
+    float[] values = p.value().data();
+    int at = firstNonFinite(values);
+    for (String slot : slots()) {
+      if (at >= 0) {
+        break;
+      }
+      values = slot(s, slot);
+      at = firstNonFinite(values);
+      where = "optimizer state '" + slot + "'";
+    }
+    float v = at >= 0 ? values[at] : Float.NaN;
+    return new NonFiniteParameterException(name() + " step " + t + ": the " + where + " of '" + p.name() + "' became " + v
+        + " at index " + Math.max(at, 0) + " (shape " + p.shape() + ") although every gradient was finite, so the"
+        + " weights or the optimizer state were already non-finite or near ±" + Float.MAX_VALUE
+        + " before this step (changed outside training?); the step was applied and could not be undone",
+        p.name(), Math.max(at, 0), v, t, true);
+  }
+
+  private static int firstNonFinite(float[] a) {
+    for (int k = 0; k < a.length; k++) {
+      if (!Float.isFinite(a[k])) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   /** {@code schedule.rate(iterations())}. */

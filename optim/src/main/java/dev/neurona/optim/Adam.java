@@ -151,9 +151,9 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
     }
   }
 
-  // w, grad, m, v, vHat: the parameter's size, flat.
+  // w, grad, m, v, vHat: the parameter's size, flat; elements [from, to). probe stays 0 unless a written value is not finite.
   @Override
-  protected void update(Parameter p, Moments s, float lr, long t) {
+  protected boolean update(Parameter p, Moments s, float lr, long t, int from, int to) {
     float[] w = p.value().data();
     float[] grad = p.grad().data();
     float[] m = s.m;
@@ -165,8 +165,8 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
     float oneMinusBeta1 = 1 - beta1;
     float oneMinusBeta2 = 1 - beta2;
     float eps = epsilon;
-    int n = w.length;
-    for (int i = 0; i < n; i++) {
+    float probe = 0f;
+    for (int i = from; i < to; i++) {
       float g = grad[i];
       float wi = w[i] - decay * w[i]; // w = w − lr·wd·w
       float mi = m[i] + oneMinusBeta1 * (g - m[i]); // m = m + (1 − β1)·(g − m)
@@ -177,8 +177,11 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
         vi = Math.max(vHat[i], vi); // v̂ = max(v̂, v)
         vHat[i] = vi;
       }
-      w[i] = wi - alpha * mi / ((float) Math.sqrt(vi) + eps); // w = w − α·m / (√v̂ + ε)
+      wi = wi - alpha * mi / ((float) Math.sqrt(vi) + eps); // w = w − α·m / (√v̂ + ε)
+      w[i] = wi;
+      probe += wi * 0f + mi * 0f + vi * 0f;
     }
+    return probe == 0f;
   }
 
   @Override

@@ -124,37 +124,44 @@ public final class SGD extends AbstractOptimizer<SGD.Velocity> {
     return state.v;
   }
 
-  // w, grad, v: the parameter's size, flat.
+  // w, grad, v: the parameter's size, flat; elements [from, to). probe stays 0 unless a written value is not finite.
   @Override
-  protected void update(Parameter p, Velocity state, float lr, long t) {
+  protected boolean update(Parameter p, Velocity state, float lr, long t, int from, int to) {
     float[] w = p.value().data();
     float[] grad = p.grad().data();
     float wd = weightDecay;
     float mu = momentum;
-    int n = w.length;
+    float probe = 0f;
     if (state.v == null) {
-      for (int i = 0; i < n; i++) {
+      for (int i = from; i < to; i++) {
         float g = grad[i] + wd * w[i]; // g = grad + wd·w
-        w[i] -= lr * g; // w = w − lr·g
+        float wi = w[i] - lr * g; // w = w − lr·g
+        w[i] = wi;
+        probe += wi * 0f;
       }
-      return;
+      return probe == 0f;
     }
     float[] v = state.v;
     if (nesterov) {
-      for (int i = 0; i < n; i++) {
+      for (int i = from; i < to; i++) {
         float g = grad[i] + wd * w[i]; // g = grad + wd·w
         float vi = mu * v[i] - lr * g; // v = μ·v − lr·g
         v[i] = vi;
-        w[i] += mu * vi - lr * g; // w = w + μ·v − lr·g
+        float wi = w[i] + (mu * vi - lr * g); // w = w + μ·v − lr·g
+        w[i] = wi;
+        probe += wi * 0f + vi * 0f;
       }
     } else {
-      for (int i = 0; i < n; i++) {
+      for (int i = from; i < to; i++) {
         float g = grad[i] + wd * w[i]; // g = grad + wd·w
         float vi = mu * v[i] - lr * g; // v = μ·v − lr·g
         v[i] = vi;
-        w[i] += vi; // w = w + v
+        float wi = w[i] + vi; // w = w + v
+        w[i] = wi;
+        probe += wi * 0f + vi * 0f;
       }
     }
+    return probe == 0f;
   }
 
   @Override

@@ -58,7 +58,8 @@ import dev.neurona.optim.SGD;
  * (identical errors per epoch, no prediction within float32 rounding of the threshold) and their
  * weights and costs agree to float32 precision — {@code ClassicTest} checks both, and the four
  * significant digits the Iris example prints. A diverging ADALINE overflows float32 sooner than
- * float64: {@code fit} then stops with a {@code NonFiniteLossException} that holds the history so far,
+ * float64: {@code fit} stops, with the history so far, at the first epoch whose gradient's square
+ * overflows float32 (a {@code NonFiniteGradientException}; the weights are those from before it),
  * where {@link Adaline#diverged()} would become true only some epochs later.
  */
 public final class Classic {

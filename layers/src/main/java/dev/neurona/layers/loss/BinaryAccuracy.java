@@ -29,6 +29,12 @@ public final class BinaryAccuracy extends AccuracyMetric {
     return threshold;
   }
 
+  /** A new, reset metric with the same name and threshold. */
+  @Override
+  public BinaryAccuracy fresh() {
+    return new BinaryAccuracy(name(), threshold());
+  }
+
   @Override
   public void update(Tensor predictions, Tensor targets) {
     LossChecks.requireDenseTargets(name(), predictions, targets, false);

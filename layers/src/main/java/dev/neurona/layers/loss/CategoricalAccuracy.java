@@ -17,6 +17,12 @@ public final class CategoricalAccuracy extends AccuracyMetric {
     super(name);
   }
 
+  /** A new, reset metric with the same name. */
+  @Override
+  public CategoricalAccuracy fresh() {
+    return new CategoricalAccuracy(name());
+  }
+
   @Override
   public void update(Tensor predictions, Tensor targets) {
     LossChecks.requireMatrix(name(), predictions);

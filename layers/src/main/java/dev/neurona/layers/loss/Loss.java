@@ -10,6 +10,10 @@ import dev.neurona.core.Tensor;
  *
  * <p>Targets are either sparse (shape {@code (batch)}, each a class index stored as a float) or
  * dense (same shape as the predictions), as each loss documents.
+ *
+ * <p>A model may call {@link #compute} from several threads at once ({@code evaluate} is
+ * thread-safe), so a loss keeps no per-call state in its fields; every loss of this library is
+ * immutable.
  */
 public interface Loss {
   /** Keras-style name, e.g. {@code sparse_categorical_crossentropy}. */

@@ -29,6 +29,12 @@ public final class Misclassifications implements Metric {
   }
 
   /** z (batch, ...), y (batch, ...) in {−1, +1}: adds the number of elements with {@code sign(z) ≠ y}. */
+  /** A new, reset count. */
+  @Override
+  public Misclassifications fresh() {
+    return new Misclassifications();
+  }
+
   @Override
   public void update(Tensor predictions, Tensor targets) {
     LossChecks.requireSignLabels(name(), predictions, targets);

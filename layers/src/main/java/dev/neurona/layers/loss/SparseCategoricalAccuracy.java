@@ -17,6 +17,12 @@ public final class SparseCategoricalAccuracy extends AccuracyMetric {
     super(name);
   }
 
+  /** A new, reset metric with the same name. */
+  @Override
+  public SparseCategoricalAccuracy fresh() {
+    return new SparseCategoricalAccuracy(name());
+  }
+
   @Override
   public void update(Tensor predictions, Tensor targets) {
     LossChecks.requireSparseLabels(name(), predictions, targets);

@@ -13,6 +13,7 @@ import dev.neurona.layers.saving.ModelFormatException;
 import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.training.Gradients;
 import dev.neurona.layers.training.History;
+import dev.neurona.layers.training.NonFiniteOutputException;
 import dev.neurona.layers.training.Trainer;
 import dev.neurona.optim.Optimizer;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
 /**
@@ -48,7 +51,38 @@ import java.util.stream.Collectors;
  * <p>One seed (default {@value #DEFAULT_SEED}) drives everything random: layer {@code i} is built
  * with a seed mixed from it and {@code i} (weights, dropout masks), and the shuffling is derived
  * from it unless {@link Fit#seed} says otherwise; the same seed gives the same bits for any thread
- * count. One thread at a time: training, evaluating and predicting reuse the layers' buffers.
+ * count.
+ *
+ * <p><b>Threads.</b> Once built, a model can serve any number of threads at once:
+ * {@link #predict(Tensor)}, {@link #predict(float[])}, {@link #predictClasses} and {@link #evaluate}
+ * may be called concurrently, and each call returns exactly the bits it would return alone. Each
+ * call runs the layers' {@link Layer#infer inference pass} with a workspace of its own (kept in a
+ * small pool, so a serving thread allocates nothing after its first call) and only reads the
+ * weights; the calls share a read lock and never wait for each other. (The kernels share the library's one thread team,
+ * {@link dev.neurona.core.Parallel}: a loop started while another thread's loop has the team runs on
+ * its caller's thread alone, with the same bits.) Concurrent evaluations read their data sources
+ * from their own threads, which the in-memory ones allow. Training is one call at a time: a second
+ * {@code fit}, {@code trainOnBatch} or {@code gradients} on another thread while one runs throws
+ * {@link IllegalStateException} naming the thread that trains.
+ *
+ * <p>Training while other threads predict is allowed, and every prediction sees the weights of one
+ * step, never a mix: each train step (forward, backward, optimizer update) holds the write lock of
+ * {@link #weightsLock()}, each prediction or evaluation call its read lock, for the whole call. So
+ * a step waits for the predictions running when it starts, and a prediction started during a step
+ * waits for it to end (the lock is fair: neither side starves). {@link #setWeights} takes the write
+ * lock too; {@link #getWeights} and {@link #save} the read lock. Changing weights by hand (through
+ * {@link Parameter#value()}) while other threads predict is safe only under the write lock. Adding
+ * layers, renaming, or compiling while other threads use the model is not supported: build and
+ * compile it first, then share it.
+ *
+ * <p><b>Finite by construction.</b> {@code predict}, {@code predictClasses} and {@code evaluate}
+ * never return a NaN or infinite output (nor a loss averaged over one): they throw
+ * {@link NonFiniteOutputException}, naming the first layer whose output was not finite and its
+ * first non-finite weight. {@code fit} and {@code trainOnBatch} stop with
+ * {@link dev.neurona.layers.training.NonFiniteLossException} when a batch's loss is not finite, and
+ * with {@link dev.neurona.layers.training.NonFiniteGradientException} when its gradients are not
+ * (or their squares overflow float): SGD and Adam check them before changing anything, so the
+ * weights and the optimizer's state keep their values from before that batch.
  */
 public final class Sequential {
   /** The seed used when none is given. */
@@ -56,9 +90,12 @@ public final class Sequential {
 
   private String name = "sequential";
   private long seed = DEFAULT_SEED;
-  private Shape inputShape;
+  /** Written once the layers are built (volatile: a thread that sees it sees built layers). */
+  private volatile Shape inputShape;
   private final List<Layer> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
+  /** Train steps and weight changes hold its write lock; predictions, evaluations and saves its read lock. */
+  private final ReentrantReadWriteLock weightsLock = new ReentrantReadWriteLock(true);
   private final Trainer trainer = new Trainer(this);
 
   /** An empty model; add layers with {@link #add}. */
@@ -121,7 +158,7 @@ public final class Sequential {
    *
    * @throws IllegalArgumentException when another input shape is already declared
    */
-  public Sequential build(Shape inputShape) {
+  public synchronized Sequential build(Shape inputShape) {
     if (inputShape == null) {
       throw new IllegalArgumentException(describe() + ".build: inputShape must not be null");
     }
@@ -130,8 +167,9 @@ public final class Sequential {
           + inputShape);
     }
     if (this.inputShape == null) {
+      // Layers first, then the shape: a thread that sees the shape (predict checks it) sees them built.
+      buildFrom(0, inputShape);
       this.inputShape = inputShape;
-      buildFrom(0);
     }
     return this;
   }
@@ -140,7 +178,7 @@ public final class Sequential {
    * Appends a layer, names it if it has no name, and builds it if the input shape is known. An
    * {@link InputLayer} declares the input shape instead of becoming a layer.
    */
-  public Sequential add(Layer layer) {
+  public synchronized Sequential add(Layer layer) {
     if (layer == null) {
       throw new IllegalArgumentException(describe() + ": cannot add a null layer (after " + layers.size() + " layers)");
     }
@@ -169,7 +207,7 @@ public final class Sequential {
     }
     if (inputShape != null) {
       try {
-        buildFrom(layers.size() - 1);
+        buildFrom(layers.size() - 1, layers.size() == 1 ? inputShape : layers.get(layers.size() - 2).outputShape());
       } catch (RuntimeException e) {
         layers.remove(layers.size() - 1);
         names.remove(n);
@@ -179,9 +217,8 @@ public final class Sequential {
     return this;
   }
 
-  /** Builds layers {@code from..} in order, each from the previous one's output shape. */
-  private void buildFrom(int from) {
-    Shape in = from == 0 ? inputShape : layers.get(from - 1).outputShape();
+  /** Builds layers {@code from..} in order: layer {@code from} for {@code in}, each next one from the previous one's output shape. */
+  private void buildFrom(int from, Shape in) {
     for (int i = from; i < layers.size(); i++) {
       Layer l = layers.get(i);
       l.build(in, layerSeed(i));
@@ -268,12 +305,21 @@ public final class Sequential {
     return layers.stream().mapToLong(Layer::parameterCount).sum();
   }
 
-  /** Copies of every weight, in {@link #parameters()} order (for {@link #setWeights}). */
+  /** Copies of every weight, in {@link #parameters()} order (for {@link #setWeights}), all from one step (read lock). */
   public List<Tensor> getWeights() {
-    return parameters().stream().map(p -> p.value().copy()).collect(Collectors.toList());
+    weightsLock.readLock().lock();
+    try {
+      return parameters().stream().map(p -> p.value().copy()).collect(Collectors.toList());
+    } finally {
+      weightsLock.readLock().unlock();
+    }
   }
 
-  /** Copies {@code weights} (as returned by {@link #getWeights}) into the model's parameters. */
+  /**
+   * Copies {@code weights} (as returned by {@link #getWeights}) into the model's parameters, under
+   * the write lock of {@link #weightsLock()}: predictions running on other threads see the old
+   * weights or the new ones, never a mix.
+   */
   public void setWeights(List<Tensor> weights) {
     List<Parameter> ps = parameters();
     if (weights == null || weights.size() != ps.size()) {
@@ -283,9 +329,40 @@ public final class Sequential {
     for (int i = 0; i < ps.size(); i++) {
       Tensor.requireShape("setWeights: tensor " + i + " for '" + ps.get(i).name() + "'", weights.get(i), ps.get(i).shape());
     }
-    for (int i = 0; i < ps.size(); i++) {
-      ps.get(i).value().copyFrom(weights.get(i));
+    Lock write = writeLock("setWeights");
+    try {
+      for (int i = 0; i < ps.size(); i++) {
+        ps.get(i).value().copyFrom(weights.get(i));
+      }
+    } finally {
+      write.unlock();
     }
+  }
+
+  /**
+   * The lock that keeps predictions from seeing a half-changed set of weights. Train steps and
+   * {@link #setWeights} hold its write lock; {@code predict}, {@code predictClasses},
+   * {@code evaluate}, {@link #getWeights} and {@link #save} hold its read lock, each for its whole
+   * call. It is fair, so a stream of predictions cannot starve training, nor training predictions.
+   * Hold its write lock to change weights by hand while other threads may predict; a thread that
+   * holds its read lock must not train (that would wait for itself), and the training calls throw
+   * {@link IllegalStateException} instead.
+   *
+   * @return the model's read-write lock for its weights
+   */
+  public ReentrantReadWriteLock weightsLock() {
+    return weightsLock;
+  }
+
+  /** Takes the write lock for {@code op}, or throws if this thread holds the read lock (it would wait forever). */
+  private Lock writeLock(String op) {
+    if (weightsLock.getReadHoldCount() > 0) {
+      throw new IllegalStateException(describe() + "." + op + ": this thread holds the read lock of weightsLock()"
+          + " (inside a prediction?), so it cannot change the weights");
+    }
+    Lock write = weightsLock.writeLock();
+    write.lock();
+    return write;
   }
 
   // ---------------------------------------------------------------- summary
@@ -402,6 +479,18 @@ public final class Sequential {
     return trainer.predict(x, batchSize);
   }
 
+  /**
+   * The output for one sample, the single-sample form of {@link #predict(Tensor)} for serving:
+   * safe to call from any number of threads at once, with no copy of the input.
+   *
+   * @param sample the sample's values, {@code inputShape().size()} of them in row-major (NHWC) order; not modified
+   * @return a new array of the {@code outputShape().size()} outputs
+   * @throws NonFiniteOutputException when an output is NaN or infinite, naming the first layer whose output was
+   */
+  public float[] predict(float[] sample) {
+    return trainer.predict(sample);
+  }
+
   /** The predicted class of each sample: {@link Trainer#predictClasses}. */
   public int[] predictClasses(Tensor x) {
     return trainer.predictClasses(x);
@@ -420,10 +509,17 @@ public final class Sequential {
   /**
    * Writes the model to a zip: config, weights (safetensors) and a resumable optimizer's state, see
    * {@link ModelFile}; {@code m = load(file); m.compile(m.optimizer(), loss); m.fit(...)} then goes on
-   * exactly where training stopped. The loss and metrics are not saved.
+   * exactly where training stopped. The loss and metrics are not saved. Holds the read lock of
+   * {@link #weightsLock()}: saved from another thread while one trains, the file has the weights and
+   * optimizer state of one step.
    */
   public void save(Path file) throws IOException {
-    ModelFile.save(this, file);
+    weightsLock.readLock().lock();
+    try {
+      ModelFile.save(this, file);
+    } finally {
+      weightsLock.readLock().unlock();
+    }
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.neurona.layers.preprocessing;
 
 import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.SeededLayer;
+import dev.neurona.layers.Workspace;
 import java.util.SplittableRandom;
 
 /**
@@ -53,6 +55,19 @@ abstract class RandomImageLayer extends Layer implements SeededLayer {
   @Override
   protected void onBuild(Shape inputShape, long seed) {
     this.seed = seed;
+  }
+
+  /**
+   * x (batch, h, w, c) → x: every random image layer is the identity at inference.
+   *
+   * @param x the input batch
+   * @param ws not used
+   * @return {@code x} itself
+   */
+  @Override
+  public final Tensor infer(Tensor x, Workspace ws) {
+    checkInput(x);
+    return x;
   }
 
   /** The generator of this training call (the same formula as Dropout's); advances the counter. */

@@ -14,6 +14,7 @@ import dev.neurona.layers.loss.Metric;
 import dev.neurona.layers.loss.Metrics;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.training.Batches.Batch;
+import dev.neurona.optim.NonFiniteParameterException;
 import dev.neurona.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The training side of a {@link Sequential} model, as Keras' {@code Trainer}: what {@code compile}
@@ -34,7 +38,12 @@ import java.util.Set;
  * (forward in training mode, loss, backward, optimizer step, zeroed gradients) and the batch
  * callbacks; then validation and the epoch callbacks.
  *
- * <p>One thread at a time: the layers keep their activations and gradients in reused buffers.
+ * <p>Threads: {@link #predict}, {@link #predictClasses} and {@link #evaluate} may run on any number
+ * of threads at once (see {@link Inference}); each evaluation counts its metrics in its own copies
+ * ({@link Metric#fresh()}). Training ({@link #fit}, {@link #trainOnBatch}, {@link #gradients}) is one
+ * call at a time, since the layers keep their activations and gradients in reused buffers; a second
+ * one on another thread throws {@link IllegalStateException}. Each train step holds the write lock
+ * of {@link Sequential#weightsLock()}, so predictions on other threads see the weights of one step.
  */
 public final class Trainer {
   private final Sequential model;
@@ -46,6 +55,13 @@ public final class Trainer {
   private int fitCount;
   /** The dLoss/dOutput buffer {@link #trainOnBatch} reuses while the batch size stays the same. */
   private Tensor trainOnBatchGrad;
+  private final Inference inference;
+  /** The thread running fit, trainOnBatch or gradients (null when none); {@link #trainingDepth} counts its nested calls. */
+  private final AtomicReference<Thread> trainingThread = new AtomicReference<>();
+  private int trainingDepth;
+  /** Held while a metric that cannot be copied ({@link Metric#fresh()} null) is in use: by evaluate, and by training. */
+  private final ReentrantLock sharedMetrics = new ReentrantLock();
+  private boolean metricsShared;
 
   /** The trainer of {@code model} (which creates its own). */
   public Trainer(Sequential model) {
@@ -53,6 +69,7 @@ public final class Trainer {
       throw new IllegalArgumentException("Trainer: model must not be null");
     }
     this.model = model;
+    this.inference = new Inference(model);
   }
 
   // ---------------------------------------------------------------- compile
@@ -95,6 +112,7 @@ public final class Trainer {
     this.loss = loss;
     this.metrics.clear();
     this.metrics.addAll(List.of(metrics));
+    this.metricsShared = metricCopies() == null;
   }
 
   /** The optimizer set by {@code compile} or {@link #optimizer(Optimizer)}, or null. */
@@ -148,8 +166,19 @@ public final class Trainer {
    * replayed, and training goes on bit for bit as if it had never stopped.
    *
    * @throws NonFiniteLossException when a batch's loss is NaN or infinite (with the history so far)
+   * @throws NonFiniteGradientException when a batch's gradients are not finite (or their squares
+   *     overflow): the optimizer refused the step, so the weights and its state are those from before
+   *     that batch (with the history so far)
+   * @throws NonFiniteOutputException when a validation output is NaN or infinite
+   * @throws IllegalStateException when another thread is training the model
    */
   public History fit(DataSource data, Fit options) {
+    try (TrainingCall call = beginTraining("fit")) {
+      return runFit(data, options);
+    }
+  }
+
+  private History runFit(DataSource data, Fit options) {
     if (options == null) {
       throw new IllegalArgumentException(describe() + ".fit: options must not be null (use Fit.defaults())");
     }
@@ -203,7 +232,14 @@ public final class Trainer {
       for (int b = 0; b < steps; b++) {
         int from = b * batchSize;
         int to = Math.min(from + batchSize, split.train.length);
-        float l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        float l;
+        try {
+          l = trainStep(trainBatches.fill(split.train, from, to), trainable, all);
+        } catch (NonFiniteParameterException e) {
+          throw refused(e, ".fit: at epoch " + (epoch + 1) + "/" + epochs + ", batch " + (b + 1) + "/" + steps
+              + " (counting from 1), with " + history.epochs() + " completed epoch(s) in the exception's history()",
+              history, epoch, b);
+        }
         if (!Float.isFinite(l) && callbacks.has(TerminateOnNaN.class)) {
           // Keras' TerminateOnNaN: the batch's logs show the loss, the epoch ends here, training stops gracefully.
           callbacks.onBatchEnd(epoch, b, Collections.unmodifiableMap(logs = currentLogs(l)));
@@ -225,7 +261,7 @@ public final class Trainer {
         }
       }
       if (split.valData != null) {
-        for (Map.Entry<String, Double> e : evaluate(split.valData, split.val, valBatches).entrySet()) {
+        for (Map.Entry<String, Double> e : evaluate(split.valData, split.val, valBatches, "fit (validation)").entrySet()) {
           logs.put("val_" + e.getKey(), e.getValue());
         }
       }
@@ -288,22 +324,87 @@ public final class Trainer {
    * One optimisation step on one batch, like Keras' {@code train_on_batch}: forward (training
    * mode), loss, backward, optimizer step. {@code x (batch, ...input shape)}, {@code y (batch, ...target)}.
    * Metrics are reset and updated with this batch only. Returns the batch's mean loss; a non-finite
-   * loss leaves the weights unchanged and throws {@link NonFiniteLossException}.
+   * loss leaves the weights unchanged and throws {@link NonFiniteLossException}; gradients the
+   * optimizer refuses leave them unchanged and throw {@link NonFiniteGradientException}.
    */
   public float trainOnBatch(Tensor x, Tensor y) {
     requireCompiled("trainOnBatch");
     DataSource source = source("trainOnBatch", x, y);
     checkSource("trainOnBatch", "x", source);
-    boolean reuse = trainOnBatchGrad != null && trainOnBatchGrad.dim(0) == x.dim(0);
-    Batch batch = reuse ? new Batch(x, y, trainOnBatchGrad) : new Batch(x, y);
-    resetMetrics();
-    float l = trainStep(batch, model.trainableParameters(), model.parameters());
-    if (!Float.isFinite(l)) {
-      throw new NonFiniteLossException(describe() + ".trainOnBatch: loss (" + loss.name() + ") is " + l
-          + "; the weights were left unchanged", new History(), 0, 0, l);
+    try (TrainingCall call = beginTraining("trainOnBatch")) {
+      boolean reuse = trainOnBatchGrad != null && trainOnBatchGrad.dim(0) == x.dim(0);
+      Batch batch = reuse ? new Batch(x, y, trainOnBatchGrad) : new Batch(x, y);
+      resetMetrics();
+      float l;
+      try {
+        l = trainStep(batch, model.trainableParameters(), model.parameters());
+      } catch (NonFiniteParameterException e) {
+        throw refused(e, ".trainOnBatch", new History(), 0, 0);
+      }
+      if (!Float.isFinite(l)) {
+        throw new NonFiniteLossException(describe() + ".trainOnBatch: loss (" + loss.name() + ") is " + l
+            + "; the weights were left unchanged", new History(), 0, 0, l);
+      }
+      trainOnBatchGrad = batch.grad(model.outputShape());
+      return l;
     }
-    trainOnBatchGrad = batch.grad(model.outputShape());
-    return l;
+  }
+
+  /** The optimizer's {@code e} for a training call: the model, {@code where} (e.g. {@code .fit: at epoch 2/8, …}) and the layer added. */
+  private NonFiniteGradientException refused(NonFiniteParameterException e, String where, History history, int epoch,
+      int batch) {
+    Layer owner = null;
+    for (Layer l : model.layers()) {
+      for (Parameter p : l.parameters()) {
+        if (p.name().equals(e.parameter())) {
+          owner = l;
+        }
+      }
+    }
+    String layer = owner == null ? "" : ": " + owner.typeName() + " '" + owner.name() + "'";
+    return new NonFiniteGradientException(describe() + where + layer + ": " + e.getMessage(), e,
+        owner == null ? null : owner.name(), history, epoch, batch);
+  }
+
+  /** What {@link #beginTraining} returns: closing it ends the training call. */
+  private interface TrainingCall extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Marks the calling thread as the one training (nested calls from it, e.g. from a callback, are
+   * allowed), or throws naming the thread that already is. Also takes {@link #sharedMetrics} when
+   * a compiled metric cannot be copied, so that no evaluation counts in it meanwhile.
+   */
+  private TrainingCall beginTraining(String op) {
+    if (model.weightsLock().getReadHoldCount() > 0) {
+      throw new IllegalStateException(describe() + "." + op + ": this thread holds the read lock of the model's"
+          + " weightsLock() (inside a prediction?), and a train step would wait for it forever");
+    }
+    Thread me = Thread.currentThread();
+    for (Thread owner = trainingThread.get(); owner != me; owner = trainingThread.get()) {
+      if (owner != null) {
+        throw new IllegalStateException(describe() + "." + op + ": the model is already training on thread '"
+            + owner.getName() + "'; fit, trainOnBatch and gradients run one call at a time");
+      }
+      if (trainingThread.compareAndSet(null, me)) {
+        break;
+      }
+    }
+    trainingDepth++;
+    boolean holdMetrics = metricsShared;
+    if (holdMetrics) {
+      sharedMetrics.lock();
+    }
+    return () -> {
+      if (holdMetrics) {
+        sharedMetrics.unlock();
+      }
+      if (--trainingDepth == 0) {
+        trainingThread.set(null);
+      }
+    };
   }
 
   /**
@@ -318,6 +419,18 @@ public final class Trainer {
     requireCompiled("gradients");
     checkSource("gradients", "x", source("gradients", x, y));
     requireLayers("gradients");
+    try (TrainingCall call = beginTraining("gradients")) {
+      Lock write = model.weightsLock().writeLock();
+      write.lock();
+      try {
+        return computeGradients(x, y);
+      } finally {
+        write.unlock();
+      }
+    }
+  }
+
+  private Gradients computeGradients(Tensor x, Tensor y) {
     List<Parameter> params = model.parameters();
     List<Tensor> held = new ArrayList<>(params.size());
     for (Parameter p : params) {
@@ -344,21 +457,34 @@ public final class Trainer {
     }
   }
 
-  /** One step on a filled batch; returns the batch's mean loss (the weights are left alone if it is not finite). */
+  /**
+   * One step on a filled batch, under the write lock of the model's weights; returns the batch's
+   * mean loss (the weights are left alone if it is not finite, and if the optimizer refuses the
+   * gradients: then it throws {@link NonFiniteParameterException}, with the gradients zeroed).
+   */
   private float trainStep(Batch batch, List<Parameter> trainable, List<Parameter> all) {
-    Tensor out = forwardAll(batch.x, true);
-    Tensor grad = batch.grad(model.outputShape());
-    float l = lossAndGradient(out, batch.y, grad);
-    if (!Float.isFinite(l)) {
+    Lock write = model.weightsLock().writeLock();
+    write.lock();
+    try {
+      Tensor out = forwardAll(batch.x, true);
+      Tensor grad = batch.grad(model.outputShape());
+      float l = lossAndGradient(out, batch.y, grad);
+      if (!Float.isFinite(l)) {
+        return l;
+      }
+      for (Metric m : metrics) {
+        m.update(out, batch.y);
+      }
+      backwardAll(grad);
+      try {
+        optimizer.step(trainable);
+      } finally {
+        zeroGrads(all);
+      }
       return l;
+    } finally {
+      write.unlock();
     }
-    for (Metric m : metrics) {
-      m.update(out, batch.y);
-    }
-    backwardAll(grad);
-    optimizer.step(trainable);
-    zeroGrads(all);
-    return l;
   }
 
   /**
@@ -441,57 +567,78 @@ public final class Trainer {
     return evaluate(source("evaluate", x, y), batchSize);
   }
 
-  /** Loss and metrics over a data source (inference mode). */
+  /**
+   * Loss and metrics over a data source (inference mode); safe from several threads at once.
+   *
+   * @throws NonFiniteOutputException when an output is NaN or infinite, naming the first layer whose output was
+   * @throws NonFiniteLossException when the outputs are finite but a batch's loss is not (bad targets)
+   */
   public Map<String, Double> evaluate(DataSource data, int batchSize) {
     requireCompiled("evaluate");
     checkBatchSize("evaluate", batchSize);
     checkSource("evaluate", "x", data);
-    return evaluate(data, range(0, data.size()), new Batches(data, batchSize));
+    requireLayers("evaluate");
+    return evaluate(data, range(0, data.size()), new Batches(data, batchSize), "evaluate");
   }
 
-  private Map<String, Double> evaluate(DataSource data, int[] idx, Batches batches) {
-    resetMetrics();
-    double lossSum = 0;
-    for (int from = 0; from < idx.length; from += batches.batchSize) {
-      int to = Math.min(from + batches.batchSize, idx.length);
-      Batch batch = batches.fill(idx, from, to);
-      Tensor out = forwardAll(batch.x, false);
-      lossSum += (double) loss.compute(out, batch.y, null) * (to - from);
-      for (Metric m : metrics) {
-        m.update(out, batch.y);
-      }
+  /** The inference pass over samples {@code idx}, counting the metrics in copies of its own (or, if one cannot be copied, in the compiled ones, held). */
+  private Map<String, Double> evaluate(DataSource data, int[] idx, Batches batches, String op) {
+    List<Metric> own = metricCopies();
+    if (own != null) {
+      return inference.evaluate(data, idx, batches, loss, own, op);
     }
-    Map<String, Double> r = currentLogs(lossSum / idx.length);
-    resetMetrics();
-    return r;
+    sharedMetrics.lock();
+    try {
+      return inference.evaluate(data, idx, batches, loss, metrics, op);
+    } finally {
+      resetMetrics();
+      sharedMetrics.unlock();
+    }
   }
 
-  /** A new tensor {@code (n, ...output shape)} of the model's outputs for {@code x} (inference mode). */
+  /** Fresh copies of the compiled metrics ({@link Metric#fresh()}), or null when one of them cannot be copied. */
+  private List<Metric> metricCopies() {
+    List<Metric> copies = new ArrayList<>(metrics.size());
+    for (Metric m : metrics) {
+      Metric c = m.fresh();
+      if (c == null) {
+        return null;
+      }
+      copies.add(c);
+    }
+    return copies;
+  }
+
+  /**
+   * A new tensor {@code (n, ...output shape)} of the model's outputs for {@code x} (inference mode),
+   * batch by batch; safe from several threads at once, each call returning the bits it would alone.
+   *
+   * @throws NonFiniteOutputException when an output is NaN or infinite, naming the first layer whose output was
+   */
   public Tensor predict(Tensor x, int batchSize) {
     checkBatchSize("predict", batchSize);
     checkX("predict", x);
     requireLayers("predict");
-    int n = x.dim(0);
+    return inference.predict(x, batchSize, "predict");
+  }
+
+  /**
+   * The model's outputs for one sample, given flat in row-major order: {@link Sequential#predict(float[])}.
+   *
+   * @throws NonFiniteOutputException when an output is NaN or infinite, naming the first layer whose output was
+   */
+  public float[] predict(float[] sample) {
     Shape in = model.inputShape();
-    Shape out = model.outputShape();
-    Tensor result = Tensor.zeros(out.prepend(n));
-    int xs = in.size();
-    int os = out.size();
-    Tensor full = null;
-    for (int from = 0; from < n; from += batchSize) {
-      int cnt = Math.min(batchSize, n - from);
-      Tensor xb;
-      if (cnt == batchSize) {
-        full = full == null ? Tensor.zeros(in.prepend(batchSize)) : full;
-        xb = full;
-      } else {
-        xb = Tensor.zeros(in.prepend(cnt)); // the one smaller last batch
-      }
-      System.arraycopy(x.data(), from * xs, xb.data(), 0, cnt * xs);
-      Tensor y = forwardAll(xb, false);
-      System.arraycopy(y.data(), 0, result.data(), from * os, cnt * os);
+    if (in == null) {
+      throw new IllegalStateException(describe() + ".predict: the input shape is not known yet; declare it with"
+          + " input(...) or an InputLayer (a flat sample cannot tell its shape)");
     }
-    return result;
+    if (sample == null || sample.length != in.size()) {
+      throw new IllegalArgumentException(describe() + ".predict: a sample of input shape " + in + " has " + in.size()
+          + " values, got " + (sample == null ? "null" : sample.length));
+    }
+    requireLayers("predict");
+    return inference.predict(sample, "predict");
   }
 
   /**

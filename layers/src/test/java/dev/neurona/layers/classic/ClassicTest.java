@@ -13,12 +13,15 @@ import dev.neurona.layers.loss.Losses;
 import dev.neurona.layers.loss.Metrics;
 import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.training.History;
-import dev.neurona.layers.training.NonFiniteLossException;
+import dev.neurona.layers.training.Callback;
+import dev.neurona.layers.training.NonFiniteGradientException;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.optim.SGD;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,16 +223,34 @@ class ClassicTest {
     Adaline ref = new Adaline(0.01, 500).fit(X, Y);
     assertThat(ref.diverged()).isTrue();
     Sequential model = Classic.adaline(2, 0.01);
-    assertThatThrownBy(() -> model.fit(Classic.features(X), Classic.labels(Y), Classic.adalineFit(500, 100)))
-        .isInstanceOfSatisfying(NonFiniteLossException.class, e -> {
+    List<Tensor> before = new ArrayList<>();
+    assertThatThrownBy(() -> model.fit(Classic.features(X), Classic.labels(Y), Classic.adalineFit(500, 100)
+            .callbacks(new Callback() {
+              @Override
+              public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                before.clear();
+                before.addAll(model.getWeights());
+              }
+            })))
+        .isInstanceOfSatisfying(NonFiniteGradientException.class, e -> {
+          // The 12th epoch's gradient, 3.4e19, has a square beyond float32 (3.4e38): the step is refused.
           List<Double> loss = e.history().get("loss");
-          assertThat(loss).hasSize(13); // 2.965e38 after 13 epochs; float32 ends at 3.4e38
+          assertThat(loss).hasSize(11);
           assertThat(ref.epochsRun()).isGreaterThan(90);
           for (int t = 0; t < loss.size(); t++) {
             assertThat(loss.get(t)).isCloseTo(ref.costs()[t], within(REL * ref.costs()[t]));
           }
+          assertThat(e.parameter()).isEqualTo("dense.kernel");
+          assertThat(e.layer()).isEqualTo("dense");
+          assertThat(e.epoch()).isEqualTo(11);
+          assertThat(e.applied()).isFalse();
+          List<Tensor> after = model.getWeights();
+          for (int i = 0; i < after.size(); i++) {
+            assertThat(after.get(i).data()).as("weight %d", i).isEqualTo(before.get(i).data());
+          }
         })
-        .hasMessageContaining("loss (sum_squared_error) is Infinity at epoch 14/500");
+        .hasMessageContaining("at epoch 12/500, batch 1/1")
+        .hasMessageContaining("the gradient of 'dense.kernel' is 3.38");
   }
 
   // ---------------------------------------------------------------- saving, names, errors

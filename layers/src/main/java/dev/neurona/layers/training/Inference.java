@@ -1,0 +1,227 @@
+package dev.neurona.layers.training;
+
+import dev.neurona.core.Parameter;
+import dev.neurona.core.Shape;
+import dev.neurona.core.Tensor;
+import dev.neurona.core.data.DataSource;
+import dev.neurona.layers.Layer;
+import dev.neurona.layers.Workspace;
+import dev.neurona.layers.loss.Loss;
+import dev.neurona.layers.loss.Metric;
+import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Batches.Batch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The inference side of a model, safe from any number of threads at once: {@code predict} and
+ * {@code evaluate} run every layer's {@link Layer#infer} with a {@link Workspace} that belongs to the
+ * call, under the read lock of {@link Sequential#weightsLock()} (so a train step never changes the
+ * weights under them), and check that the outputs are finite.
+ *
+ * <p>Workspaces are pooled: a call takes one (or makes one) and puts it back, so a serving thread
+ * reuses the buffers of its earlier calls. The pool keeps at most {@link #POOL} idle workspaces; a
+ * burst of more concurrent calls than that leaves the extra ones to the garbage collector.
+ */
+final class Inference {
+  /** Idle workspaces kept: two per processor, at least 4. */
+  private static final int POOL = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  private final Sequential model;
+  private final ConcurrentLinkedDeque<Workspace> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger idleCount = new AtomicInteger();
+
+  Inference(Sequential model) {
+    this.model = model;
+  }
+
+  /** {@code x} through every layer's inference pass, batch by batch, into a new tensor {@code (n, ...output shape)}. */
+  Tensor predict(Tensor x, int batchSize, String op) {
+    int n = x.dim(0);
+    Shape in = model.inputShape();
+    Shape out = model.outputShape();
+    Tensor result = Tensor.zeros(out.prepend(n));
+    int xs = in.size();
+    int os = out.size();
+    Workspace ws = take();
+    Lock read = readLock();
+    try {
+      for (int from = 0; from < n; from += batchSize) {
+        int cnt = Math.min(batchSize, n - from);
+        ws.reset();
+        Tensor xb = x;
+        if (cnt != n) { // a slice of x: copied, as a tensor is a whole array
+          xb = ws.tensor(in.prepend(cnt));
+          System.arraycopy(x.data(), from * xs, xb.data(), 0, cnt * xs);
+        }
+        Tensor y = run(xb, ws);
+        requireFinite(op, xb, y, from);
+        System.arraycopy(y.data(), 0, result.data(), from * os, cnt * os);
+      }
+    } finally {
+      read.unlock();
+      give(ws);
+    }
+    return result;
+  }
+
+  /** One sample {@code (input shape)} as a batch of one, without copying it. */
+  float[] predict(float[] sample, String op) {
+    Shape in = model.inputShape();
+    Tensor x = Tensor.of(sample, in.prepend(1));
+    Workspace ws = take();
+    Lock read = readLock();
+    try {
+      ws.reset();
+      Tensor y = run(x, ws);
+      requireFinite(op, x, y, 0);
+      return y.data().clone();
+    } finally {
+      read.unlock();
+      give(ws);
+    }
+  }
+
+  /**
+   * The mean loss and the metrics over samples {@code idx} of {@code data}, in {@code batches};
+   * {@code metrics} must be this call's own (or held by it alone): they are reset, then counted.
+   */
+  Map<String, Double> evaluate(DataSource data, int[] idx, Batches batches, Loss loss, List<Metric> metrics, String op) {
+    for (Metric m : metrics) {
+      m.reset();
+    }
+    double lossSum = 0;
+    Workspace ws = take();
+    Lock read = readLock();
+    try {
+      for (int from = 0; from < idx.length; from += batches.batchSize) {
+        int to = Math.min(from + batches.batchSize, idx.length);
+        Batch batch = batches.fill(idx, from, to);
+        ws.reset();
+        Tensor out = run(batch.x, ws);
+        requireFinite(op, batch.x, out, from);
+        float l = loss.compute(out, batch.y, null);
+        if (!Float.isFinite(l)) {
+          throw new NonFiniteLossException("Sequential '" + model.name() + "'." + op + ": the loss (" + loss.name()
+              + ") of the batch of samples " + from + ".." + (to - 1) + " is " + l + " although every output is"
+              + " finite: the outputs are too large for this loss in float, or the targets are not finite",
+              new History(), 0, from / batches.batchSize, l);
+        }
+        lossSum += (double) l * (to - from);
+        for (Metric m : metrics) {
+          m.update(out, batch.y);
+        }
+      }
+    } finally {
+      read.unlock();
+      give(ws);
+    }
+    Map<String, Double> r = new LinkedHashMap<>();
+    r.put("loss", lossSum / idx.length);
+    for (Metric m : metrics) {
+      r.put(m.name(), m.result());
+    }
+    return r;
+  }
+
+  /** Every layer's {@link Layer#infer} on one batch; the caller has reset {@code ws}. */
+  private Tensor run(Tensor x, Workspace ws) {
+    Tensor t = x;
+    for (Layer l : model.layers()) {
+      t = l.infer(t, ws);
+    }
+    Tensor.requireShape("Sequential '" + model.name() + "': output of the last layer", t,
+        model.outputShape().prepend(x.dim(0)));
+    return t;
+  }
+
+  /**
+   * Throws {@link NonFiniteOutputException} when {@code y}, the outputs of batch {@code x} (whose
+   * first sample is sample {@code first} of the call), holds a NaN or an infinity. The check is a
+   * sweep over the outputs only; when it fails, the batch runs again layer by layer to name the
+   * first layer whose output is not finite, and that layer's first non-finite weight if it has one.
+   */
+  private void requireFinite(String op, Tensor x, Tensor y, int first) {
+    int bad = firstNonFinite(y.data());
+    if (bad < 0) {
+      return;
+    }
+    int perSample = y.size() / y.dim(0);
+    int sample = first + bad / perSample;
+    String head = "Sequential '" + model.name() + "'." + op + ": the output for sample " + sample + " is "
+        + y.data()[bad] + " (element " + bad % perSample + "); ";
+    int inX = firstNonFinite(x.data());
+    if (inX >= 0) {
+      int perIn = x.size() / x.dim(0);
+      throw new NonFiniteOutputException(head + "the input itself is not finite: sample " + (first + inX / perIn)
+          + " holds " + x.data()[inX] + " at element " + inX % perIn, null, first + inX / perIn, x.data()[inX]);
+    }
+    Workspace scratch = new Workspace();
+    Tensor t = x;
+    List<Layer> layers = model.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      t = l.infer(t, scratch);
+      int at = firstNonFinite(t.data());
+      if (at >= 0) {
+        int per = t.size() / t.dim(0);
+        throw new NonFiniteOutputException(head + "the first layer whose output is not finite is " + l.typeName()
+            + " '" + l.name() + "' (layer " + (i + 1) + " of " + layers.size() + "): " + t.data()[at] + " for sample "
+            + (first + at / per) + " at element " + at % per + weightNote(l), l.name(), first + at / per, t.data()[at]);
+      }
+    }
+    // Not reproduced layer by layer (cannot happen with deterministic layers): report the output alone.
+    throw new NonFiniteOutputException(head + "its source could not be traced to one layer", null, sample, y.data()[bad]);
+  }
+
+  /**
+   * {@code "; its weight 'dense.kernel' is NaN at index 17 (shape (4, 3))"} for the layer's first
+   * non-finite weight; when its weights are all finite, that its finite inputs overflowed.
+   */
+  private static String weightNote(Layer l) {
+    for (Parameter p : l.parameters()) {
+      int at = firstNonFinite(p.value().data());
+      if (at >= 0) {
+        return "; its weight '" + p.name() + "' is " + p.value().data()[at] + " at index " + at + " (shape " + p.shape()
+            + ")";
+      }
+    }
+    return l.parameters().isEmpty() ? "" : " (its weights are finite: its finite inputs were too large for float)";
+  }
+
+  private static int firstNonFinite(float[] a) {
+    for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private Lock readLock() {
+    Lock read = model.weightsLock().readLock();
+    read.lock();
+    return read;
+  }
+
+  private Workspace take() {
+    Workspace ws = idle.pollFirst();
+    if (ws == null) {
+      return new Workspace();
+    }
+    idleCount.decrementAndGet();
+    return ws;
+  }
+
+  private void give(Workspace ws) {
+    if (idleCount.incrementAndGet() <= POOL) {
+      idle.offerFirst(ws);
+    } else {
+      idleCount.decrementAndGet();
+    }
+  }
+}

@@ -18,6 +18,11 @@ import dev.neurona.layers.Tanh;
 import dev.neurona.layers.TestFlatten;
 import dev.neurona.layers.TestLinear;
 import dev.neurona.layers.TestNoFromConfig;
+import dev.neurona.layers.preprocessing.RandomContrast;
+import dev.neurona.layers.preprocessing.RandomFlip;
+import dev.neurona.layers.preprocessing.RandomRotation;
+import dev.neurona.layers.preprocessing.RandomTranslation;
+import dev.neurona.layers.preprocessing.RandomZoom;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -36,9 +41,11 @@ class LayerRegistryTest {
     LayerRegistry r = LayerRegistry.builtIn();
     List<Layer> samples = List.of(new Conv2D(8, 3, "same", "relu"), new Dense(4, "softmax").useBias(false),
         new Dropout(0.25), new Flatten(), new InputLayer(4, 4, 1), new MaxPool2D(3), new ReLU(),
-        new Rescaling(1 / 255f, -1f), new Sigmoid(), new Softmax(), new Tanh());
-    assertThat(r.types()).containsExactly("Conv2D", "Dense", "Dropout", "Flatten", "InputLayer", "MaxPool2D", "ReLU",
-        "Rescaling", "Sigmoid", "Softmax", "Tanh");
+        new Rescaling(1 / 255f, -1f), new Sigmoid(), new Softmax(), new Tanh(), new RandomContrast(0.1, 0.3),
+        new RandomFlip("horizontal"), new RandomRotation(0.2), new RandomTranslation(0.1, 0.2), new RandomZoom(0.2, -0.1));
+    assertThat(r.types()).containsExactly("Conv2D", "Dense", "Dropout", "Flatten", "InputLayer", "MaxPool2D",
+        "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "ReLU", "Rescaling",
+        "Sigmoid", "Softmax", "Tanh");
     for (Layer l : samples) {
       Layer back = r.create(l.typeName(), l.config());
       assertThat(back).isExactlyInstanceOf(l.getClass());

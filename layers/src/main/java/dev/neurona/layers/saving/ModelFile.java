@@ -10,15 +10,11 @@ import dev.neurona.optim.Optimizer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -77,6 +73,11 @@ public final class ModelFile {
    * moved into place, so a failed save never leaves a partial file. Everything that can fail on
    * the model's side (an unbuilt model, a layer type {@code registry} cannot re-create, a config
    * JSON cannot hold) fails before the first byte is written.
+   *
+   * <p>Otherwise it is an ordinary write of {@code file}: a new file gets the permissions the umask
+   * gives, an existing one keeps its own; a symbolic link is followed (the file it points to is
+   * replaced, the link stays); errors name {@code file}. The temporary file is removed when the save
+   * fails, and one left behind by a killed process is removed by the next save of the same file.
    */
   public static void save(Sequential model, Path file, LayerRegistry registry) throws IOException {
     if (model == null || file == null || registry == null) {
@@ -87,59 +88,37 @@ public final class ModelFile {
       throw new IllegalStateException("Sequential '" + model.name() + "'.save: the input shape is not known yet;"
           + " declare it with input(...) or an InputLayer, or call fit/predict first");
     }
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new NoSuchFileException(target.toString(), null, "cannot save the model: directory " + dir + " does not exist");
-    }
     byte[] config = Json.writePretty(configOf(model, registry)).getBytes(StandardCharsets.UTF_8);
     byte[] metadata = Json.writePretty(metadataOf(model)).getBytes(StandardCharsets.UTF_8);
     List<Named> weights = weights(model);
     byte[] header = Safetensors.header(tensorMetadata(model), weights);
-    byte[] optimizerJson = null;
-    List<Named> optimizerState = new ArrayList<>();
-    byte[] optimizerHeader = null;
     Optimizer opt = model.optimizer();
-    if (opt != null && opt.isResumable()) {
+    boolean withOptimizer = opt != null && opt.isResumable();
+    List<Named> optimizerState = new ArrayList<>();
+    Map<String, Object> o = new LinkedHashMap<>();
+    if (withOptimizer) {
       Map<String, Tensor> state = opt.state();
       for (Map.Entry<String, Tensor> e : state.entrySet()) {
         optimizerState.add(new Named(e.getKey(), e.getValue().shape(), e.getValue().data()));
       }
-      Map<String, Object> o = new LinkedHashMap<>();
       o.put("config", opt.config());
       o.put("iterations", opt.iterations());
       o.put("state", new ArrayList<>(state.keySet()));
-      optimizerJson = Json.writePretty(o).getBytes(StandardCharsets.UTF_8);
-      optimizerHeader = Safetensors.header(tensorMetadata(model), optimizerState);
     }
+    byte[] optimizerJson = withOptimizer ? Json.writePretty(o).getBytes(StandardCharsets.UTF_8) : null;
+    byte[] optimizerHeader = withOptimizer ? Safetensors.header(tensorMetadata(model), optimizerState) : null;
 
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    boolean done = false;
-    try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
-          ZipOutputStream zip = new ZipOutputStream(os)) {
+    AtomicWrite.write(file, out -> {
+      try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 16))) {
         writeDeflated(zip, METADATA, metadata);
         writeDeflated(zip, CONFIG, config);
         writeStored(zip, WEIGHTS, header, weights);
-        if (optimizerJson != null) {
+        if (withOptimizer) {
           writeDeflated(zip, OPTIMIZER, optimizerJson);
           writeStored(zip, OPTIMIZER_STATE, optimizerHeader, optimizerState);
         }
       }
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(temp);
-      }
-    }
+    });
   }
 
   /** The model's parameters as named tensors over their value arrays: written from on save, read into on load. */

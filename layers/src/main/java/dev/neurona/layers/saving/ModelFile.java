@@ -40,6 +40,11 @@ import java.util.zip.ZipOutputStream;
  * file: {@code module} + {@code class_name} (written by every Neurona version so far) are matched,
  * as text, against the classes registered, and an entry with only a {@code type} names the
  * registered type directly.
+ *
+ * <p>Loading treats the file as untrusted input: sizes are checked against the bytes really there
+ * before anything is allocated, every layer's and the optimizer's config is read strictly (see
+ * {@link LoadOptions}), and weights must be finite. Whatever is wrong with a file, damage or
+ * malice, {@code load} throws a {@link ModelFormatException} naming the file and the entry.
  */
 public final class ModelFile {
   /** The zip layout version this code writes and reads. */
@@ -266,7 +271,7 @@ public final class ModelFile {
   /**
    * Reads a model written by {@link #save}. Nothing is allocated on the file's word before it is
    * checked: every entry's size against the bytes the zip really holds (JSON entries are read to at
-   * most {@value ModelZip#MAX_JSON_BYTES} bytes, however far they would inflate); the format version;
+   * most 4 MiB, however far they would inflate; tensor headers to 8 MiB); the format version;
    * each layer, re-created through {@code registry} from its type and config (unknown keys rejected
    * unless {@code options} is lenient; numbers that do not fit their type rejected); the shapes of
    * the weights every layer will create against the safetensors header, before the layers are built;

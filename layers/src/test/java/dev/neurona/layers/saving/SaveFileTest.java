@@ -84,6 +84,18 @@ class SaveFileTest {
   }
 
   @Test
+  void aWriteThatFailsHalfwayLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+    Path f = Files.writeString(dir.resolve("m.zip"), "old contents");
+    assertThatThrownBy(() -> AtomicWrite.write(f, out -> {
+      out.write(new byte[100_000]);
+      throw new IOException("disk full");
+    })).isInstanceOf(IOException.class).hasMessageStartingWith("cannot save " + f + ": writing .m.zip.")
+        .hasMessageEndingWith(": disk full");
+    assertThat(names(dir)).containsExactly("m.zip");
+    assertThat(Files.readString(f)).isEqualTo("old contents");
+  }
+
+  @Test
   void temporaryFilesOfAKilledSaveAreRemovedByTheNextSaveOfTheSameFile() throws IOException {
     long self = ProcessHandle.current().pid();
     String deadPid = "2147483646"; // beyond any Linux pid_max: no such process

@@ -6,8 +6,10 @@ import dev.neurona.layers.saving.Safetensors.Named;
 import dev.neurona.layers.saving.Safetensors.TensorInfo;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,8 @@ final class ModelZip implements Closeable {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
+    } catch (FileNotFoundException e) {
+      throw e; // cannot be opened at all (permissions): not a fault of the file's contents
     } catch (IOException | RuntimeException e) {
       throw new ModelFormatException(file + ": not a Neurona model file: not a readable zip (" + e.getMessage()
           + ")" + diagnoseUnreadable(file, size), e);
@@ -201,16 +205,31 @@ final class ModelZip implements Closeable {
     }
   }
 
-  /** The checked safetensors header of entry {@code name}: every tensor fits in the entry's bytes. */
+  /**
+   * The checked safetensors header of entry {@code name}: every tensor fits in the entry's bytes.
+   * A compressed entry is inflated to its end (into nothing) to see that those bytes are really
+   * there, with the CRC-32 the zip records, before anything is allocated on the header's word.
+   */
   Header header(String name) throws IOException {
     ZipEntry e = entry(name);
+    String where = where(name);
     long size = size(e);
-    try (InputStream in = stream(e)) {
-      return Safetensors.readHeader(in, size, where(name));
+    CRC32 crc = new CRC32();
+    try (InputStream in = new CheckedInputStream(stream(e), crc)) {
+      Header h = Safetensors.readHeader(in, size, where);
+      if (e.getMethod() != ZipEntry.STORED) {
+        long rest = in.transferTo(OutputStream.nullOutputStream());
+        if (8 + h.length() + rest != size || e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+          throw new ModelFormatException(where + " is truncated or corrupt: it inflates to " + (8 + h.length() + rest)
+              + " bytes with CRC-32 " + Long.toHexString(crc.getValue()) + ", the zip says " + size + " bytes with "
+              + Long.toHexString(e.getCrc()));
+        }
+      }
+      return h;
     } catch (ModelFormatException ex) {
       throw ex;
     } catch (IOException | RuntimeException ex) {
-      throw new ModelFormatException(where(name) + " is truncated or corrupt (" + ex + ")", ex);
+      throw new ModelFormatException(where + " is truncated or corrupt (" + ex + ")", ex);
     }
   }
 

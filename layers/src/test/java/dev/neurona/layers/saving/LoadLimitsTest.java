@@ -243,6 +243,22 @@ class LoadLimitsTest {
         .hasMessageContaining(f + ": config.json");
   }
 
+  @Test
+  void aCompressedTensorEntryIsInflatedToItsEndBeforeItsTensorsAreAllocated() throws IOException {
+    Path src = saved(SavedModels.everyLayer(), "every.zip");
+    Path deflated = dir.resolve("deflated.zip");
+    ModelFileTest.writeZip(deflated, ModelFileTest.readZip(src)); // every entry deflated
+    assertThat(Sequential.load(deflated).countParams()).isEqualTo(SavedModels.everyLayer().countParams());
+    byte[] b = Files.readAllBytes(deflated);
+    int at = indexOf(b, "model.safetensors".getBytes(StandardCharsets.UTF_8)) + 400; // past the header
+    for (int i = at; i < at + 64; i++) {
+      b[i] ^= 0x55;
+    }
+    Path f = Files.write(dir.resolve("corrupt-deflated.zip"), b);
+    assertThatThrownBy(() -> Sequential.load(f)).isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining(f + ": model.safetensors is truncated or corrupt");
+  }
+
   private static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {

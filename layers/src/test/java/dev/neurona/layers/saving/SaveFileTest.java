@@ -66,6 +66,10 @@ class SaveFileTest {
     assertThat(Files.isRegularFile(sub.resolve("made.zip"))).isTrue();
     assertThat(Files.isSymbolicLink(dangling)).isTrue();
     assertThat(names(dir)).containsExactly("chain.zip", "link.zip", "real.zip", "sub");
+
+    Path loop = Files.createSymbolicLink(dir.resolve("loop.zip"), Path.of("loop.zip"));
+    assertThatThrownBy(() -> m.save(loop)).isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining(loop.toString()).hasMessageContaining("levels of symbolic links");
   }
 
   @Test

@@ -336,7 +336,13 @@ public final class DatasetLoader {
     List<String> missing = new ArrayList<>();
     for (IdxDatasetSpec.FileSpec f : spec.files()) {
       Path p = existing(dir, f.name());
-      (p == null ? missing : have).add(p == null ? f.name() : p.getFileName().toString());
+      if (p != null) {
+        have.add(p.getFileName().toString());
+      } else if (Files.isDirectory(dir.resolve(f.name())) || Files.isDirectory(dir.resolve(f.name() + ".gz"))) {
+        missing.add(f.name() + " (a directory of that name is there, not a file)");
+      } else {
+        missing.add(f.name());
+      }
     }
     if (missing.isEmpty()) {
       return null;

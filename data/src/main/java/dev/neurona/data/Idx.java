@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +23,9 @@ import java.util.zip.ZipException;
  * {@code 0x08}): images are {@code 0x00000803} (count, rows, cols), labels {@code 0x00000801}
  * (count). A gzip file is recognised by its magic bytes ({@code 1f 8b}), whatever its name.
  *
- * <p>Every error names the file: a wrong magic number or type code, a header that does not fit,
- * a file shorter than its header says (truncated) or longer (trailing bytes), a corrupt gzip stream.
+ * <p>Every error is an {@link IOException} naming the file: a directory where a file is expected, a
+ * wrong magic number or type code, a header that does not fit, a file shorter than its header says
+ * (truncated) or longer (trailing bytes), a gzip stream that is corrupt or cut short.
  */
 public final class Idx {
   /** Magic number of a 1-D unsigned-byte IDX file (labels). */
@@ -63,19 +65,46 @@ public final class Idx {
     }
   }
 
-  /** Reads an unsigned-byte IDX file of any rank, raw or gzip. */
+  /**
+   * Reads an unsigned-byte IDX file of any rank, raw or gzip.
+   *
+   * @throws IOException naming the file, for a file that is missing, a directory, or not a valid
+   *     (gzipped) IDX file
+   */
   public static Contents read(Path file) throws IOException {
+    requireFile(file);
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       boolean gzip = isGzip(raw);
-      InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
       try {
+        InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
         return readFrom(file, in, gzip ? -1 : Files.size(file));
-      } catch (ZipException e) {
-        throw new IOException(where(file) + "corrupt gzip data (" + e.getMessage() + ")", e);
-      } catch (EOFException e) {
-        throw new IOException(where(file) + "truncated gzip stream (" + e.getMessage() + ")", e);
+      } catch (IOException e) {
+        throw gzip ? gzipError(file, e) : e;
       }
     }
+  }
+
+  /** Throws, naming {@code file}, when it is a directory: reading one fails with a message that names nothing. */
+  private static void requireFile(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(where(file) + "is a directory, not a file");
+    }
+  }
+
+  /**
+   * {@code e}, from reading the gzip stream of {@code file}, as an error naming the file: the
+   * stream's own exceptions ({@code ZipException: invalid block type}, a bare {@code EOFException})
+   * say neither which file nor that it is gzip that failed.
+   */
+  private static IOException gzipError(Path file, IOException e) {
+    if (e instanceof ZipException) {
+      return new IOException(where(file) + "corrupt gzip data (" + e.getMessage() + ")", e);
+    }
+    if (e instanceof EOFException) {
+      return new IOException(where(file) + "truncated gzip stream (" + (e.getMessage() == null ? "it ends early"
+          : e.getMessage()) + ")", e);
+    }
+    return e;
   }
 
   /** Reads an images file: magic {@code 0x00000803}, dims (count, rows, cols). */
@@ -136,14 +165,39 @@ public final class Idx {
     write(file, new Contents(new int[] {labels.length}, b));
   }
 
-  /** Opens a file for reading, transparently gunzipping it when it starts with the gzip magic. */
+  /**
+   * Opens a file for reading, transparently gunzipping it when it starts with the gzip magic; a
+   * corrupt or truncated gzip stream fails, when opened or read, with an error naming the file.
+   */
   static InputStream openMaybeGzip(Path file) throws IOException {
+    requireFile(file);
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     try {
-      return isGzip(raw) ? new GZIPInputStream(raw, 1 << 16) : raw;
+      if (!isGzip(raw)) {
+        return raw;
+      }
+      return new FilterInputStream(new GZIPInputStream(raw, 1 << 16)) {
+        @Override
+        public int read() throws IOException {
+          try {
+            return super.read();
+          } catch (IOException e) {
+            throw gzipError(file, e);
+          }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (IOException e) {
+            throw gzipError(file, e);
+          }
+        }
+      };
     } catch (IOException e) {
       raw.close();
-      throw e;
+      throw gzipError(file, e);
     }
   }
 
@@ -164,9 +218,11 @@ public final class Idx {
     }
     int magicNumber = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
     if (magic[0] != 0 || magic[1] != 0) {
+      boolean gzName = fileSize >= 0 && file.getFileName() != null && file.getFileName().toString().endsWith(".gz");
       throw new IOException(
           where(file) + String.format("not an IDX file: magic number 0x%08x does not start with two zero bytes "
-              + "(expected 0x%08x for images or 0x%08x for labels)", magicNumber, MAGIC_UBYTE_3D, MAGIC_UBYTE_1D));
+              + "(expected 0x%08x for images or 0x%08x for labels)", magicNumber, MAGIC_UBYTE_3D, MAGIC_UBYTE_1D)
+              + (gzName ? "; its name ends in .gz but it is not gzip either (no 1f 8b magic bytes)" : ""));
     }
     int type = magic[2] & 0xFF;
     int rank = magic[3] & 0xFF;

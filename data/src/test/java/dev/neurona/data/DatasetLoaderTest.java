@@ -253,6 +253,19 @@ class DatasetLoaderTest {
   }
 
   @Test
+  void aDirectoryNamedLikeADataFileIsPointedOut() throws Exception {
+    Path data = root.resolve("data");
+    Map<String, byte[]> three = new HashMap<>(files);
+    three.remove("t10k-labels-idx1-ubyte");
+    TestData.writeFiles(data, three, false);
+    Files.createDirectory(data.resolve("t10k-labels-idx1-ubyte"));
+    assertThatThrownBy(() -> loader(npmSpec, mustNotRun()).dataDir(data).fetch(false).load())
+        .isInstanceOf(DatasetUnavailableException.class)
+        .hasMessageContaining(data + " (data directory): incomplete: has train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+            + "t10k-images-idx3-ubyte but not t10k-labels-idx1-ubyte (a directory of that name is there, not a file)");
+  }
+
+  @Test
   void missingNpmIsExplained() {
     CommandRunner noNpm = recording((command, workDir) -> {
       throw new IOException("Cannot run program \"npm\": error=2, No such file or directory");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -153,5 +155,62 @@ class IdxTest {
     // 1 GB claimed, 10 bytes present: readNBytes grows with the data instead of allocating 1 GB.
     Path liar = write("liar", TestData.gzip(TestData.idx(8, new int[] {1 << 30}, new byte[10])));
     assertThatThrownBy(() -> Idx.read(liar)).hasMessageContaining("ends after 10");
+  }
+
+  // ---------------------------------------------------------------- every failure names the file
+
+  @Test
+  void aGzSuffixOnAFileThatIsNeitherGzipNorIdxIsNamed() throws IOException {
+    Path f = write("labels.gz", "this is not gzip at all".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> Idx.readLabels(f)).isInstanceOf(IOException.class)
+        .hasMessageContaining(f.toString()).hasMessageContaining("not an IDX file")
+        .hasMessageContaining("name ends in .gz but it is not gzip either");
+  }
+
+  @Test
+  void gzipGarbageAfterTheMagicBytesIsNamedNotABareZipOrEofException() throws IOException {
+    Path garbage = write("garbage.gz", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    Path magicOnly = write("magic-only.gz", new byte[] {0x1f, (byte) 0x8b});
+    Path headerOnly = write("header-only.gz", Arrays.copyOf(TestData.gzip(new byte[100]), 10));
+    // Before: java.util.zip.ZipException "Unsupported compression method" and java.io.EOFException (null message).
+    assertThatThrownBy(() -> Idx.read(garbage)).isExactlyInstanceOf(IOException.class)
+        .hasMessageContaining(garbage.toString()).hasMessageContaining("corrupt gzip data");
+    assertThatThrownBy(() -> Idx.read(magicOnly)).isExactlyInstanceOf(IOException.class)
+        .hasMessageContaining(magicOnly.toString()).hasMessageContaining("truncated gzip stream");
+    assertThatThrownBy(() -> Idx.read(headerOnly)).isExactlyInstanceOf(IOException.class)
+        .hasMessageContaining(headerOnly.toString()).hasMessageContaining("truncated gzip stream");
+  }
+
+  @Test
+  void everyCutOfAGzipFileIsReportedWithTheFileName() throws IOException {
+    byte[] gz = TestData.gzip(TestData.idx(8, new int[] {20, 4, 4}, TestData.randomBytes(320, 6)));
+    for (int cut = 2; cut < gz.length; cut++) {
+      Path f = write("cut" + cut + ".gz", Arrays.copyOf(gz, cut));
+      assertThatThrownBy(() -> Idx.read(f)).as("cut at %d of %d", cut, gz.length).isExactlyInstanceOf(IOException.class)
+          .hasMessageContaining(f.toString());
+    }
+  }
+
+  @Test
+  void aDirectoryWhereAFileIsExpectedIsNamed() throws IOException {
+    Path d = Files.createDirectory(dir.resolve("train-labels-idx1-ubyte"));
+    // Before: java.io.IOException "Is a directory", naming nothing.
+    assertThatThrownBy(() -> Idx.readLabels(d)).isExactlyInstanceOf(IOException.class)
+        .hasMessageContaining(d.toString()).hasMessageContaining("is a directory, not a file");
+    assertThatThrownBy(() -> Idx.openMaybeGzip(d)).hasMessageContaining(d.toString()).hasMessageContaining("is a directory");
+  }
+
+  @Test
+  void theFetchedFileCheckerNamesTheFileOfABrokenGzipStream() throws IOException {
+    byte[] gz = TestData.gzip(TestData.idx(8, new int[] {400}, TestData.randomBytes(400, 7)));
+    Path cut = write("cut.gz", Arrays.copyOf(gz, gz.length - 30));
+    Path magicOnly = write("magic.gz", new byte[] {0x1f, (byte) 0x8b});
+    assertThatThrownBy(() -> {
+      try (InputStream in = Idx.openMaybeGzip(cut)) {
+        in.readAllBytes();
+      }
+    }).isExactlyInstanceOf(IOException.class).hasMessageContaining(cut.toString()).hasMessageContaining("truncated gzip");
+    assertThatThrownBy(() -> Idx.openMaybeGzip(magicOnly).close()).isExactlyInstanceOf(IOException.class)
+        .hasMessageContaining(magicOnly.toString());
   }
 }

@@ -27,12 +27,31 @@ final class Configs {
 
   static int intValue(String layer, Map<String, Object> c, String key) {
     Object v = require(layer, c, key);
-    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
-      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a whole number, got " + v);
+    return toInt(layer, key, v, v);
+  }
+
+  /**
+   * {@code v} as an int: a whole number within the int range, never wrapped ({@code 4294967304} is
+   * an error, not 8); {@code shown} is the value quoted in the error.
+   */
+  static int toInt(String layer, String key, Object v, Object shown) {
+    boolean whole = v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+        || v instanceof Number && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue());
+    if (!whole) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a whole number, got " + shown);
+    }
+    double d = ((Number) v).doubleValue();
+    if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be an int (between "
+          + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE + "), got " + shown);
     }
     return ((Number) v).intValue();
   }
 
+  /**
+   * A number kept as a double but used in float32 arithmetic: it must be finite and within the float
+   * range, or it would become an infinity.
+   */
   static double doubleValue(String layer, Map<String, Object> c, String key, double dflt) {
     Object v = c == null ? null : c.get(key);
     if (v == null) {
@@ -41,7 +60,16 @@ final class Configs {
     if (!(v instanceof Number)) {
       throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a number, got " + v);
     }
-    return ((Number) v).doubleValue();
+    return floatRange(layer + ".fromConfig", key, ((Number) v).doubleValue());
+  }
+
+  /** {@code v}, unless it is not finite or out of the float range; the error names {@code owner} and {@code key}. */
+  static double floatRange(String owner, String key, double v) {
+    if (!(Math.abs(v) <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException(owner + ": \"" + key + "\" must be a finite number within the float range"
+          + " (|x| <= " + Float.MAX_VALUE + "), got " + v);
+    }
+    return v;
   }
 
   static String string(String layer, Map<String, Object> c, String key, String dflt) {
@@ -83,11 +111,7 @@ final class Configs {
       List<?> l = (List<?>) v;
       int[] r = new int[2];
       for (int i = 0; i < 2; i++) {
-        Object e = l.get(i);
-        if (!(e instanceof Number) || ((Number) e).doubleValue() != Math.rint(((Number) e).doubleValue())) {
-          throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must hold whole numbers, got " + v);
-        }
-        r[i] = ((Number) e).intValue();
+        r[i] = toInt(layer, key, l.get(i), v);
       }
       return r;
     }

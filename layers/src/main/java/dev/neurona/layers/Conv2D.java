@@ -239,6 +239,12 @@ public final class Conv2D extends Layer implements HasActivation {
   }
 
   @Override
+  public Map<String, Shape> weightShapes(Shape inputShape) {
+    geometryFor(inputShape);
+    return weights.shapes(Shape.of(kernelSize[0], kernelSize[1], inputShape.dim(2), filters), filters);
+  }
+
+  @Override
   protected void onBuild(Shape inputShape, long seed) {
     geometry = geometryFor(inputShape);
     weights.build(Shape.of(kernelSize[0], kernelSize[1], inputShape.dim(2), filters), filters, seed);

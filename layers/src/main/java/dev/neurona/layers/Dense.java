@@ -142,6 +142,12 @@ public final class Dense extends Layer implements HasActivation {
   }
 
   @Override
+  public Map<String, Shape> weightShapes(Shape inputShape) {
+    computeOutputShape(inputShape);
+    return weights.shapes(Shape.of(inputShape.dim(0), units), units);
+  }
+
+  @Override
   protected void onBuild(Shape inputShape, long seed) {
     weights.build(Shape.of(inputShape.dim(0), units), units, seed);
     kernel = weights.kernel();

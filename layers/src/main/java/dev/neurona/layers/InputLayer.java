@@ -34,17 +34,14 @@ public final class InputLayer extends Layer {
 
   /** Re-creates the layer from {@link #config()} ({@code {"shape": [28, 28, 1]}}). */
   public static InputLayer fromConfig(Map<String, Object> config) {
-    Object s = config.get("shape");
+    Object s = config == null ? null : config.get("shape");
     if (!(s instanceof List)) {
-      throw new IllegalArgumentException("InputLayer config: \"shape\" must be a list of integers, got " + s);
+      throw new IllegalArgumentException("InputLayer.fromConfig: \"shape\" must be a list of integers, got " + s);
     }
     List<?> l = (List<?>) s;
     int[] dims = new int[l.size()];
     for (int i = 0; i < dims.length; i++) {
-      if (!(l.get(i) instanceof Number)) {
-        throw new IllegalArgumentException("InputLayer config: \"shape\" must be a list of integers, got " + s);
-      }
-      dims[i] = ((Number) l.get(i)).intValue();
+      dims[i] = Configs.toInt("InputLayer", "shape", l.get(i), s);
     }
     return new InputLayer(dims);
   }

@@ -8,6 +8,7 @@ import dev.neurona.layers.init.Initializer;
 import dev.neurona.layers.init.Initializers;
 import dev.neurona.layers.init.Zeros;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -55,6 +56,16 @@ final class KernelBias {
       bias = layer.addWeight("bias", Tensor.zeros(outputs));
       biasInitializer.fill(bias.value(), rng);
     }
+  }
+
+  /** The shapes {@link #build} gives {@code kernel} and {@code bias}, without creating them. */
+  Map<String, Shape> shapes(Shape kernelShape, int outputs) {
+    Map<String, Shape> s = new LinkedHashMap<>();
+    s.put("kernel", kernelShape);
+    if (useBias) {
+      s.put("bias", Shape.of(outputs));
+    }
+    return s;
   }
 
   /** The kernel; null before build. */

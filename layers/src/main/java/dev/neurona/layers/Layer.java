@@ -104,6 +104,17 @@ public abstract class Layer {
   /** Creates the weights; the default has none. {@code seed} drives initialisation (and dropout masks). */
   protected void onBuild(Shape inputShape, long seed) {}
 
+  /**
+   * The weights {@link #build} would create for this per-sample input shape, by weight name in
+   * creation order, worked out without creating them: loading checks a model file's tensors against
+   * them before anything is allocated. Null, the default, when the layer does not say (loading then
+   * builds it and compares afterwards). A layer that overrides it must return exactly what its
+   * {@code build} adds, and reject an input shape as {@link #computeOutputShape} does.
+   */
+  public Map<String, Shape> weightShapes(Shape inputShape) {
+    return null;
+  }
+
   /** Registers a weight tensor called {@code name + "." + weightName}. */
   protected final Parameter addWeight(String weightName, Tensor value) {
     String prefix = name == null ? typeName().toLowerCase() : name;

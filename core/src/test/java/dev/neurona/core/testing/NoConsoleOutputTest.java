@@ -45,4 +45,11 @@ class NoConsoleOutputTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("System.err: oops");
   }
+
+  @Test
+  void onlyJazzersOwnLogLinesAreSetAside() {
+    assertThat(NoConsoleOutput.withoutJazzerLog("INFO: Instrumented dev.neurona.data.Idx (took 42 ms)\n"
+        + "WARN: something of Jazzer's\n")).isEmpty();
+    assertThat(NoConsoleOutput.withoutJazzerLog("INFO: Loaded 5 hooks\nloss: 0.3\n")).isEqualTo("loss: 0.3\n");
+  }
 }

@@ -8,6 +8,7 @@ import dev.neurona.layers.InputLayer;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.loss.Loss;
 import dev.neurona.layers.loss.Metric;
+import dev.neurona.layers.saving.LayerRegistry;
 import dev.neurona.layers.saving.ModelFile;
 import dev.neurona.layers.saving.ModelFormatException;
 import dev.neurona.layers.training.Fit;
@@ -548,5 +549,15 @@ public final class Sequential {
    */
   public void loadWeights(Path file) throws IOException {
     ModelFile.loadWeights(this, file);
+  }
+
+  /**
+   * {@link #load(Path)} with {@code options}: {@link ModelFile.LoadOptions#lenient()} ignores
+   * config keys this version does not know, to read a file a newer Neurona wrote.
+   *
+   * @throws ModelFormatException naming the file and what is wrong with it
+   */
+  public static Sequential load(Path file, ModelFile.LoadOptions options) throws IOException {
+    return ModelFile.load(file, LayerRegistry.standard(), options);
   }
 }

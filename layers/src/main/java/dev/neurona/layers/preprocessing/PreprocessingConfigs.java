@@ -34,7 +34,7 @@ final class PreprocessingConfigs {
       return null;
     }
     if (v instanceof Number) {
-      double f = ((Number) v).doubleValue();
+      double f = floatRange(where, key, ((Number) v).doubleValue(), v);
       return single == Single.SYMMETRIC ? Factor.symmetric(where, key, f, bounds) : Factor.both(where, key, f, bounds);
     }
     double[] pair = numbers(where, key, v, "a number or a list of two numbers");
@@ -51,9 +51,22 @@ final class PreprocessingConfigs {
     if (v instanceof List && ((List<?>) v).size() == 2
         && ((List<?>) v).get(0) instanceof Number && ((List<?>) v).get(1) instanceof Number) {
       List<?> l = (List<?>) v;
-      return new double[] {((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue()};
+      return new double[] {floatRange(where, key, ((Number) l.get(0)).doubleValue(), v),
+          floatRange(where, key, ((Number) l.get(1)).doubleValue(), v)};
     }
     throw new IllegalArgumentException(where + ": \"" + key + "\" must be " + expected + ", got " + v);
+  }
+
+  /**
+   * {@code x}, a value these layers use in float32 arithmetic: it must be finite and within the
+   * float range, or it would become an infinity; {@code shown} is the value quoted in the error.
+   */
+  private static double floatRange(String where, String key, double x, Object shown) {
+    if (!(Math.abs(x) <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException(where + ": \"" + key + "\" must hold finite numbers within the float range"
+          + " (|x| <= " + Float.MAX_VALUE + "), got " + shown);
+    }
+    return x;
   }
 
   static double number(String layer, Map<String, Object> c, String key, double dflt) {
@@ -64,7 +77,7 @@ final class PreprocessingConfigs {
     if (!(v instanceof Number)) {
       throw new IllegalArgumentException(layer + ".fromConfig: \"" + key + "\" must be a number, got " + v);
     }
-    return ((Number) v).doubleValue();
+    return floatRange(layer + ".fromConfig", key, ((Number) v).doubleValue(), v);
   }
 
   static String string(String layer, Map<String, Object> c, String key, String dflt) {

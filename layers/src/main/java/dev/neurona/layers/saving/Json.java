@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Parsing returns {@code LinkedHashMap<String, Object>} (key order kept), {@code ArrayList<Object>},
  * {@code String}, {@code Long} for integers, {@code Double} for other numbers, {@code Boolean} and
- * {@code null}.
+ * {@code null}. Numbers are never silently changed: an integer beyond 64 bits or a number beyond the
+ * range of a double ({@code 1e999}) is an error, not a wrapped value or an infinity.
  */
 final class Json {
   private Json() {}
@@ -166,6 +167,7 @@ final class Json {
     return (Map<String, Object>) v;
   }
 
+  /** A short description of a parsed value for error messages: its kind, and its text cut to 100 characters. */
   static String describe(Object v) {
     if (v == null) {
       return "null";
@@ -177,9 +179,14 @@ final class Json {
       return "a list";
     }
     if (v instanceof String) {
-      return "the string \"" + v + "\"";
+      return "the string \"" + shorten((String) v) + "\"";
     }
     return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + v;
+  }
+
+  /** {@code s}, or its first 100 characters and how many more there are: messages stay readable whatever a file holds. */
+  static String shorten(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "… (" + (s.length() - 100) + " more characters)";
   }
 
   private static final class Parser {
@@ -360,15 +367,22 @@ final class Json {
         }
       }
       String t = s.substring(start, pos);
+      double d;
       try {
         if (integral) {
           return Long.parseLong(t);
         }
-        return Double.parseDouble(t);
+        d = Double.parseDouble(t);
       } catch (NumberFormatException ex) {
         pos = start;
-        throw error("bad number '" + t + "'");
+        boolean digits = t.matches("-?[0-9]+");
+        throw error(digits ? "integer " + shorten(t) + " does not fit in 64 bits" : "bad number '" + shorten(t) + "'");
       }
+      if (Double.isInfinite(d)) {
+        pos = start;
+        throw error("number " + shorten(t) + " is out of range (beyond ±1.8e308)");
+      }
+      return d;
     }
   }
 }

@@ -1,24 +1,21 @@
 package dev.neurona.layers.saving;
 
 import dev.neurona.core.Parameter;
+import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.saving.Safetensors.Named;
 import dev.neurona.optim.Optimizer;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
 import java.io.InputStream;
+import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,11 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -47,6 +41,11 @@ import java.util.zip.ZipOutputStream;
  * file: {@code module} + {@code class_name} (written by every Neurona version so far) are matched,
  * as text, against the classes registered, and an entry with only a {@code type} names the
  * registered type directly.
+ *
+ * <p>Loading treats the file as untrusted input: sizes are checked against the bytes really there
+ * before anything is allocated, every layer's and the optimizer's config is read strictly (see
+ * {@link LoadOptions}), and weights must be finite. Whatever is wrong with a file, damage or
+ * malice, {@code load} throws a {@link ModelFormatException} naming the file and the entry.
  */
 public final class ModelFile {
   /** The zip layout version this code writes and reads. */
@@ -57,8 +56,6 @@ public final class ModelFile {
   static final String WEIGHTS = "model.safetensors";
   static final String OPTIMIZER = "optimizer.json";
   static final String OPTIMIZER_STATE = "optimizer.safetensors";
-  /** Largest JSON entry read into memory. */
-  private static final long MAX_JSON_BYTES = Safetensors.MAX_HEADER_BYTES;
   private static final Pattern JAVA_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
   private static final Pattern PACKAGE_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
@@ -82,6 +79,11 @@ public final class ModelFile {
    * moved into place, so a failed save never leaves a partial file. Everything that can fail on
    * the model's side (an unbuilt model, a layer type {@code registry} cannot re-create, a config
    * JSON cannot hold) fails before the first byte is written.
+   *
+   * <p>Otherwise it is an ordinary write of {@code file}: a new file gets the permissions the umask
+   * gives, an existing one keeps its own; a symbolic link is followed (the file it points to is
+   * replaced, the link stays); errors name {@code file}. The temporary file is removed when the save
+   * fails, and one left behind by a killed process is removed by the next save of the same file.
    */
   public static void save(Sequential model, Path file, LayerRegistry registry) throws IOException {
     if (model == null || file == null || registry == null) {
@@ -92,59 +94,37 @@ public final class ModelFile {
       throw new IllegalStateException("Sequential '" + model.name() + "'.save: the input shape is not known yet;"
           + " declare it with input(...) or an InputLayer, or call fit/predict first");
     }
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new NoSuchFileException(target.toString(), null, "cannot save the model: directory " + dir + " does not exist");
-    }
     byte[] config = Json.writePretty(configOf(model, registry)).getBytes(StandardCharsets.UTF_8);
     byte[] metadata = Json.writePretty(metadataOf(model)).getBytes(StandardCharsets.UTF_8);
     List<Named> weights = weights(model);
     byte[] header = Safetensors.header(tensorMetadata(model), weights);
-    byte[] optimizerJson = null;
-    List<Named> optimizerState = new ArrayList<>();
-    byte[] optimizerHeader = null;
     Optimizer opt = model.optimizer();
-    if (opt != null && opt.isResumable()) {
+    boolean withOptimizer = opt != null && opt.isResumable();
+    List<Named> optimizerState = new ArrayList<>();
+    Map<String, Object> o = new LinkedHashMap<>();
+    if (withOptimizer) {
       Map<String, Tensor> state = opt.state();
       for (Map.Entry<String, Tensor> e : state.entrySet()) {
         optimizerState.add(new Named(e.getKey(), e.getValue().shape(), e.getValue().data()));
       }
-      Map<String, Object> o = new LinkedHashMap<>();
       o.put("config", opt.config());
       o.put("iterations", opt.iterations());
       o.put("state", new ArrayList<>(state.keySet()));
-      optimizerJson = Json.writePretty(o).getBytes(StandardCharsets.UTF_8);
-      optimizerHeader = Safetensors.header(tensorMetadata(model), optimizerState);
     }
+    byte[] optimizerJson = withOptimizer ? Json.writePretty(o).getBytes(StandardCharsets.UTF_8) : null;
+    byte[] optimizerHeader = withOptimizer ? Safetensors.header(tensorMetadata(model), optimizerState) : null;
 
-    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    boolean done = false;
-    try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
-          ZipOutputStream zip = new ZipOutputStream(os)) {
+    AtomicWrite.write(file, out -> {
+      try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 16))) {
         writeDeflated(zip, METADATA, metadata);
         writeDeflated(zip, CONFIG, config);
         writeStored(zip, WEIGHTS, header, weights);
-        if (optimizerJson != null) {
+        if (withOptimizer) {
           writeDeflated(zip, OPTIMIZER, optimizerJson);
           writeStored(zip, OPTIMIZER_STATE, optimizerHeader, optimizerState);
         }
       }
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(temp);
-      }
-    }
+    });
   }
 
   /** The model's parameters as named tensors over their value arrays: written from on save, read into on load. */
@@ -240,111 +220,125 @@ public final class ModelFile {
 
   // ---------------------------------------------------------------- load
 
-  /** {@link #load(Path, LayerRegistry)} with {@link LayerRegistry#standard()}. */
+  /**
+   * How {@link ModelFile#load(Path, LayerRegistry, LoadOptions)} treats config keys it does not
+   * know. {@link #strict()}, the default, rejects a key that no layer or optimizer reads, naming
+   * both: a typo such as {@code "activatoin"} must not load silently as the default.
+   * {@link #lenient()} ignores such keys, to read a file a newer Neurona wrote. Everything else —
+   * sizes, numbers, weights — is checked the same way under both.
+   */
+  public static final class LoadOptions {
+    private static final LoadOptions STRICT = new LoadOptions(false);
+    private static final LoadOptions LENIENT = new LoadOptions(true);
+
+    private final boolean ignoreUnknownKeys;
+
+    private LoadOptions(boolean ignoreUnknownKeys) {
+      this.ignoreUnknownKeys = ignoreUnknownKeys;
+    }
+
+    /** The default: a config key that no layer or optimizer reads is an error. */
+    public static LoadOptions strict() {
+      return STRICT;
+    }
+
+    /** Config keys that no layer or optimizer reads are ignored (forward compatibility). */
+    public static LoadOptions lenient() {
+      return LENIENT;
+    }
+
+    /** Whether unknown config keys are ignored rather than rejected. */
+    public boolean ignoresUnknownKeys() {
+      return ignoreUnknownKeys;
+    }
+
+    /** {@code LoadOptions.strict()} or {@code LoadOptions.lenient()}. */
+    @Override
+    public String toString() {
+      return ignoreUnknownKeys ? "LoadOptions.lenient()" : "LoadOptions.strict()";
+    }
+  }
+
+  /** {@link #load(Path, LayerRegistry, LoadOptions)} with {@link LayerRegistry#standard()}, strict. */
   public static Sequential load(Path file) throws IOException {
-    return load(file, LayerRegistry.standard());
+    return load(file, LayerRegistry.standard(), LoadOptions.strict());
+  }
+
+  /** {@link #load(Path, LayerRegistry, LoadOptions)}, strict. */
+  public static Sequential load(Path file, LayerRegistry registry) throws IOException {
+    return load(file, registry, LoadOptions.strict());
   }
 
   /**
-   * Reads a model written by {@link #save}: checks the format version, re-creates each layer through
-   * {@code registry} from its type and config, builds it, and checks every tensor's name, dtype,
-   * shape and byte range before copying the weights; a saved optimizer is rebuilt, with its step
-   * count and state, as the model's {@link Sequential#optimizer()}.
+   * Reads a model written by {@link #save}. Nothing is allocated on the file's word before it is
+   * checked: every entry's size against the bytes the zip really holds (JSON entries are read to at
+   * most 4 MiB, however far they would inflate; tensor headers to 8 MiB); the format version;
+   * each layer, re-created through {@code registry} from its type and config (unknown keys rejected
+   * unless {@code options} is lenient; numbers that do not fit their type rejected); the shapes of
+   * the weights every layer will create against the safetensors header, before the layers are built;
+   * then each tensor's name and shape, its bytes, finiteness and the entry's CRC-32. A saved optimizer
+   * is rebuilt, with its step count and state, as the model's {@link Sequential#optimizer()}.
    *
-   * @throws ModelFormatException naming the file and what is wrong with it
+   * @throws ModelFormatException naming the file, the entry and what is wrong with it, for any
+   *     damaged or hostile file
+   * @throws NoSuchFileException when there is no such file
    */
-  public static Sequential load(Path file, LayerRegistry registry) throws IOException {
-    if (file == null || registry == null) {
-      throw new IllegalArgumentException("load: file and registry must not be null (file=" + file + ", registry="
-          + registry + ")");
+  public static Sequential load(Path file, LayerRegistry registry, LoadOptions options) throws IOException {
+    if (file == null || registry == null || options == null) {
+      throw new IllegalArgumentException("load: file, registry and options must not be null (file=" + file
+          + ", registry=" + registry + ", options=" + options + ")");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory, not a model file");
     }
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such model file");
     }
-    ZipFile zip;
-    try {
-      zip = new ZipFile(file.toFile());
-    } catch (ZipException | EOFException e) { // EOF: a damaged end-of-central-directory record points past the end
-      throw new ModelFormatException(file + ": not a Neurona model file: not a readable zip (" + e.getMessage()
-          + "); the file may be truncated or corrupt", e);
-    }
-    try (zip) {
-      Map<String, Object> meta = readJson(file, zip, METADATA);
-      checkFormat(file, meta);
-      Map<String, Object> config = readJson(file, zip, CONFIG);
-      Sequential model = buildModel(file, config, registry);
-      readTensors(file, zip, WEIGHTS, weights(model), "the model's parameters");
-      if (zip.getEntry(OPTIMIZER) != null) {
-        model.optimizer(readOptimizer(file, zip, model));
+    try (ModelZip zip = ModelZip.open(file)) {
+      checkFormat(zip, zip.json(METADATA));
+      Plan plan = plan(zip, zip.json(CONFIG), registry, options);
+      checkWeightShapes(zip, plan, zip.header(WEIGHTS));
+      Sequential model = build(zip, plan);
+      zip.readTensors(WEIGHTS, weights(model), "the model's parameters");
+      if (zip.has(OPTIMIZER)) {
+        model.optimizer(readOptimizer(zip, model, options));
       }
       return model;
     }
   }
 
-  private static ZipEntry entry(Path file, ZipFile zip, String name) throws ModelFormatException {
-    ZipEntry e = zip.getEntry(name);
-    if (e == null) {
-      throw new ModelFormatException(file + ": missing entry " + name + " (not a Neurona model file?)");
-    }
-    return e;
-  }
-
-  private static Map<String, Object> readJson(Path file, ZipFile zip, String name) throws IOException {
-    ZipEntry e = entry(file, zip, name);
-    if (e.getSize() > MAX_JSON_BYTES) {
-      throw new ModelFormatException(file + ": entry " + name + " is " + e.getSize() + " bytes, more than the "
-          + MAX_JSON_BYTES + " allowed");
-    }
-    byte[] bytes;
-    try (InputStream in = zip.getInputStream(e)) {
-      bytes = in.readNBytes((int) MAX_JSON_BYTES + 1);
-    } catch (IOException ex) {
-      throw new ModelFormatException(file + ": entry " + name + " is truncated or corrupt (" + ex + ")", ex);
-    }
-    if (e.getSize() >= 0 && bytes.length != e.getSize()) {
-      throw new ModelFormatException(file + ": entry " + name + " is truncated: read " + bytes.length
-          + " of its " + e.getSize() + " bytes");
-    }
-    try {
-      return Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException ex) {
-      throw new ModelFormatException(file + ": " + name + " is not valid: " + ex.getMessage(), ex);
-    }
-  }
-
-  private static void checkFormat(Path file, Map<String, Object> meta) throws ModelFormatException {
+  private static void checkFormat(ModelZip zip, Map<String, Object> meta) throws ModelFormatException {
+    String where = zip.where(METADATA);
     Object format = meta.get("format");
     if (!FORMAT.equals(format)) {
-      throw new ModelFormatException(file + ": " + METADATA + " says format " + Json.describe(format)
-          + ", expected \"" + FORMAT + "\"");
+      throw new ModelFormatException(where + " says format " + Json.describe(format) + ", expected \"" + FORMAT + "\"");
     }
     Object v = meta.get("format_version");
     if (!(v instanceof Long)) {
-      throw new ModelFormatException(file + ": " + METADATA + " has no integer format_version (got "
-          + Json.describe(v) + ")");
+      throw new ModelFormatException(where + " has no integer format_version (got " + Json.describe(v) + ")");
     }
     long version = (Long) v;
     if (version != FORMAT_VERSION) {
-      throw new ModelFormatException(file + ": format_version " + version + " (saved by Neurona "
-          + meta.get("library_version") + ") is not supported; this Neurona (" + libraryVersion()
-          + ") reads format_version " + FORMAT_VERSION);
+      Object saved = meta.get("library_version");
+      throw new ModelFormatException(zip.file() + ": format_version " + version + " (saved by Neurona "
+          + (saved instanceof String ? Json.shorten((String) saved) : Json.describe(saved)) + ") is not supported;"
+          + " this Neurona (" + libraryVersion() + ") reads format_version " + FORMAT_VERSION);
     }
   }
 
-  private static Sequential buildModel(Path file, Map<String, Object> config, LayerRegistry registry)
+  /** The model {@code config.json} describes: its layers created and named, none built yet. */
+  private record Plan(String name, long seed, int[] inputShape, List<Layer> layers) {}
+
+  private static Plan plan(ModelZip zip, Map<String, Object> config, LayerRegistry registry, LoadOptions options)
       throws ModelFormatException {
-    String where = file + ": " + CONFIG;
+    String where = zip.where(CONFIG);
     if (!"Sequential".equals(config.get("class_name"))) {
       throw new ModelFormatException(where + ": class_name is " + Json.describe(config.get("class_name"))
           + ", expected \"Sequential\"");
     }
-    Sequential model = new Sequential();
-    try {
-      model.name(string(where, config, "name"));
-      model.seed(integer(where, config, "seed"));
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(where + ": " + e.getMessage(), e);
-    }
+    String name = string(where, config, "name");
+    long seed = integer(where, config, "seed");
+    int[] inputShape = intList(where, config, "input_shape");
     Object layersValue = config.get("layers");
     if (!(layersValue instanceof List)) {
       throw new ModelFormatException(where + ": \"layers\" must be a list, got " + Json.describe(layersValue));
@@ -355,21 +349,65 @@ public final class ModelFile {
       if (!(entries.get(i) instanceof Map)) {
         throw new ModelFormatException(where + ": layer " + i + " must be an object, got " + Json.describe(entries.get(i)));
       }
-      layers.add(createLayer(where + ": layer " + i, (Map<?, ?>) entries.get(i), registry));
+      layers.add(createLayer(where + ": layer " + i, (Map<?, ?>) entries.get(i), registry, options));
     }
-    try {
-      model.input(intList(where, config, "input_shape"));
-      for (Layer l : layers) {
-        model.add(l);
-      }
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ModelFormatException(where + ": cannot rebuild the model: " + e.getMessage(), e);
-    }
-    return model;
+    return new Plan(name, seed, inputShape, layers);
   }
 
-  /** One {@code config.json} layer entry, re-created through the registry and named. */
-  private static Layer createLayer(String where, Map<?, ?> e, LayerRegistry registry) throws ModelFormatException {
+  /**
+   * Checks the weights each layer will create — for every layer that says which ({@link
+   * Layer#weightShapes}) — against the tensors of {@code header}, before any layer is built: a file
+   * declaring {@code Dense(55555555)} fails here, not with an {@link OutOfMemoryError}.
+   */
+  private static void checkWeightShapes(ModelZip zip, Plan plan, Safetensors.Header header) throws ModelFormatException {
+    String where = zip.where(WEIGHTS);
+    Shape in;
+    try {
+      in = Shape.of(plan.inputShape());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(zip.where(CONFIG) + ": input_shape: " + e.getMessage(), e);
+    }
+    for (Layer l : plan.layers()) {
+      Map<String, Shape> shapes;
+      try {
+        shapes = l.weightShapes(in);
+        Shape out = l.computeOutputShape(in);
+        in = out;
+      } catch (RuntimeException e) {
+        throw new ModelFormatException(zip.where(CONFIG) + ": cannot rebuild the model: " + e.getMessage(), e);
+      }
+      if (shapes == null) {
+        continue;
+      }
+      for (Map.Entry<String, Shape> w : shapes.entrySet()) {
+        String name = l.name() + "." + w.getKey();
+        Safetensors.TensorInfo t = header.tensors().get(name);
+        if (t == null || !t.shape().equals(w.getValue())) {
+          throw new ModelFormatException(where + ": layer '" + l.name() + "' (" + l.typeName() + ") of " + CONFIG
+              + " creates weight '" + name + "' of shape " + w.getValue() + " (" + w.getValue().size() + " floats), but"
+              + (t == null ? " the file has no such tensor" : " the file's tensor has shape " + t.shape()));
+        }
+      }
+    }
+  }
+
+  /** Builds the planned model: names, seed, input shape, then each layer, whose weights are now known to fit the file. */
+  private static Sequential build(ModelZip zip, Plan plan) throws ModelFormatException {
+    try {
+      Sequential model = new Sequential().name(plan.name()).seed(plan.seed());
+      model.input(plan.inputShape());
+      for (Layer l : plan.layers()) {
+        model.add(l);
+      }
+      return model;
+    } catch (RuntimeException e) {
+      throw new ModelFormatException(zip.where(CONFIG) + ": cannot rebuild the model: " + e.getMessage(), e);
+    }
+  }
+
+  /** One {@code config.json} layer entry, re-created through the registry, named and checked against its config. */
+  private static Layer createLayer(String where, Map<?, ?> e, LayerRegistry registry, LoadOptions options)
+      throws ModelFormatException {
     boolean javaForm = e.containsKey("class_name");
     Object module = !javaForm ? null : e.containsKey("module") ? e.get("module") : "dev.neurona.layers";
     Object typeValue = javaForm ? e.get("class_name") : e.get("type");
@@ -387,16 +425,17 @@ public final class ModelFile {
     if (!(name instanceof String)) {
       throw new ModelFormatException(where + ": \"name\" must be a string, got " + Json.describe(name));
     }
+    String what = where + " '" + Json.shorten((String) name) + "'";
     if (!(cfg instanceof Map)) {
-      throw new ModelFormatException(where + " '" + name + "': \"config\" must be an object, got " + Json.describe(cfg));
+      throw new ModelFormatException(what + ": \"config\" must be an object, got " + Json.describe(cfg));
     }
-    String what = where + " '" + name + "'";
-    String shown = (String) typeValue;
-    String type = javaForm ? registry.typeOfClassName(module + "." + shown) : registry.contains(shown) ? shown : null;
+    String shown = Json.shorten((String) typeValue);
+    String type = javaForm ? registry.typeOfClassName(module + "." + typeValue)
+        : registry.contains((String) typeValue) ? (String) typeValue : null;
     if (type == null) {
       throw new ModelFormatException(what + " has unknown layer type '" + shown + "': "
-          + (javaForm ? module + "." + shown + " is not a Layer class known to the LayerRegistry" : "no such type")
-          + " (registered: " + registry.types() + "); a layer of your own needs a LayerProvider");
+          + (javaForm ? Json.shorten(module + "." + typeValue) + " is not a Layer class known to the LayerRegistry"
+              : "no such type") + " (registered: " + registry.types() + "); a layer of your own needs a LayerProvider");
     }
     Map<String, Object> config = new LinkedHashMap<>();
     for (Map.Entry<?, ?> c : ((Map<?, ?>) cfg).entrySet()) {
@@ -406,13 +445,17 @@ public final class ModelFile {
     try {
       layer = registry.create(type, config);
     } catch (RuntimeException ex) {
-      throw new ModelFormatException(what + " (" + shown + "): bad config " + Json.write(cfg) + ": " + ex.getMessage(), ex);
+      throw new ModelFormatException(what + " (" + shown + "): bad config " + Json.shorten(Json.write(cfg)) + ": "
+          + ex.getMessage(), ex);
     }
+    Map<String, Object> made;
     try {
       layer.name((String) name);
-    } catch (IllegalArgumentException | IllegalStateException ex) {
+      made = layer.config();
+    } catch (RuntimeException ex) {
       throw new ModelFormatException(what + ": " + ex.getMessage(), ex);
     }
+    ConfigCheck.check(what + " (" + shown + ")", config, made, options.ignoresUnknownKeys());
     return layer;
   }
 
@@ -445,18 +488,19 @@ public final class ModelFile {
     }
     if (r == null) {
       throw new ModelFormatException(where + ": \"" + key + "\" must be a list of non-negative integers, got "
-          + Json.describe(v));
+          + Json.describe(v) + (v instanceof List ? " " + Json.shorten(v.toString()) : ""));
     }
     return r;
   }
 
   /**
-   * The optimizer saved beside the weights: rebuilt from its config, with its step count and state
-   * (each tensor checked against the shape of the parameter it belongs to).
+   * The optimizer saved beside the weights: rebuilt from its config (checked as a layer's is), with
+   * its step count and state; each state tensor is checked against the header, and against the shape
+   * of the parameter it belongs to, before it is allocated.
    */
-  private static Optimizer readOptimizer(Path file, ZipFile zip, Sequential model) throws IOException {
-    String where = file + ": " + OPTIMIZER;
-    Map<String, Object> o = readJson(file, zip, OPTIMIZER);
+  private static Optimizer readOptimizer(ModelZip zip, Sequential model, LoadOptions options) throws IOException {
+    String where = zip.where(OPTIMIZER);
+    Map<String, Object> o = zip.json(OPTIMIZER);
     Object cfg = o.get("config");
     if (!(cfg instanceof Map)) {
       throw new ModelFormatException(where + ": 'config' must be an object, got " + Json.describe(cfg));
@@ -469,20 +513,22 @@ public final class ModelFile {
     if (!(keys instanceof List)) {
       throw new ModelFormatException(where + ": 'state' must be a list of tensor names, got " + Json.describe(keys));
     }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> c = (Map<String, Object>) cfg;
     Optimizer opt;
+    Map<String, Object> made;
     try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> c = (Map<String, Object>) cfg;
       opt = Optimizer.fromConfig(c);
-    } catch (IllegalArgumentException e) {
+      made = opt.config();
+    } catch (RuntimeException e) {
       throw new ModelFormatException(where + ": " + e.getMessage(), e);
     }
+    ConfigCheck.check(where + ": the optimizer (" + opt.name() + ")", c, made, options.ignoresUnknownKeys());
     Map<String, Parameter> params = new LinkedHashMap<>();
     for (Parameter p : model.parameters()) {
       params.put(p.name(), p);
     }
-    List<Named> tensors = new ArrayList<>();
-    Map<String, Tensor> state = new LinkedHashMap<>();
+    Map<String, Shape> expected = new LinkedHashMap<>();
     for (Object k : (List<?>) keys) {
       String key = k instanceof String ? (String) k : null;
       int cut = key == null ? -1 : key.lastIndexOf('/');
@@ -491,40 +537,27 @@ public final class ModelFile {
         throw new ModelFormatException(where + ": state tensor " + Json.describe(k)
             + " is not '<parameter>/<slot>' for a parameter of the model");
       }
-      Tensor t = Tensor.zeros(p.shape());
-      tensors.add(new Named(key, p.shape(), t.data()));
-      state.put(key, t);
+      if (expected.put(key, p.shape()) != null) {
+        throw new ModelFormatException(where + ": state tensor \"" + key + "\" is listed twice");
+      }
     }
-    readTensors(file, zip, OPTIMIZER_STATE, tensors, "the state listed in " + OPTIMIZER);
+    Safetensors.checkExpected(zip.header(OPTIMIZER_STATE), expected, zip.where(OPTIMIZER_STATE),
+        "the state listed in " + OPTIMIZER);
+    // Now known to be in the file with these shapes: allocate and read.
+    List<Named> tensors = new ArrayList<>();
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    for (Map.Entry<String, Shape> e : expected.entrySet()) {
+      Tensor t = Tensor.zeros(e.getValue());
+      tensors.add(new Named(e.getKey(), e.getValue(), t.data()));
+      state.put(e.getKey(), t);
+    }
+    zip.readTensors(OPTIMIZER_STATE, tensors, "the state listed in " + OPTIMIZER);
     try {
       opt.restoreState(iterations, state);
-    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+    } catch (RuntimeException e) {
       throw new ModelFormatException(where + ": " + e.getMessage(), e);
     }
     return opt;
-  }
-
-  /** Reads a safetensors entry into {@code expected}, checking everything first, then the entry's CRC-32. */
-  private static void readTensors(Path file, ZipFile zip, String name, List<Named> expected, String expectedWhat)
-      throws IOException {
-    ZipEntry e = entry(file, zip, name);
-    String where = file + ": " + name;
-    long size = e.getSize();
-    if (size < 0) {
-      throw new ModelFormatException(where + ": the zip does not record the entry's size");
-    }
-    CRC32 crc = new CRC32();
-    try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc)) {
-      Safetensors.read(in, size, where, expected, expectedWhat);
-      if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-        throw new ModelFormatException(where + " is corrupt: its CRC-32 is " + Long.toHexString(crc.getValue())
-            + " but the zip recorded " + Long.toHexString(e.getCrc()));
-      }
-    } catch (ModelFormatException ex) {
-      throw ex;
-    } catch (IOException ex) {
-      throw new ModelFormatException(where + " is truncated or corrupt (" + ex + ")", ex);
-    }
   }
 
   // ---------------------------------------------------------------- weights only (ModelCheckpoint's saveWeightsOnly)

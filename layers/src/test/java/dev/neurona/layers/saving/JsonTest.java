@@ -52,4 +52,22 @@ class JsonTest {
     assertThatThrownBy(() -> Json.parse("[".repeat(1000))).hasMessageContaining("nested deeper");
     assertThatThrownBy(() -> Json.parseObject("[1]")).hasMessageContaining("expected a JSON object");
   }
+
+  @Test
+  void numbersBeyondTheirRangeAreErrorsNotInfinities() {
+    // Before: 1e999 parsed as Infinity.
+    assertThatThrownBy(() -> Json.parse("[1e999]")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("character 1").hasMessageContaining("number 1e999 is out of range");
+    assertThatThrownBy(() -> Json.parse("-1e400")).hasMessageContaining("number -1e400 is out of range");
+    assertThatThrownBy(() -> Json.parse("9223372036854775808")).hasMessageContaining("does not fit in 64 bits");
+    assertThat(Json.parse("-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
+    assertThat(Json.parse("1e-400")).isEqualTo(0.0);
+    assertThat(Json.parse("1.7976931348623157e308")).isEqualTo(Double.MAX_VALUE);
+  }
+
+  @Test
+  void describedValuesAreCutShort() {
+    String s = "x".repeat(10_000);
+    assertThat(Json.describe(s)).hasSize("the string \"\"".length() + 100 + "… (9900 more characters)".length());
+  }
 }

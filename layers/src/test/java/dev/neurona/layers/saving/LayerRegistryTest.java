@@ -41,8 +41,8 @@ class LayerRegistryTest {
     LayerRegistry r = LayerRegistry.builtIn();
     List<Layer> samples = List.of(new Conv2D(8, 3, "same", "relu"), new Dense(4, "softmax").useBias(false),
         new Dropout(0.25), new Flatten(), new InputLayer(4, 4, 1), new MaxPool2D(3), new ReLU(),
-        new Rescaling(1 / 255f, -1f), new Sigmoid(), new Softmax(), new Tanh(), new RandomContrast(0.2),
-        new RandomFlip("horizontal"), new RandomRotation(0.1), new RandomTranslation(0.1, 0.2), new RandomZoom(0.1));
+        new Rescaling(1 / 255f, -1f), new Sigmoid(), new Softmax(), new Tanh(), new RandomContrast(0.1, 0.3),
+        new RandomFlip("horizontal"), new RandomRotation(0.2), new RandomTranslation(0.1, 0.2), new RandomZoom(0.2, -0.1));
     assertThat(r.types()).containsExactly("Conv2D", "Dense", "Dropout", "Flatten", "InputLayer", "MaxPool2D",
         "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "ReLU", "Rescaling",
         "Sigmoid", "Softmax", "Tanh");

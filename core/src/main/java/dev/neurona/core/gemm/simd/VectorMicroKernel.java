@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API micro-kernel: an 8×(2·lanes) tile of C held in
  * 16 vector accumulators ({@code FloatVector.SPECIES_PREFERRED}; with AVX-512
- * that is 8×32 floats in 16 of the 32 zmm registers). Per k step it loads 2 vectors of the packed B sliver,
+ * that is 8×32 floats in 16 of the 32 zmm registers), or, with 256-bit vectors (AVX2, 16 ymm
+ * registers), a 6×16 tile in 12. Per k step it loads 2 vectors of the packed B sliver,
  * broadcasts 8 values of the packed A sliver and issues 16 FMAs. Loaded by name by
  * {@code dev.neurona.core.gemm.Gemm} only when {@code jdk.incubator.vector} is present; never
  * referenced directly. No masked operations: the driver pads packed panels with zeros and writes
@@ -19,7 +20,12 @@ public final class VectorMicroKernel implements MicroKernel {
   // Species as a static final constant: passed around as a value it is ~25x slower (C2 cannot intrinsify).
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final int MR = 8;
+  /**
+   * Rows of the tile: 8 with 32 vector registers (AVX-512: 16 accumulators, 2 B vectors and a
+   * broadcast fit); 6 with 16 (AVX2: 12 + 2 + 1 = 15, as BLIS' Haswell kernel; at 8 rows C2 spills
+   * accumulators to the stack every step).
+   */
+  private static final int MR = L >= 16 ? 8 : 6;
   private static final int NV = 2;
   private static final int NR = NV * L;
 
@@ -53,6 +59,14 @@ public final class VectorMicroKernel implements MicroKernel {
 
   /** The tile loop for A values {@code ap[apOff + p·aStep + r]}: a packed sliver (step mr) or a transposed A in place (step lda). */
   private static void tile(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
+    if (MR == 8) { // a constant: C2 keeps one branch
+      tile8(kc, ap, apOff, aStep, bp, bpOff, acc);
+    } else {
+      tile6(kc, ap, apOff, aStep, bp, bpOff, acc);
+    }
+  }
+
+  private static void tile8(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -107,8 +121,109 @@ public final class VectorMicroKernel implements MicroKernel {
     c71.intoArray(acc, 7 * NR + L);
   }
 
+  /** {@link #tile8} with six rows. */
+  private static void tile6(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int p = 0, ai = apOff, bi = bpOff; p < kc; p++, ai += aStep, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+  }
+
   @Override
   public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
+    if (MR == 8) {
+      tileRowMajorA8(kc, a, aOff, lda, bp, bpOff, acc);
+    } else {
+      tileRowMajorA6(kc, a, aOff, lda, bp, bpOff, acc);
+    }
+  }
+
+  /** {@link #tileRowMajorA8} with six rows. */
+  private static void tileRowMajorA6(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
+    int l1 = lda;
+    int l2 = 2 * lda;
+    int l3 = 3 * lda;
+    int l4 = 4 * lda;
+    int l5 = 5 * lda;
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int q = aOff, end = aOff + kc, bi = bpOff; q < end; q++, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, a[q]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, a[q + l1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, a[q + l2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, a[q + l3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, a[q + l4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, a[q + l5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+  }
+
+  private static void tileRowMajorA8(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
     // One induction variable (q = aOff + p) and loop-invariant row offsets: with a base per row
     // instead, C2 kept eight indices live and ran at 128–133 GFLOP/s in L1; this way 138–145.
     int l1 = lda;

@@ -122,7 +122,53 @@ final class BlockedGemm {
       return;
     }
     int threads = work < parallelWork ? 1 : Parallel.fanOut();
+    if (m < kernel.mr() && !transB) {
+      fewRows(kernel, threads, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
     blocked(kernel, threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, null, beta, c, cOff, ldc);
+  }
+
+  /** Columns of C per work item of {@link #fewRows}: at most 7×512 floats (14 KB) of sums stay in L1. */
+  static final int FEW_ROWS_COLS = 512;
+
+  /**
+   * Fewer rows than a tile (a dense layer on one sample, m = 1) against a row-major B: every B
+   * element is used by at most mr − 1 rows, so packing B (read it, write it, read it again) would
+   * cost several times the product. Instead {@link MicroKernel#rows} streams B's rows once per
+   * k-block. The k-blocks, the per-step rounding and the update formula are those of the blocked
+   * path, so each row of C has the same bits as when it is computed among many rows (one sample's
+   * prediction equals its row in a batch), for any thread count: threads split the columns.
+   */
+  private static void fewRows(MicroKernel kernel, int threads, boolean transA, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    int kBlock = kBlock(k);
+    int aRow = transA ? 1 : lda, aStep = transA ? lda : 1;
+    int items = ceilDiv(n, FEW_ROWS_COLS);
+    Parallel.RangeBody body = (from, to) -> {
+      float[] acc = BUFFERS.get().tile(m * FEW_ROWS_COLS);
+      for (int item = from; item < to; item++) {
+        int j0 = item * FEW_ROWS_COLS;
+        int cols = Math.min(FEW_ROWS_COLS, n - j0);
+        for (int pc = 0; pc < k; pc += kBlock) {
+          int kc = Math.min(kBlock, k - pc);
+          float betaNow = pc == 0 ? beta : 1f;
+          kernel.rows(m, kc, a, aOff + pc * aStep, aRow, aStep, b, bOff + pc * ldb + j0, ldb, cols, acc);
+          for (int r = 0; r < m; r++) {
+            int co = cOff + r * ldc + j0;
+            for (int q = 0; q < cols; q++) { // the edge-tile formula of store()
+              float x = acc[r * cols + q];
+              c[co + q] = betaNow == 0f ? alpha * x : alpha * x + betaNow * c[co + q];
+            }
+          }
+        }
+      }
+    };
+    if (threads == 1 || items == 1) {
+      body.run(0, items);
+    } else {
+      Parallel.forRange(items, 1, body);
+    }
   }
 
   /**

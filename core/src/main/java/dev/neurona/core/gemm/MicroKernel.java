@@ -52,6 +52,18 @@ public interface MicroKernel {
   void tileTransposedA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc);
 
   /**
+   * The raw sums of a few rows of A against {@code kc} rows of an unpacked, row-major B, for
+   * products with fewer rows than a tile, where packing B would cost more than the product (a dense
+   * layer predicting one sample streams its weights once instead):
+   * {@code acc[r·cols + j] = Σ_p a[aOff + r·aRow + p·aStep]·b[bOff + p·ldb + j]} for
+   * {@code r < rows}, {@code j < cols}, {@code p < kc} ascending, overwriting {@code acc}. Same
+   * summation order and per-step rounding as {@link #tile}: each element has the bits a tile gives it.
+   */
+  // a: rows of A at aOff + r·aRow, step aStep along p; b: kc rows of B, ldb apart; acc: rows×cols.
+  void rows(int rows, int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, int ldb, int cols,
+      float[] acc);
+
+  /**
    * Writes a full tile: {@code c[cOff + r·ldc + j] = alpha·acc[r·nr + j] + beta·c[...]}, two rounded
    * products and a rounded sum, or {@code alpha·acc} alone when {@code beta == 0} (NaNs in C do not
    * propagate). Partial edge tiles are written by the driver with exactly this formula.

@@ -99,4 +99,20 @@ final class ScalarMicroKernel implements MicroKernel {
       }
     }
   }
+
+  @Override
+  public void rows(int rows, int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, int ldb, int cols,
+      float[] acc) {
+    java.util.Arrays.fill(acc, 0, rows * cols, 0f);
+    for (int p = 0; p < kc; p++) {
+      int bi = bOff + p * ldb;
+      for (int r = 0; r < rows; r++) {
+        float ar = a[aOff + r * aRow + p * aStep];
+        int o = r * cols;
+        for (int j = 0; j < cols; j++) {
+          acc[o + j] += ar * b[bi + j]; // multiply, then add: as tile
+        }
+      }
+    }
+  }
 }

@@ -242,6 +242,43 @@ class GemmTest {
     assertThat(compared).isEqualTo(kernels().size() * shapes.length * 4 * 2);
   }
 
+  @Test
+  void aFewRowsHaveTheBitsTheyHaveAmongManyRows() {
+    // Fewer rows than a tile take the streaming path (MicroKernel.rows); each of them must equal its
+    // row of a product with many rows (the blocked path): one sample's prediction = its row in a batch.
+    int n = 2 * BlockedGemm.FEW_ROWS_COLS + 77, k = BlockedGemm.KC + 50;
+    int compared = 0;
+    for (MicroKernel kernel : kernels()) {
+      int big = 3 * kernel.mr() + 1;
+      for (boolean transA : new boolean[] {false, true}) {
+        float[] a = new float[big * k];
+        float[] b = new float[k * n];
+        float[] c0 = new float[big * n];
+        for (float[] x : new float[][] {a, b, c0}) {
+          for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() * 2 - 1;
+          }
+        }
+        int lda = transA ? big : k;
+        for (int threads = 1; threads <= 2; threads++) {
+          Parallel.setThreads(threads);
+          float[] all = c0.clone();
+          BlockedGemm.sgemm(kernel, 0, 0, transA, false, big, n, k, 1.25f, a, 0, lda, b, 0, n, 0.5f, all, 0, n);
+          for (int m = 1; m < kernel.mr(); m++) {
+            int r0 = m + 1; // rows r0 .. r0+m-1 of the big product
+            float[] few = java.util.Arrays.copyOfRange(c0, r0 * n, (r0 + m) * n);
+            BlockedGemm.sgemm(kernel, 0, 0, transA, false, m, n, k, 1.25f, a, transA ? r0 : r0 * k, lda, b, 0, n,
+                0.5f, few, 0, n);
+            assertThat(few).as("%s, %d rows, transA %s, %d threads", kernel.name(), m, transA, threads)
+                .containsExactly(java.util.Arrays.copyOfRange(all, r0 * n, (r0 + m) * n));
+            compared++;
+          }
+        }
+      }
+    }
+    assertThat(compared).isPositive();
+  }
+
   private static float[] runUnthresholded(MicroKernel kernel, Problem p) {
     float[] c = p.c0.clone();
     BlockedGemm.sgemm(kernel, 0, 0, p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda, p.b, p.bOff,

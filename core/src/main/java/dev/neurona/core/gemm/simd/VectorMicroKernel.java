@@ -288,6 +288,29 @@ public final class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void rows(int rows, int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, int ldb, int cols,
+      float[] acc) {
+    java.util.Arrays.fill(acc, 0, rows * cols, 0f);
+    int vecEnd = S.loopBound(cols);
+    for (int p = 0; p < kc; p++) {
+      int bi = bOff + p * ldb;
+      // Row by row: the first row reads B's row segment from memory, the others find it in L1.
+      for (int r = 0; r < rows; r++) {
+        float ar = a[aOff + r * aRow + p * aStep];
+        FloatVector av = FloatVector.broadcast(S, ar);
+        int o = r * cols;
+        int j = 0;
+        for (; j < vecEnd; j += L) {
+          av.fma(FloatVector.fromArray(S, b, bi + j), FloatVector.fromArray(S, acc, o + j)).intoArray(acc, o + j);
+        }
+        for (; j < cols; j++) {
+          acc[o + j] = Math.fma(ar, b[bi + j], acc[o + j]); // fused, as the vector lanes
+        }
+      }
+    }
+  }
+
+  @Override
   public void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
     for (int r = 0; r < MR; r++) {
       int o = cOff + r * ldc;

@@ -78,8 +78,9 @@ public class ConcurrentInferenceBenchmark {
   }
 
   private Tensor predict(Caller caller, Images counter) {
-    counter.images += batch;
-    return model.predict(caller.x, batch);
+    Tensor y = model.predict(caller.x, batch);
+    counter.images += batch; // after the call: a call still running when the iteration ends does not count
+    return y;
   }
 
   /** One caller: the baseline. */

@@ -180,10 +180,10 @@ public final class MaxPool2D extends Layer {
   public Tensor infer(Tensor x, Workspace ws) {
     checkInput(x);
     Tensor y = ws.tensor(outputShape().prepend(x.dim(0)));
-    return pool(x, y, ws.ints(y.size()));
+    return pool(x, y, null); // no argmax: nothing goes backward from inference
   }
 
-  /** The maths of both passes: y = max over each window; {@code arg} records each winner (backward's route). */
+  /** The maths of both passes: y = max over each window; {@code arg} records each winner (backward's route), or is null. */
   private Tensor pool(Tensor x, Tensor y, int[] arg) {
     ConvGeometry g = geometry;
     float[] in = x.data();

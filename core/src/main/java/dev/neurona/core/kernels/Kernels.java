@@ -64,7 +64,8 @@ public interface Kernels {
    * Max pooling forward on one NHWC image with geometry {@code g} ({@code g.outC == g.inC}).
    * Padded positions never win. {@code argmax[o]} receives the winning input element's offset
    * within the image (relative to {@code inOff}); ties go to the first window element in
-   * row-major order.
+   * row-major order. With {@code argmax} null (inference) only the maxima are written: the same
+   * values, without the bookkeeping backward needs.
    */
   void maxPoolForward(ConvGeometry g, float[] in, int inOff, float[] out, int outOff, int[] argmax, int argOff);
 

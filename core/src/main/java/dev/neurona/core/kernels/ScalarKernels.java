@@ -152,7 +152,9 @@ public class ScalarKernels implements Kernels {
             }
           }
           out[outOff + o + ch] = best;
-          argmax[argOff + o + ch] = bestAt;
+          if (argmax != null) {
+            argmax[argOff + o + ch] = bestAt;
+          }
         }
       }
     }

@@ -461,6 +461,19 @@ class KernelsTest {
         assertBitsEqual("maxPool values " + g, outS, outV);
         assertThat(argV).as("maxPool argmax " + g).containsExactly(argS);
         assertBitsEqual("maxPool input untouched " + g, inCopy, in);
+        // Without argmax (inference): the same values from both kernels.
+        float[] valuesS = data(rnd, outOff + g.outSize() + GUARD, false);
+        float[] valuesV = valuesS.clone();
+        System.arraycopy(outS, outOff, valuesS, outOff, g.outSize());
+        float[] expected = valuesS.clone();
+        Arrays.fill(valuesS, outOff, outOff + g.outSize(), 42f);
+        Arrays.fill(valuesV, outOff, outOff + g.outSize(), 42f);
+        System.arraycopy(expected, 0, valuesV, 0, outOff);
+        System.arraycopy(expected, outOff + g.outSize(), valuesV, outOff + g.outSize(), GUARD);
+        scalar.maxPoolForward(g, in, inOff, valuesS, outOff, null, 0);
+        vec().maxPoolForward(g, in, inOff, valuesV, outOff, null, 0);
+        assertBitsEqual("maxPool values without argmax, scalar " + g, expected, valuesS);
+        assertBitsEqual("maxPool values without argmax, vector " + g, expected, valuesV);
         checked++;
       }
     }

@@ -366,11 +366,17 @@ public final class VectorKernels extends ScalarKernels {
           // A window entirely in the padding (impossible with VALID/SAME geometry): as the reference.
           for (int ch = 0; ch < c; ch++) {
             out[outOff + o + ch] = Float.NEGATIVE_INFINITY;
-            argmax[argOff + o + ch] = -1;
+            if (argmax != null) {
+              argmax[argOff + o + ch] = -1;
+            }
           }
           continue;
         }
         int first = ((y0 + kyFrom) * g.inW + x0 + kxFrom) * c;
+        if (argmax == null) {
+          maxOnly(g, in, inOff, out, outOff + o, c, cBound, y0, x0, kyFrom, kyTo, kxFrom, kxTo, first);
+          continue;
+        }
         for (int ch = 0; ch < cBound; ch += L) {
           FloatVector best = FloatVector.fromArray(S, in, inOff + first + ch);
           IntVector bestAt = IntVector.broadcast(I, first);
@@ -407,6 +413,38 @@ public final class VectorKernels extends ScalarKernels {
       }
     }
   }
+  /**
+   * One output pixel's maxima, values only (inference): the same comparisons in the same order as
+   * {@link #maxPoolForward} with argmax, so the same bits, without the int lanes and mask casts.
+   */
+  private static void maxOnly(ConvGeometry g, float[] in, int inOff, float[] out, int o, int c, int cBound, int y0,
+      int x0, int kyFrom, int kyTo, int kxFrom, int kxTo, int first) {
+    for (int ch = 0; ch < cBound; ch += L) {
+      FloatVector best = FloatVector.fromArray(S, in, inOff + first + ch);
+      for (int ky = kyFrom; ky < kyTo; ky++) {
+        int rowAt = ((y0 + ky) * g.inW + x0) * c;
+        for (int kx = ky == kyFrom ? kxFrom + 1 : kxFrom; kx < kxTo; kx++) {
+          FloatVector v = FloatVector.fromArray(S, in, inOff + rowAt + kx * c + ch);
+          best = best.blend(v, v.compare(VectorOperators.GT, best));
+        }
+      }
+      best.intoArray(out, o + ch);
+    }
+    for (int ch = cBound; ch < c; ch++) {
+      float best = in[inOff + first + ch];
+      for (int ky = kyFrom; ky < kyTo; ky++) {
+        int rowAt = ((y0 + ky) * g.inW + x0) * c + ch;
+        for (int kx = ky == kyFrom ? kxFrom + 1 : kxFrom; kx < kxTo; kx++) {
+          float v = in[inOff + rowAt + kx * c];
+          if (v > best) {
+            best = v;
+          }
+        }
+      }
+      out[o + ch] = best;
+    }
+  }
+
 
   /**
    * Stays scalar (inherited): it is a scatter-add through data-dependent indices. The interface

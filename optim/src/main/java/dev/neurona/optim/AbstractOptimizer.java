@@ -4,6 +4,8 @@ import dev.neurona.core.Parallel;
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.core.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
 
   /** Gradient elements per parallel range of the check and the update (an eighth of a megabyte). */
   private static final int GRAIN = 1 << 15;
+  private static final Kernels K = KernelProvider.kernels();
   /** Gradients must stay below this in magnitude: from 2^64 (about 1.8e19) on, {@code g·g} overflows float. */
   static final float GRADIENT_LIMIT = 0x1p64f;
 
@@ -160,10 +163,7 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
     float[] g = p.grad().data();
     AtomicBoolean ok = new AtomicBoolean(true);
     Parallel.forRange(g.length, GRAIN, (from, to) -> {
-      float largest = 0f;
-      for (int k = from; k < to; k++) {
-        largest = Math.max(largest, Math.abs(g[k]));
-      }
+      float largest = K.maxAbs(g, from, to - from); // NaN when any is NaN
       if (!(largest < GRADIENT_LIMIT)) {
         ok.set(false);
       }

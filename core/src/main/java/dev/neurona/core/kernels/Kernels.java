@@ -39,6 +39,13 @@ public interface Kernels {
   /** {@code max x[i]}; {@code n >= 1}. NaN handling is unspecified. */
   float max(float[] x, int off, int n);
 
+  /**
+   * {@code max |x[i]|} over {@code n >= 0} elements (0 when {@code n == 0}), NaN when any element is
+   * NaN: one read-only sweep that tells whether an array is finite and how large it gets (the
+   * optimizers' check of every gradient before a step).
+   */
+  float maxAbs(float[] x, int off, int n);
+
   /** {@code out[i] = max(x[i], 0)}. */
   void relu(float[] x, int xOff, float[] out, int outOff, int n);
 

@@ -72,6 +72,15 @@ public class ScalarKernels implements Kernels {
   }
 
   @Override
+  public float maxAbs(float[] x, int off, int n) {
+    float m = 0f;
+    for (int i = 0; i < n; i++) {
+      m = Math.max(m, Math.abs(x[off + i])); // Math.max propagates NaN
+    }
+    return m;
+  }
+
+  @Override
   public void relu(float[] x, int xOff, float[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = Math.max(x[xOff + i], 0f);

@@ -38,7 +38,7 @@ class KernelsTest {
   private static final int GUARD = 7;
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
-  private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "relu",
+  private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
       "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
@@ -274,6 +274,35 @@ class KernelsTest {
         float s = scalar.max(x, A_OFF, n);
         float v = vec().max(x, A_OFF, n);
         assertBitsEqual("max n=" + n, new float[] {s}, new float[] {v});
+      }
+    }
+  }
+
+  /** maxAbs: order-independent like max, and NaN whenever an element is NaN (the optimizers rely on it). */
+  @Test
+  void maxAbs() {
+    for (int n : sizes(false)) {
+      Random rnd = new Random(950 + n);
+      float[] mixed = data(rnd, A_OFF + n + GUARD, true);
+      float[] finite = data(rnd, A_OFF + n + GUARD, -3f, 3f, false);
+      double expected = 0;
+      boolean nan = false;
+      for (int i = A_OFF; i < A_OFF + n; i++) {
+        expected = Math.max(expected, Math.abs(finite[i]));
+        nan |= Float.isNaN(mixed[i]);
+      }
+      finite[A_OFF + n] = 1e30f; // in the guard: must not be seen
+      assertThat(scalar.maxAbs(finite, A_OFF, n)).as("scalar maxAbs n=%d", n).isEqualTo((float) expected);
+      assertThat(vec().maxAbs(finite, A_OFF, n)).as("vector maxAbs n=%d", n).isEqualTo((float) expected);
+      float s = scalar.maxAbs(mixed, A_OFF, n);
+      float v = vec().maxAbs(mixed, A_OFF, n);
+      assertThat(Float.isNaN(s)).as("scalar maxAbs NaN n=%d", n).isEqualTo(nan);
+      assertBitsEqual("maxAbs n=" + n, new float[] {s}, new float[] {v});
+      if (n > 0) {
+        float[] oneNaN = finite.clone();
+        oneNaN[A_OFF + n - 1] = Float.NaN; // the very last element: the tail loop of either path
+        assertThat(vec().maxAbs(oneNaN, A_OFF, n)).as("vector maxAbs, NaN last, n=%d", n).isNaN();
+        assertThat(scalar.maxAbs(oneNaN, A_OFF, n)).as("scalar maxAbs, NaN last, n=%d", n).isNaN();
       }
     }
   }

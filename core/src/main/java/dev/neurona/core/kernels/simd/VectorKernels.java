@@ -191,6 +191,31 @@ public final class VectorKernels extends ScalarKernels {
   }
 
   @Override
+  public float maxAbs(float[] x, int off, int n) {
+    if (n < 4 * L) {
+      return super.maxAbs(x, off, n);
+    }
+    // Four independent chains hide max's latency; lanewise max, like Math.max, propagates NaN.
+    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+    FloatVector acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+    int i = 0;
+    for (int bound4 = n - n % (4 * L); i < bound4; i += 4 * L) {
+      acc0 = acc0.max(FloatVector.fromArray(S, x, off + i).abs());
+      acc1 = acc1.max(FloatVector.fromArray(S, x, off + i + L).abs());
+      acc2 = acc2.max(FloatVector.fromArray(S, x, off + i + 2 * L).abs());
+      acc3 = acc3.max(FloatVector.fromArray(S, x, off + i + 3 * L).abs());
+    }
+    for (int bound = S.loopBound(n); i < bound; i += L) {
+      acc0 = acc0.max(FloatVector.fromArray(S, x, off + i).abs());
+    }
+    float m = acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) {
+      m = Math.max(m, Math.abs(x[off + i]));
+    }
+    return m;
+  }
+
+  @Override
   public float max(float[] x, int off, int n) {
     if (n < 2 * L) {
       return super.max(x, off, n);

@@ -7,6 +7,7 @@ Needs TensorFlow 2.21 / Keras 3 (CPU); never run by the build or CI, which use t
   python keras_fixtures.py check FILE.keras NAME   loads FILE (exported by Neurona) in Keras, predicts on fixture
                                                    NAME's inputs and compares with Keras' own outputs; then takes
                                                    one training step to show the compile config and optimizer load
+  python keras_fixtures.py amsgrad [OUT_DIR]       writes the AMSGrad fixture only (see below)
   python keras_fixtures.py mnist DATA_DIR OUT_DIR  trains Keras' MNIST CNN (full size) for one epoch on the MNIST IDX
                                                    files in DATA_DIR, saves OUT_DIR/keras_mnist.keras and .h5, and
                                                    prints Keras' test accuracy (for ./neurona mnist --evaluate-model)
@@ -20,6 +21,10 @@ The tutorial networks (see /work/shared/anchors/bench_tf.py), trained a few step
   misc         a small chain of the remaining layer kinds and options (strides, no bias, Activation, ReLU,
                Softmax, RandomTranslation, RandomContrast, pooling with padding "same"); SGD with momentum
 Each NAME has NAME.inputs.npy (4 images) and NAME.outputs.npy (Keras' inference outputs on them).
+
+  amsgrad      a small dense net (5 -> Dense 3 relu -> Dense 2 softmax) trained 3 steps with Adam(1e-2, amsgrad=True),
+               saved as .keras; then Keras takes one more step on amsgrad.step_x/step_y.npy and writes its outputs on
+               amsgrad.inputs.npy to amsgrad.after_step.npy: a loader that restores the velocity_hat slots reproduces them.
 """
 import os, sys, json, warnings
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
@@ -121,6 +126,28 @@ def make(out):
     print('total bytes', total)
 
 
+def amsgrad(out):
+    os.makedirs(out, exist_ok=True)
+    keras.utils.set_random_seed(7)
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(3, activation='relu'), layers.Dense(2, activation='softmax')],
+                             name='amsgrad')
+    model.compile(optimizer=keras.optimizers.Adam(1e-2, amsgrad=True), loss='sparse_categorical_crossentropy')
+    rng = np.random.default_rng(17)
+    for _ in range(3):
+        model.train_on_batch(rng.standard_normal((4, 5)).astype(np.float32), rng.integers(0, 2, 4))
+    model.save(os.path.join(out, 'amsgrad.keras'))
+    xs = rng.standard_normal((4, 5)).astype(np.float32)
+    step_x = rng.standard_normal((4, 5)).astype(np.float32)
+    step_y = rng.integers(0, 2, 4).astype(np.float32)
+    np.save(os.path.join(out, 'amsgrad.inputs.npy'), xs)
+    np.save(os.path.join(out, 'amsgrad.outputs.npy'), np.asarray(model(xs, training=False)))
+    np.save(os.path.join(out, 'amsgrad.step_x.npy'), step_x)
+    np.save(os.path.join(out, 'amsgrad.step_y.npy'), step_y)
+    model.train_on_batch(step_x, step_y)
+    np.save(os.path.join(out, 'amsgrad.after_step.npy'), np.asarray(model(xs, training=False)))
+    print('amsgrad', {f: os.path.getsize(os.path.join(out, f)) for f in os.listdir(out) if f.startswith('amsgrad')})
+
+
 def check(path, name, fixtures=DEFAULT_OUT):
     """Neurona -> .keras -> Keras: same predictions as Keras' own model, and a training step without warnings."""
     xs = np.load(os.path.join(fixtures, name + '.inputs.npy'))
@@ -183,6 +210,8 @@ def mnist(data, out):
 if __name__ == '__main__':
     if len(sys.argv) >= 2 and sys.argv[1] == 'make':
         make(sys.argv[2] if len(sys.argv) > 2 else DEFAULT_OUT)
+    elif len(sys.argv) >= 2 and sys.argv[1] == 'amsgrad':
+        amsgrad(sys.argv[2] if len(sys.argv) > 2 else DEFAULT_OUT)
     elif len(sys.argv) == 4 and sys.argv[1] == 'mnist':
         mnist(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == 'check':

@@ -268,16 +268,17 @@ final class KerasTraining {
     boolean schedule = cfg.get("learning_rate") instanceof Map;
     int offset = schedule ? 1 : 2;
     List<String> slots = new ArrayList<>();
+    // With AMSGrad, Keras' Adam adds its velocity_hat variables after all the interleaved
+    // momentum/velocity pairs: [m0, v0, m1, v1, ..., vhat0, vhat1, ...].
+    boolean amsgrad = opt.name().equals("adam") && Boolean.TRUE.equals(cfg.get("amsgrad"));
     if (opt.name().equals("adam")) {
       slots.add("m");
       slots.add("v");
-      if (Boolean.TRUE.equals(cfg.get("amsgrad"))) {
-        return "AMSGrad state is not restored";
-      }
     } else if (((Number) cfg.get("momentum")).doubleValue() > 0) {
       slots.add("velocity");
     }
-    int expected = offset + slots.size() * params.size();
+    int pairs = slots.size() * params.size();
+    int expected = offset + pairs + (amsgrad ? params.size() : 0);
     if (vars.size() != expected) {
       return "the file has " + vars.size() + " optimizer variables, " + opt.name() + " over " + params.size()
           + " trainable weights needs " + expected;
@@ -293,6 +294,15 @@ final class KerasTraining {
               + p.shape() + " (" + slots.get(s) + " of " + p.name() + ")";
         }
         state.put(p.name() + "/" + slots.get(s), t);
+      }
+      if (amsgrad) {
+        int at = offset + pairs + i;
+        Tensor t = vars.get(at);
+        if (t == null || !t.shape().equals(p.shape())) {
+          return "optimizer variable " + at + " has shape " + (t == null ? "?" : t.shape()) + ", expected "
+              + p.shape() + " (velocity_hat of " + p.name() + ")";
+        }
+        state.put(p.name() + "/vhat", t);
       }
     }
     try {

@@ -97,6 +97,35 @@ class KerasExportTest {
   }
 
   @Test
+  void amsgradStateRoundTrips() throws Exception {
+    Sequential model = new Sequential(11).input(5).add(new Dense(3, "relu")).add(new Dense(2, "softmax"));
+    model.compile(Adam.builder().learningRate(1e-2).amsgrad(true).build(), "sparse_categorical_crossentropy");
+    Tensor x = Tensor.zeros(4, 5);
+    for (int i = 0; i < x.size(); i++) {
+      x.data()[i] = (float) Math.cos(i * 0.61);
+    }
+    Tensor y = Tensor.zeros(4);
+    for (int i = 0; i < 4; i++) {
+      y.data()[i] = i % 2;
+    }
+    for (int step = 0; step < 3; step++) {
+      model.trainOnBatch(x, y);
+    }
+    Path file = dir.resolve("amsgrad.keras");
+    KerasModels.save(model, file);
+    Sequential copy = KerasModels.load(file);
+    Map<String, Tensor> a = model.optimizer().state();
+    Map<String, Tensor> b = copy.optimizer().state();
+    assertThat(a.keySet()).anyMatch(k -> k.endsWith("/vhat"));
+    assertThat(b.keySet()).isEqualTo(a.keySet());
+    for (String k : a.keySet()) {
+      assertThat(b.get(k).data()).as(k).isEqualTo(a.get(k).data());
+    }
+    assertThat(copy.trainOnBatch(x, y)).isEqualTo(model.trainOnBatch(x, y));
+    assertThat(copy.predict(x).data()).isEqualTo(model.predict(x).data());
+  }
+
+  @Test
   void loadAlsoReadsNeuronaZips() throws Exception {
     Sequential original = KerasModels.load(Fixtures.file("misc.keras"));
     Path zip = dir.resolve("misc.zip");

@@ -42,4 +42,20 @@ class KerasImportTest {
     assertThat(sgd.iterations()).isEqualTo(2);
     assertThat(captcha.metrics()).extracting(m -> m.name()).containsExactly("accuracy");
   }
+  /**
+   * Keras' Adam with AMSGrad keeps a velocity_hat per weight after the momentum/velocity pairs:
+   * restored, one more step in Neurona on Keras' batch gives Keras' next outputs.
+   */
+  @Test
+  void amsgradStateIsRestoredAndTrainingContinuesAsInKeras() throws Exception {
+    Sequential model = KerasModels.load(Fixtures.file("amsgrad.keras"));
+    assertThat(((Adam) model.optimizer()).amsgrad()).isTrue();
+    assertThat(model.optimizer().iterations()).isEqualTo(3);
+    assertThat(model.optimizer().state().keySet()).filteredOn(k -> k.endsWith("/vhat")).hasSize(4);
+    Tensor xs = Fixtures.inputs("amsgrad");
+    assertThat(Fixtures.maxRelativeDifference(model.predict(xs), Fixtures.outputs("amsgrad"), 1e-6)).isLessThan(1e-5);
+    model.trainOnBatch(Fixtures.npy(Fixtures.file("amsgrad.step_x.npy")), Fixtures.npy(Fixtures.file("amsgrad.step_y.npy")));
+    Tensor after = Fixtures.npy(Fixtures.file("amsgrad.after_step.npy"));
+    assertThat(Fixtures.maxRelativeDifference(model.predict(xs), after, 1e-6)).isLessThan(1e-5);
+  }
 }

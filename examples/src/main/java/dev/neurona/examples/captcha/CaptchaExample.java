@@ -3,6 +3,7 @@ package dev.neurona.examples.captcha;
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Simd;
 import dev.neurona.core.Tensor;
+import dev.neurona.data.ImageDataset;
 import dev.neurona.examples.mnist.ClassificationReport;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.layers.model.Sequential;
@@ -68,6 +69,7 @@ public final class CaptchaExample {
     Path out = Path.of("out", "captcha");
     Path font;
     List<Path> solve;
+    Path modelFile;
   }
 
   private CaptchaExample() {}
@@ -90,7 +92,7 @@ public final class CaptchaExample {
   static String usage() {
     return String.join("\n",
         "Usage: ./neurona captcha [options]",
-        "       ./neurona captcha --solve FILE... [--out DIR]",
+        "       ./neurona captcha --solve FILE... [--model-file FILE | --out DIR]",
         "",
         "Generates captchas, cuts them into letters, trains the tutorial's bad and good letter",
         "classifiers, draws feature maps and predictions, and reads fresh captchas whole.",
@@ -101,9 +103,10 @@ public final class CaptchaExample {
         "  --epochs N       epochs for the good model (default 10; the bad model trains 1)",
         "  --threads T      library threads (default: all cores)",
         "  --data DIR       cache folder for captchas and letters (default ~/.cache/neurona/captcha)",
-        "  --out DIR        where to write the model, labels and pictures (default out/captcha)",
+        "  --out DIR        where to write the model and pictures (default out/captcha)",
         "  --font FILE      TrueType font to draw with (default: DejaVu Sans Bold, searched for)",
         "  --solve FILE...  read these captcha images with the model saved in --out and print their text",
+        "  --model-file F   the model for --solve (default: model.zip in --out); it carries its symbols",
         "  --help           this text",
         "");
   }
@@ -141,8 +144,13 @@ public final class CaptchaExample {
         case "--data": o.data = Path.of(v); break;
         case "--out": o.out = Path.of(v); break;
         case "--font": o.font = Path.of(v); break;
+        case "--model-file": o.modelFile = Path.of(v); break;
         default: throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
+    }
+    if (o.modelFile != null && o.solve == null) {
+      throw new IllegalArgumentException("--model-file goes with --solve; training writes " + CaptchaSolver.MODEL_FILE
+          + " into --out");
     }
     return o;
   }
@@ -176,14 +184,14 @@ public final class CaptchaExample {
     out.printf(Locale.ROOT, "captchas: %d in %s (%s)%n", gen.count(), gen.dir(), gen.reused() ? "cached" : "generated");
 
     // 2. Letters, one folder per symbol.
-    CaptchaFolders.Extracted ex = CaptchaFolders.letters(gen.dir(), extractor);
+    CaptchaFolders.Extracted ex = CaptchaFolders.letters(gen.dir(), extractor, CaptchaModels.SIZE);
     phases.end("extraction");
     out.printf(Locale.ROOT, "letters: %d from %d captchas in %s (%s); %d captchas skipped (%.2f%%): not 4 regions%n",
         ex.letters(), ex.accepted(), ex.dir(), ex.reused() ? "cached" : "extracted", ex.rejected(),
         100.0 * ex.rejected() / Math.max(1, ex.captchas()));
 
-    // 3. Load, scale to [0, 1], split 75/25, one-hot.
-    CaptchaFolders.Letters letters = CaptchaFolders.loadLetters(ex.dir(), CaptchaModels.SIZE);
+    // 3. Load (an image folder, one sub-folder per symbol), scale to [0, 1], split 75/25, one-hot.
+    ImageDataset letters = CaptchaFolders.loadLetters(ex.dir(), CaptchaModels.SIZE);
     LetterSplit split = LetterSplit.of(letters, TEST_FRACTION, o.seed);
     // The tutorial fits the binarizer on Y_train, which holds all 32 symbols; fitting it on the alphabet
     // gives the same columns and keeps 32 outputs when a small --count leaves a symbol out.
@@ -218,8 +226,8 @@ public final class CaptchaExample {
 
     // 5. Files and pictures.
     Files.createDirectories(o.out);
+    good.classNames(lb.classes()); // the binarizer's columns travel inside the model file
     good.save(o.out.resolve(CaptchaSolver.MODEL_FILE));
-    lb.save(o.out.resolve(CaptchaSolver.LABELS_FILE));
     Files.writeString(o.out.resolve("history.csv"), history.toCsv(), StandardCharsets.UTF_8);
     Files.writeString(o.out.resolve("classification_report.txt"), report.report(), StandardCharsets.UTF_8);
     Plots.savePng(Plots.lineChart("Loss (good model)", "Epoch", "loss", false, List.of(
@@ -230,7 +238,7 @@ public final class CaptchaExample {
         Plots.Series.overEpochs("test", history.get("val_accuracy")))), o.out.resolve("accuracy.png"));
     List<String> pictures = pictures(bad, good, split, lb, hardest(badProbabilities, truth), o.out);
     phases.end("files and pictures");
-    out.println("wrote " + o.out.toAbsolutePath() + ": " + CaptchaSolver.MODEL_FILE + ", " + CaptchaSolver.LABELS_FILE
+    out.println("wrote " + o.out.toAbsolutePath() + ": " + CaptchaSolver.MODEL_FILE + " (with the symbols of its columns)"
         + ", history.csv, classification_report.txt, loss.png, accuracy.png, " + String.join(", ", pictures));
 
     // 6. Fresh captchas, read whole.
@@ -282,8 +290,8 @@ public final class CaptchaExample {
     Tensor x = split.testBatch(0);
     GrayImage letter = split.testImage(0);
     String truth = split.testLabels().get(0);
-    // good: conv2d (0), max_pool2d (1), conv2d_1 (2), ...
-    List<Tensor> maps = LayerOutputs.upTo(good, x, 2);
+    // good: conv2d (0), max_pool2d (1), conv2d_1 (2), ...: what the layers up to conv2d_1 give for the letter.
+    List<Tensor> maps = good.upTo(2).outputs(x);
     List<String> names = new ArrayList<>();
     CaptchaPlots.featureMaps(letter, maps.get(0), 20, "First convolution: 20 feature maps (20×20) of a test \"" + truth + "\"",
         dir.resolve("conv1_feature_maps.png"));
@@ -321,7 +329,7 @@ public final class CaptchaExample {
 
   /** {@code ./neurona captcha --solve FILE…}: one line per file, {@code FILE: TEXT}. */
   private static int solve(Options o, PrintStream out, PrintStream err) throws IOException {
-    CaptchaSolver solver = CaptchaSolver.load(o.out);
+    CaptchaSolver solver = CaptchaSolver.load(o.modelFile != null ? o.modelFile : o.out.resolve(CaptchaSolver.MODEL_FILE));
     int failed = 0;
     for (Path f : o.solve) {
       CaptchaSolver.Result r = solver.solve(GrayImage.read(f));

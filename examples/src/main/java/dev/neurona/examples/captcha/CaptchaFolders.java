@@ -1,5 +1,7 @@
 package dev.neurona.examples.captcha;
 
+import dev.neurona.data.ImageDataset;
+import dev.neurona.data.ImageFolder;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -25,8 +27,10 @@ import java.util.stream.Stream;
  *   <li>{@link #captchas}: {@code <root>/<seed>-<count>/} holds the generated captchas, each named by
  *       its text ({@code 2A2X.png}; a repeated text gets a suffix: {@code 2A2X_2.png});</li>
  *   <li>{@link #letters}: {@code <root>/<seed>-<count>-letters/<symbol>/000001.png …} holds the letters
- *       {@link LetterExtractor} cut from them, one folder per symbol;</li>
- *   <li>{@link #loadLetters} reads those folders back as 20×20 network inputs.</li>
+ *       {@link LetterExtractor} cut from them, already scaled to the network's input with
+ *       {@link LetterExtractor#resizeToFit}, one folder per symbol;</li>
+ *   <li>{@link #loadLetters} reads those folders back with the data module's {@link ImageFolder}, as
+ *       any class-per-folder image tree.</li>
  * </ul>
  *
  * <p>Each folder is written under a temporary name and renamed into place once complete, with a
@@ -35,8 +39,8 @@ import java.util.stream.Stream;
  * rebuilt. Methods never print; they return what they did.
  */
 public final class CaptchaFolders {
-  /** Bumped when the extraction changes, so that cached letters are cut again. */
-  static final String EXTRACTOR_VERSION = "1";
+  /** Bumped when the extraction changes, so that cached letters are cut again (2: letters stored scaled to size). */
+  static final String EXTRACTOR_VERSION = "2";
   private static final String CAPTCHA_STAMP = "captchas.properties";
   private static final String LETTER_STAMP = "letters.properties";
 
@@ -47,14 +51,6 @@ public final class CaptchaFolders {
 
   /** What {@link #letters} did: how many captchas gave four letters, how many were rejected. */
   public record Extracted(Path dir, int captchas, int accepted, int rejected, int letters, boolean reused) {}
-
-  /** Letter images ready for the network: {@code pixels} is (n, size, size, 1) uint8, one label per letter. */
-  public record Letters(byte[] pixels, List<String> labels, int size) {
-    /** Number of letters. */
-    public int count() {
-      return labels.size();
-    }
-  }
 
   /** The text a captcha file is named after: {@code 2A2X.png} and {@code 2A2X_2.png} both give {@code 2A2X}. */
   public static String textOf(Path file) {
@@ -108,13 +104,18 @@ public final class CaptchaFolders {
 
   /**
    * Makes sure {@code <captchaDir>-letters/} holds the letters of every captcha in {@code captchaDir}
-   * that segments into exactly four regions, one folder per symbol; rebuilds it when missing or stale.
+   * that segments into exactly four regions, each scaled to {@code size × size} by
+   * {@link LetterExtractor#resizeToFit}, one folder per symbol; rebuilds it when missing or stale.
    */
-  public static Extracted letters(Path captchaDir, LetterExtractor extractor) throws IOException {
+  public static Extracted letters(Path captchaDir, LetterExtractor extractor, int size) throws IOException {
+    if (size < 1) {
+      throw new IllegalArgumentException("CaptchaFolders.letters: size must be >= 1, got " + size);
+    }
     Path dir = captchaDir.resolveSibling(captchaDir.getFileName() + "-letters");
     Properties captchaStamp = readStamp(captchaDir.resolve(CAPTCHA_STAMP));
     Properties want = new Properties();
     want.setProperty("extractor", EXTRACTOR_VERSION);
+    want.setProperty("size", Integer.toString(size));
     want.setProperty("captchas", captchaStamp == null ? "?" : captchaStamp.getProperty("generator") + " "
         + captchaStamp.getProperty("font") + " " + captchaStamp.getProperty("style") + " "
         + captchaStamp.getProperty("seed") + " " + captchaStamp.getProperty("count"));
@@ -155,7 +156,7 @@ public final class CaptchaFolders {
         for (int k = 0; k < letters.size(); k++) {
           String symbol = String.valueOf(text.charAt(k));
           int n = perSymbol.merge(symbol, 1, Integer::sum);
-          images.add(letters.get(k));
+          images.add(LetterExtractor.resizeToFit(letters.get(k), size, size));
           targets.add(tmp.resolve(symbol).resolve(String.format("%06d.png", n)));
         }
       }
@@ -186,43 +187,15 @@ public final class CaptchaFolders {
   }
 
   /**
-   * Reads every {@code <dir>/<symbol>/*.png} as gray levels and scales it with
-   * {@link LetterExtractor#resizeToFit} to {@code size × size}; the folder name is the label. Letters
-   * come in folder order then file-name order.
+   * Reads the letter folders written by {@link #letters} with {@link ImageFolder}: gray, {@code size ×
+   * size}, not shuffled, so in folder order then file-name order; the folder names are the class
+   * names. The letters are stored at that size, so the bilinear resize of {@code ImageFolder} changes
+   * no pixel: the bytes are those {@link LetterExtractor#resizeToFit} gave.
    */
-  public static Letters loadLetters(Path dir, int size) throws IOException {
-    List<Path> files = new ArrayList<>();
-    List<String> labels = new ArrayList<>();
-    List<Path> symbols;
-    try (Stream<Path> s = Files.list(dir)) {
-      symbols = s.filter(Files::isDirectory).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-    } catch (IOException e) {
-      throw new IOException("cannot list the letter folder " + dir + ": " + e, e);
-    }
-    for (Path sym : symbols) {
-      for (Path f : pngs(sym)) {
-        files.add(f);
-        labels.add(sym.getFileName().toString());
-      }
-    }
-    if (files.isEmpty()) {
-      throw new IOException("no letter images (<symbol>/*.png) under " + dir);
-    }
-    int sample = size * size;
-    byte[] pixels = new byte[files.size() * sample];
-    try {
-      IntStream.range(0, files.size()).parallel().forEach(i -> {
-        try {
-          byte[] b = LetterExtractor.resizeToFit(GrayImage.read(files.get(i)), size, size).bytes();
-          System.arraycopy(b, 0, pixels, i * sample, sample);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    return new Letters(pixels, List.copyOf(labels), size);
+  public static ImageDataset loadLetters(Path dir, int size) throws IOException {
+    ImageFolder folder = ImageFolder.load(dir, ImageFolder.Options.defaults().imageSize(size, size)
+        .colorMode(ImageFolder.ColorMode.GRAYSCALE).shuffle(false));
+    return folder.train();
   }
 
   /** The {@code *.png} files directly in {@code dir}, sorted by name. */

@@ -20,7 +20,11 @@ import java.util.List;
 public final class CaptchaSolver {
   /** File name of the saved model, in the example's output folder. */
   public static final String MODEL_FILE = "model.zip";
-  /** File name of the saved label binarizer, beside the model. */
+  /**
+   * File name of the label binarizer that earlier versions of the example saved beside the model;
+   * the model file now carries the symbols ({@code Sequential.classNames()}), and this file is read
+   * only for a model without them.
+   */
   public static final String LABELS_FILE = "labels.json";
 
   private final Sequential model;
@@ -37,17 +41,27 @@ public final class CaptchaSolver {
     this.labels = labels;
   }
 
-  /** Loads {@value #MODEL_FILE} and {@value #LABELS_FILE} from {@code dir}; the error names what is missing. */
-  public static CaptchaSolver load(Path dir) throws IOException {
-    Path modelFile = dir.resolve(MODEL_FILE);
-    Path labelsFile = dir.resolve(LABELS_FILE);
-    for (Path f : new Path[] {modelFile, labelsFile}) {
-      if (!Files.isRegularFile(f)) {
-        throw new IOException("no trained model: " + f + " does not exist (run ./neurona captcha first, or point --out"
-            + " at the folder it wrote)");
-      }
+  /**
+   * Loads a saved letter classifier; its output columns' symbols are the model's class names, or,
+   * for a model saved before they were kept inside, those of {@value #LABELS_FILE} beside it. The
+   * error names what is missing.
+   */
+  public static CaptchaSolver load(Path modelFile) throws IOException {
+    if (!Files.isRegularFile(modelFile)) {
+      throw new IOException("no trained model: " + modelFile + " does not exist (run ./neurona captcha first, or point"
+          + " --out or --model-file at what it wrote)");
     }
-    return new CaptchaSolver(Sequential.load(modelFile), LabelBinarizer.load(labelsFile));
+    Sequential model = Sequential.load(modelFile);
+    if (!model.classNames().isEmpty()) {
+      return new CaptchaSolver(model, LabelBinarizer.of(model.classNames()));
+    }
+    Path parent = modelFile.toAbsolutePath().getParent();
+    Path labelsFile = parent == null ? Path.of(LABELS_FILE) : parent.resolve(LABELS_FILE);
+    if (!Files.isRegularFile(labelsFile)) {
+      throw new IOException("the model " + modelFile + " does not say which symbol each output is: it has no class names"
+          + " and there is no " + labelsFile + " beside it (train it again with ./neurona captcha)");
+    }
+    return new CaptchaSolver(model, LabelBinarizer.load(labelsFile));
   }
 
   /** A solved captcha: the text read, or null when segmentation found {@code regions} ≠ 4 regions. */

@@ -10,7 +10,8 @@ import java.util.List;
  * The letters split into training and test parts, as the tutorial's
  * {@code train_test_split(data, labels, test_size=0.25, random_state=…)}: the letters are shuffled
  * with the seed, the first {@code ceil(n · testFraction)} are the test set, the rest the training
- * set. Images are (n, size, size, 1) tensors scaled to [0, 1] ({@code level / 255}).
+ * set. Images are (n, size, size, 1) tensors scaled to [0, 1] ({@code level / 255}); labels are the
+ * class names of the letters' folders.
  *
  * @param xTrain training images
  * @param trainLabels their symbols
@@ -20,8 +21,8 @@ import java.util.List;
 public record LetterSplit(Tensor xTrain, List<String> trainLabels, Tensor xTest, List<String> testLabels) {
 
   /** Splits {@code letters}; {@code 0 < testFraction < 1}, and both parts must be non-empty. */
-  public static LetterSplit of(CaptchaFolders.Letters letters, double testFraction, long seed) {
-    int n = letters.count();
+  public static LetterSplit of(ImageDataset letters, double testFraction, long seed) {
+    int n = letters.size();
     if (!(testFraction > 0 && testFraction < 1)) {
       throw new IllegalArgumentException("LetterSplit: testFraction must be in (0, 1), got " + testFraction);
     }
@@ -33,30 +34,17 @@ public record LetterSplit(Tensor xTrain, List<String> trainLabels, Tensor xTest,
     int[] order = ImageDataset.permutation(n, seed);
     int[] test = Arrays.copyOfRange(order, 0, nTest);
     int[] train = Arrays.copyOfRange(order, nTest, n);
-    List<String> testLabels = new ArrayList<>();
-    List<String> trainLabels = new ArrayList<>();
-    for (int i : test) {
-      testLabels.add(letters.labels().get(i));
-    }
-    for (int i : train) {
-      trainLabels.add(letters.labels().get(i));
-    }
-    return new LetterSplit(images(letters, train), List.copyOf(trainLabels), images(letters, test), List.copyOf(testLabels));
+    ImageDataset testSet = letters.select(letters.name() + "/test", test);
+    ImageDataset trainSet = letters.select(letters.name() + "/train", train);
+    return new LetterSplit(trainSet.toTensors().x(), labels(trainSet), testSet.toTensors().x(), labels(testSet));
   }
 
-  private static Tensor images(CaptchaFolders.Letters letters, int[] which) {
-    int s = letters.size();
-    int sample = s * s;
-    Tensor x = Tensor.zeros(which.length, s, s, 1);
-    float[] d = x.data();
-    byte[] px = letters.pixels();
-    for (int b = 0; b < which.length; b++) {
-      int src = which[b] * sample;
-      for (int k = 0; k < sample; k++) {
-        d[b * sample + k] = (px[src + k] & 0xFF) / 255f;
-      }
+  private static List<String> labels(ImageDataset data) {
+    List<String> out = new ArrayList<>(data.size());
+    for (int i = 0; i < data.size(); i++) {
+      out.add(data.classNames().get(data.label(i)));
     }
-    return x;
+    return List.copyOf(out);
   }
 
   /** Test image {@code i} as a batch of one, {@code (1, size, size, 1)}. */

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model's class names, kept beside its file as {@code class_names.txt} (one name per line, label
- * {@code k} on line {@code k + 1}) because the model file cannot carry them yet. Everything that
- * reads or writes them goes through here, so that moving them into the model file later changes
- * this class only.
+ * The class names that earlier versions of this example kept beside the model file, as
+ * {@code class_names.txt} (one name per line, label {@code k} on line {@code k + 1}). The model file
+ * now carries them ({@code Sequential.classNames()}); this reads the old side file, so that a model
+ * trained before still predicts with names.
  */
 final class ClassNames {
   static final String FILE_NAME = "class_names.txt";
@@ -23,18 +23,6 @@ final class ClassNames {
   static Path fileFor(Path modelFile) {
     Path parent = modelFile.toAbsolutePath().getParent();
     return parent == null ? Path.of(FILE_NAME) : parent.resolve(FILE_NAME);
-  }
-
-  /** Writes {@code names} beside {@code modelFile}; returns the file written. */
-  static Path save(Path modelFile, List<String> names) throws IOException {
-    for (String n : names) {
-      if (n.isEmpty() || n.contains("\n") || n.contains("\r")) {
-        throw new IllegalArgumentException("class name '" + n + "' cannot be written one per line");
-      }
-    }
-    Path file = fileFor(modelFile);
-    Files.writeString(file, String.join("\n", names) + "\n", StandardCharsets.UTF_8);
-    return file;
   }
 
   /**

@@ -7,9 +7,16 @@ import dev.neurona.core.data.DataSource;
 import dev.neurona.data.ImageDataset;
 import dev.neurona.data.ImageFolder;
 import dev.neurona.data.Images;
+import dev.neurona.examples.launch.LaunchChecks;
+import dev.neurona.examples.launch.ResumableFit;
 import dev.neurona.examples.mnist.ClassificationReport;
 import dev.neurona.examples.plot.Plots;
+import dev.neurona.keras.KerasModels;
+import dev.neurona.layers.Activation;
+import dev.neurona.layers.HasActivation;
+import dev.neurona.layers.Layer;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Callback;
 import dev.neurona.layers.training.Fit;
 import dev.neurona.layers.training.History;
 import dev.neurona.layers.training.ProgressBar;
@@ -23,15 +30,18 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * TensorFlow's image classification tutorial on the flower photos, end to end: loads a
  * class-per-folder tree as Keras' {@code image_dataset_from_directory} does (180×180, 80/20 split with
  * seed 123), trains the tutorial's plain or augmented CNN, prints the summary, per-epoch progress and
- * the validation accuracy, and writes the model, its class names, history and pictures into
- * {@code --out}. With {@code --predict} it classifies photos with a saved model; with
- * {@code --evaluate} it scores one on another class-per-folder tree.
+ * the validation accuracy, and writes the model (with its class names inside), history and pictures
+ * into {@code --out}; with {@code --resume} it backs up after every epoch and goes on from the last
+ * backup after a crash. With {@code --predict} it classifies photos with a saved model; with
+ * {@code --evaluate} it scores one on another class-per-folder tree. The saved model may also be a
+ * Keras {@code .keras} or {@code .h5} file.
  *
  * <p>Run it with {@code ./neurona flowers --help}.
  */
@@ -47,7 +57,7 @@ public final class FlowersExample {
 
   /** Options that only training takes: rejected with --predict and --evaluate, which would ignore them. */
   private static final Set<String> TRAINING_OPTIONS = Set.of("--model", "--epochs", "--lr", "--seed", "--data", "--limit",
-      "--image-size");
+      "--image-size", "--resume");
 
   /** Parsed command line. */
   static final class Options {
@@ -64,6 +74,8 @@ public final class FlowersExample {
     List<Path> predict = new ArrayList<>();
     Path evaluate;
     Path modelFile;
+    List<String> classNames;
+    boolean resume;
     final Set<String> given = new LinkedHashSet<>();
 
     /** The saved model that --predict and --evaluate use: --model-file, else model.zip in --out. */
@@ -102,12 +114,16 @@ public final class FlowersExample {
         "  --threads T          library threads (default: all cores)",
         "  --data DIR           the photos, one sub-folder per class (default: " + DEFAULT_DATA + " from the",
         "                       project root)",
-        "  --out DIR            where to write the model, class names, history and pictures (default out/flowers)",
+        "  --out DIR            where to write the model, history and pictures (default out/flowers)",
         "  --limit N            use only N of the photos (80% training, 20% validation; quick tries)",
+        "  --resume             back up after every epoch to <out>/backup and, run again after a crash or kill,",
+        "                       go on from the last backup (the same result, bit for bit)",
         "  --predict PHOTO...   print each photo's most likely class, its confidence and the top 3",
         "  --evaluate DIR       print the accuracy and a per-class report on a class-per-folder tree",
-        "  --model-file FILE    the model for --predict and --evaluate (default: model.zip in --out; its",
-        "                       class names are read from class_names.txt beside it)",
+        "  --model-file FILE    the model for --predict and --evaluate (default: model.zip in --out): a Neurona",
+        "                       zip, which carries its class names, or a Keras .keras or .h5 file",
+        "  --class-names A,B,.. the class names of the model's outputs, for a model file without them (Keras);",
+        "                       --evaluate takes them from the folder names otherwise",
         "  --help               this text",
         "");
   }
@@ -121,6 +137,13 @@ public final class FlowersExample {
       }
       if (!a.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument '" + a + "'\n" + usage());
+      }
+      if (a.equals("--resume")) {
+        if (!o.given.add(a)) {
+          throw new IllegalArgumentException(a + " is given twice");
+        }
+        o.resume = true;
+        continue;
       }
       if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
         throw new IllegalArgumentException(a + " needs a value\n" + usage());
@@ -158,6 +181,7 @@ public final class FlowersExample {
           break;
         case "--evaluate": o.evaluate = Path.of(v); break;
         case "--model-file": o.modelFile = Path.of(v); break;
+        case "--class-names": o.classNames = classNames(a, v); break;
         default: throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
     }
@@ -172,14 +196,20 @@ public final class FlowersExample {
               + " (use --model-file to choose the saved model)");
         }
       }
-    } else if (o.modelFile != null) {
-      throw new IllegalArgumentException("--model-file goes with --predict or --evaluate; training writes model.zip into --out");
+    } else if (o.modelFile != null || o.classNames != null) {
+      throw new IllegalArgumentException((o.modelFile != null ? "--model-file" : "--class-names") + " goes with --predict or"
+          + " --evaluate; training writes model.zip into --out, with the class names of the --data folders");
     }
     return o;
   }
 
   /** Runs the example; returns the process exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    return run(args, out, err, new Callback[0]);
+  }
+
+  /** Runs the example; {@code extra} callbacks join the training's own (tests use them to interrupt a run). */
+  static int run(String[] args, PrintStream out, PrintStream err, Callback... extra) throws IOException {
     Options o = parse(args);
     if (o == null) {
       out.print(usage());
@@ -194,7 +224,7 @@ public final class FlowersExample {
     if (o.evaluate != null) {
       return evaluate(o, out);
     }
-    return train(o, out);
+    return train(o, out, extra);
   }
 
   /** The photo folder: --data, else {@value #DEFAULT_DATA} from the project root (the working directory when not launched by ./neurona). */
@@ -206,11 +236,12 @@ public final class FlowersExample {
     return root.toAbsolutePath().resolve(DEFAULT_DATA).normalize();
   }
 
-  private static int train(Options o, PrintStream out) throws IOException {
+  private static int train(Options o, PrintStream out, Callback... extra) throws IOException {
     out.printf(Locale.ROOT, "Neurona flowers, %s model | %s | %d threads | Java %s%n", o.model, Simd.describe(),
         Parallel.threads(), Runtime.version());
     Path dataDir = dataDir(o, System.getProperty("neurona.root"));
     requireFolder(dataDir, o.data == null ? " (the default; pass --data DIR to use another folder)" : " (--data)");
+    LaunchChecks.outputDirectory("--out", o.out); // fail now, not after the training
 
     ImageFolder.Options loadOptions = ImageFolder.Options.defaults().imageSize(o.imageSize, o.imageSize)
         .validationSplit(VALIDATION_SPLIT).seed(SPLIT_SEED);
@@ -243,6 +274,12 @@ public final class FlowersExample {
 
     Fit fit = Fit.defaults().epochs(epochs).batchSize(o.batchSize).validationData(new Pixels255(val))
         .callbacks(new ProgressBar(out));
+    ResumableFit resume = ResumableFit.in(o.out, o.resume);
+    String backupStatus = resume.status();
+    if (backupStatus != null) {
+      out.println(backupStatus);
+    }
+    fit = resume.apply(fit).callbacks(extra);
     long t1 = System.nanoTime();
     History history = model.fit(new Pixels255(train), fit);
     double trainSeconds = (System.nanoTime() - t1) / 1e9;
@@ -256,28 +293,36 @@ public final class FlowersExample {
         (double) history.epochs() * train.size() / trainSeconds);
 
     Path modelFile = o.out.resolve("model.zip");
+    model.classNames(classNames); // inside the model file: --predict needs nothing else
     model.save(modelFile);
-    ClassNames.save(modelFile, classNames);
-    Files.writeString(o.out.resolve("history.csv"), history.toCsv(), StandardCharsets.UTF_8);
+    if (!resume.enabled()) { // with --resume, CSVLogger wrote it epoch by epoch, the epochs before a resume included
+      Files.writeString(o.out.resolve(ResumableFit.HISTORY), history.toCsv(), StandardCharsets.UTF_8);
+    }
+    Map<String, List<Double>> series = resume.history(history);
     Files.writeString(o.out.resolve("classification_report.txt"), report.report() + "\n" + report.confusionText(),
         StandardCharsets.UTF_8);
-    FlowersPlots.training(history, o.out.resolve("training.png"));
+    FlowersPlots.training(series, o.out.resolve("training.png"));
     Plots.confusionMatrix(report.confusion(), classNames, "Confusion matrix (validation photos)",
         o.out.resolve("confusion_matrix.png"));
-    out.println("wrote " + o.out.toAbsolutePath() + ": model.zip, " + ClassNames.FILE_NAME + ", history.csv, "
+    out.println("wrote " + o.out.toAbsolutePath() + ": model.zip (with the class names), history.csv, "
         + "classification_report.txt, training.png, photos.png, augmented.png, confusion_matrix.png");
     out.printf(Locale.ROOT, "validation accuracy: %.4f (%d/%d)%n", report.accuracy(), report.correct(), report.total());
     return 0;
   }
 
   private static int predict(Options o, PrintStream out) throws IOException {
-    Saved saved = Saved.load(o.modelFile());
+    Saved saved = Saved.load(o.modelFile(), o.classNames);
+    if (saved.classNames == null) {
+      throw new IOException("the model " + o.modelFile() + " carries no class names (a Keras file, or a Neurona model saved"
+          + " before they were kept inside): pass them in output order with --class-names A,B,...");
+    }
     for (Path photo : o.predict) {
       if (!Files.isRegularFile(photo)) {
         throw new IOException("no photo at " + photo.toAbsolutePath() + " (--predict takes image files: JPEG, PNG, GIF or BMP)");
       }
       Tensor x = Pixels255.toRaw(Images.load(photo, saved.imageOptions()));
-      double[] p = softmax(saved.model.predict(x).data());
+      float[] y = saved.model.predict(x).data();
+      double[] p = saved.probabilities ? toDouble(y) : softmax(y);
       Integer[] order = new Integer[p.length];
       for (int k = 0; k < order.length; k++) {
         order[k] = k;
@@ -295,17 +340,24 @@ public final class FlowersExample {
   }
 
   private static int evaluate(Options o, PrintStream out) throws IOException {
-    Saved saved = Saved.load(o.modelFile());
+    Saved saved = Saved.load(o.modelFile(), o.classNames);
     requireFolder(o.evaluate, " (--evaluate)");
     ImageFolder folder = load(o.evaluate, saved.imageOptions().shuffle(false), out);
-    if (!folder.classNames().equals(saved.classNames)) {
+    List<String> names = saved.classNames;
+    if (names == null) {
+      names = folder.classNames();
+      if (names.size() != saved.classes()) {
+        throw new IllegalArgumentException("the model " + o.modelFile() + " has " + saved.classes() + " outputs and no class"
+            + " names, but " + o.evaluate + " has " + names.size() + " class folders " + names);
+      }
+      out.println("class names: " + names + " (the folders of " + o.evaluate + "; the model file has none)");
+    } else if (!folder.classNames().equals(names)) {
       throw new IllegalArgumentException("the class folders of " + o.evaluate + " " + folder.classNames()
-          + " do not match the classes of the model " + o.modelFile() + " " + saved.classNames
-          + " (from " + ClassNames.fileFor(o.modelFile()) + ")");
+          + " do not match the classes of the model " + o.modelFile() + " " + names + " (" + saved.namesFrom + ")");
     }
     ImageDataset data = folder.train();
     int[] predicted = predictClasses(saved.model, new Pixels255(data), o.batchSize);
-    ClassificationReport report = new ClassificationReport(saved.classNames, labels(data), predicted);
+    ClassificationReport report = new ClassificationReport(names, labels(data), predicted);
     out.println();
     out.println(report.report());
     out.println(report.confusionText());
@@ -313,28 +365,60 @@ public final class FlowersExample {
     return 0;
   }
 
-  /** A saved model with its class names. */
-  private static final class Saved {
+  /** A saved model with its class names, when known. */
+  static final class Saved {
     final Sequential model;
+    /** The class names, or null when neither the file nor the command line gives them. */
     final List<String> classNames;
+    /** Where the names came from, for messages. */
+    final String namesFrom;
+    /** Whether the model's outputs are probabilities already (its last layer is a softmax), not logits. */
+    final boolean probabilities;
 
-    private Saved(Sequential model, List<String> classNames) {
+    private Saved(Sequential model, List<String> classNames, String namesFrom) {
       this.model = model;
       this.classNames = classNames;
+      this.namesFrom = namesFrom;
+      Layer last = model.layers().get(model.layers().size() - 1);
+      this.probabilities = last instanceof HasActivation && ((HasActivation) last).activation() == Activation.SOFTMAX;
     }
 
-    static Saved load(Path file) throws IOException {
+    /**
+     * Loads {@code file}, a Neurona zip or a Keras {@code .keras} / {@code .h5} file; the class names are
+     * {@code given} (--class-names) if not null, else the model's own, else those of a {@code class_names.txt}
+     * beside it (written by earlier versions of this example), else unknown (null).
+     */
+    static Saved load(Path file, List<String> given) throws IOException {
       if (!Files.isRegularFile(file)) {
         throw new IOException("no saved model at " + file.toAbsolutePath() + ": train one with ./neurona flowers "
             + "(it writes model.zip into --out), or pass --model-file FILE");
       }
-      Sequential model = Sequential.load(file);
+      Sequential model = KerasModels.load(file);
       if (model.inputShape() == null || model.inputShape().rank() != 3 || model.inputShape().dim(2) != 3
           || model.outputShape().rank() != 1) {
         throw new IOException(file + " is not an image classifier: input " + model.inputShape() + ", output "
             + model.outputShape() + " (expected (height, width, 3) and (classes))");
       }
-      return new Saved(model, ClassNames.load(file, model.outputShape().dim(0)));
+      int classes = model.outputShape().dim(0);
+      if (given != null) {
+        if (given.size() != classes) {
+          throw new IllegalArgumentException("--class-names gives " + given.size() + " names " + given + " but the model "
+              + file + " has " + classes + " outputs");
+        }
+        return new Saved(model, given, "from --class-names");
+      }
+      if (!model.classNames().isEmpty()) {
+        return new Saved(model, model.classNames(), "saved in the model file");
+      }
+      if (Files.isRegularFile(ClassNames.fileFor(file))) {
+        return new Saved(model, ClassNames.load(file, classes), "from " + ClassNames.fileFor(file));
+      }
+      return new Saved(model, null, "none");
+    }
+
+    /** The number of classes: the model's output width. */
+    int classes() {
+      return model.outputShape().dim(0);
     }
 
     /** How photos are prepared for this model: resized to its input size, RGB. */
@@ -386,6 +470,27 @@ public final class FlowersExample {
       }
     }
     return predicted;
+  }
+
+  private static double[] toDouble(float[] p) {
+    double[] d = new double[p.length];
+    for (int k = 0; k < p.length; k++) {
+      d[k] = p[k];
+    }
+    return d;
+  }
+
+  /** The comma-separated, non-empty, distinct names of {@code --class-names}. */
+  private static List<String> classNames(String opt, String v) {
+    List<String> names = new ArrayList<>();
+    for (String n : v.split(",", -1)) {
+      String t = n.strip();
+      if (t.isEmpty() || names.contains(t)) {
+        throw new IllegalArgumentException(opt + " must list distinct, non-empty names separated by commas; got '" + v + "'");
+      }
+      names.add(t);
+    }
+    return List.copyOf(names);
   }
 
   /** {@code softmax(logits)}, in double, shifted by the maximum. */

@@ -9,7 +9,6 @@ import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.preprocessing.RandomFlip;
 import dev.neurona.layers.preprocessing.RandomRotation;
 import dev.neurona.layers.preprocessing.RandomZoom;
-import dev.neurona.layers.training.History;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -19,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler.LegendPosition;
 
@@ -30,9 +30,10 @@ final class FlowersPlots {
   private FlowersPlots() {}
 
   /**
-   * The tutorial's figure: training and validation accuracy on the left, loss on the right.
+   * The tutorial's figure: training and validation accuracy on the left, loss on the right, from
+   * every epoch's values by name (a {@code History}'s {@code asMap()}, or the history file of a resumed run).
    */
-  static Path training(History history, Path file) throws IOException {
+  static Path training(Map<String, List<Double>> history, Path file) throws IOException {
     XYChart accuracy = Plots.lineChart("Training and Validation Accuracy", "Epoch", "accuracy", false, List.of(
         Plots.Series.overEpochs("Training Accuracy", history.get("accuracy")),
         Plots.Series.overEpochs("Validation Accuracy", history.get("val_accuracy"))));

@@ -31,7 +31,10 @@ class CaptchaExampleTest {
     assertThat(lines[lines.length - 1]).as(text).matches("captcha accuracy: [01]\\.\\d{4} \\(\\d+/12\\)");
     assertThat(text).contains("Model: \"bad\"", "Model: \"good\"", "Total params: 4,017,052", "Total params: 667,102",
         "bad model letter accuracy: ", "Epoch 1/1", "time (wall / process cpu): generation");
-    for (String f : List.of("model.zip", "labels.json", "history.csv", "classification_report.txt", "loss.png",
+    assertThat(out.resolve("labels.json")).as("the symbols are in the model file now").doesNotExist();
+    assertThat(dev.neurona.layers.model.Sequential.load(out.resolve("model.zip")).classNames()).hasSize(32)
+        .startsWith("2", "3").endsWith("Y", "Z").doesNotContain("I", "O");
+    for (String f : List.of("model.zip", "history.csv", "classification_report.txt", "loss.png",
         "accuracy.png", "conv1_feature_maps.png", "pool1_feature_maps.png", "conv2_feature_maps.png", "predictions.png")) {
       assertThat(out.resolve(f)).as(f).isRegularFile();
     }
@@ -54,6 +57,27 @@ class CaptchaExampleTest {
     assertThat(solved).as(answer).isIn(0, 1);
     assertThat(answer.strip().split("\\R")).hasSize(3);
     assertThat(answer).contains(samples.get(0) + ": ");
+
+    // --model-file: the model alone, anywhere, reads the same texts.
+    Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("letters.zip");
+    Files.copy(out.resolve("model.zip"), alone);
+    buf.reset();
+    assertThat(CaptchaExample.run(new String[] {"--solve", samples.get(0).toString(), samples.get(1).toString(),
+        samples.get(2).toString(), "--model-file", alone.toString()}, ps, ps)).isEqualTo(solved);
+    assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(answer);
+
+    // A model saved before the symbols moved inside it: labels.json beside it is read.
+    dev.neurona.layers.model.Sequential old = dev.neurona.layers.model.Sequential.load(alone);
+    old.classNames(List.of()).save(alone);
+    assertThatThrownBy(() -> CaptchaExample.run(new String[] {"--solve", samples.get(0).toString(), "--model-file",
+        alone.toString()}, ps, ps)).hasMessageContaining("has no class names")
+        .hasMessageContaining(alone.resolveSibling("labels.json").toString());
+    LabelBinarizer.fit(CaptchaGenerator.ALPHABET.chars().mapToObj(c -> String.valueOf((char) c)).toList())
+        .save(alone.resolveSibling("labels.json"));
+    buf.reset();
+    CaptchaExample.run(new String[] {"--solve", samples.get(0).toString(), samples.get(1).toString(),
+        samples.get(2).toString(), "--model-file", alone.toString()}, ps, ps);
+    assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(answer);
   }
 
   @Test
@@ -74,6 +98,10 @@ class CaptchaExampleTest {
         .hasMessageContaining("unknown option --frobnicate");
     assertThatThrownBy(() -> CaptchaExample.parse(new String[] {"file.png"})).hasMessageContaining("'file.png'");
     assertThat(CaptchaExample.parse(new String[] {"--help"})).isNull();
+    assertThatThrownBy(() -> CaptchaExample.parse(new String[] {"--model-file", "m.zip"}))
+        .hasMessageContaining("--model-file goes with --solve");
+    assertThat(CaptchaExample.parse(new String[] {"--solve", "a.png", "--model-file", "m.zip"}).modelFile)
+        .isEqualTo(Path.of("m.zip"));
     CaptchaExample.Options o = CaptchaExample.parse(new String[] {"--solve", "a.png", "b.png", "--threads", "1"});
     assertThat(o.solve).containsExactly(Path.of("a.png"), Path.of("b.png"));
     assertThat(o.threads).isEqualTo(1);

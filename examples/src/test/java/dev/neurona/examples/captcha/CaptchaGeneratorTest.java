@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
+import dev.neurona.data.ImageDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,14 +120,54 @@ class CaptchaGeneratorTest {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly("5-40"); // no partial folder left
     }
 
-    CaptchaFolders.Extracted e = CaptchaFolders.letters(g.dir(), new LetterExtractor());
+    CaptchaFolders.Extracted e = CaptchaFolders.letters(g.dir(), new LetterExtractor(), 20);
     assertThat(e.captchas()).isEqualTo(40);
     assertThat(e.accepted() + e.rejected()).isEqualTo(40);
     assertThat(e.letters()).isEqualTo(4 * e.accepted());
-    CaptchaFolders.Letters letters = CaptchaFolders.loadLetters(e.dir(), 20);
-    assertThat(letters.count()).isEqualTo(e.letters());
-    assertThat(letters.pixels()).hasSize(e.letters() * 400);
-    assertThat(CaptchaFolders.letters(g.dir(), new LetterExtractor()).reused()).isTrue();
+    ImageDataset letters = CaptchaFolders.loadLetters(e.dir(), 20);
+    assertThat(letters.size()).isEqualTo(e.letters());
+    assertThat(letters.sampleShape()).isEqualTo(dev.neurona.core.Shape.of(20, 20, 1));
+    assertThat(CaptchaFolders.letters(g.dir(), new LetterExtractor(), 20).reused()).isTrue();
+    assertThat(CaptchaFolders.letters(g.dir(), new LetterExtractor(), 16).reused()).as("another size: cut again").isFalse();
+  }
+
+  /**
+   * The letters read through ImageFolder are, in order, label and byte, what the example's own loader
+   * gave before (each cut letter scaled by resizeToFit, symbol folders in name order, letters in the
+   * order of their captchas): so the 75/25 split and the trained models are the same as before.
+   */
+  @Test
+  void theImageFolderLoadGivesTheLettersTheOwnLoaderGave(@TempDir Path root) throws IOException {
+    CaptchaFolders.Generated g = CaptchaFolders.captchas(generator, 8, 30, root);
+    LetterExtractor extractor = new LetterExtractor();
+    java.util.TreeMap<String, List<byte[]>> bySymbol = new java.util.TreeMap<>();
+    for (Path f : CaptchaFolders.pngs(g.dir())) {
+      List<GrayImage> cut = extractor.letters(GrayImage.read(f), CaptchaGenerator.LENGTH);
+      String text = CaptchaFolders.textOf(f);
+      if (cut == null || cut.size() != text.length()) {
+        continue;
+      }
+      for (int k = 0; k < cut.size(); k++) {
+        bySymbol.computeIfAbsent(String.valueOf(text.charAt(k)), s -> new java.util.ArrayList<>())
+            .add(LetterExtractor.resizeToFit(cut.get(k), 20, 20).bytes());
+      }
+    }
+    ImageDataset letters = CaptchaFolders.loadLetters(CaptchaFolders.letters(g.dir(), extractor, 20).dir(), 20);
+    int i = 0;
+    for (java.util.Map.Entry<String, List<byte[]>> e : bySymbol.entrySet()) {
+      for (byte[] expected : e.getValue()) {
+        assertThat(letters.classNames().get(letters.label(i))).isEqualTo(e.getKey());
+        byte[] got = new byte[400];
+        for (int y = 0; y < 20; y++) {
+          for (int x = 0; x < 20; x++) {
+            got[y * 20 + x] = (byte) letters.pixel(i, y, x, 0);
+          }
+        }
+        assertThat(got).as("letter %d (%s)", i, e.getKey()).isEqualTo(expected);
+        i++;
+      }
+    }
+    assertThat(i).isEqualTo(letters.size()).isGreaterThan(80);
   }
 
   @Test

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import dev.neurona.core.Shape;
+import dev.neurona.data.ImageFolder;
+import dev.neurona.data.Images;
+import dev.neurona.keras.KerasModels;
 import dev.neurona.layers.model.Sequential;
+import dev.neurona.layers.training.Callback;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -17,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,13 +72,14 @@ class FlowersExampleTest {
   }
 
   @Test
-  void trainingWritesTheModelItsClassNamesAndThePictures() throws IOException {
-    for (String f : List.of("model.zip", "class_names.txt", "history.csv", "classification_report.txt", "training.png",
+  void trainingWritesTheModelWithItsClassNamesAndThePictures() throws IOException {
+    for (String f : List.of("model.zip", "history.csv", "classification_report.txt", "training.png",
         "photos.png", "augmented.png", "confusion_matrix.png")) {
       assertThat(out.resolve(f)).as(f).isRegularFile();
       assertThat(Files.size(out.resolve(f))).as(f).isPositive();
     }
-    assertThat(Files.readAllLines(out.resolve("class_names.txt"))).containsExactlyElementsOf(SHAPES);
+    assertThat(out.resolve("class_names.txt")).as("the names are in the model file now").doesNotExist();
+    assertThat(Sequential.load(out.resolve("model.zip")).classNames()).containsExactlyElementsOf(SHAPES);
     BufferedImage training = ImageIO.read(out.resolve("training.png").toFile());
     assertThat(training.getWidth()).as("two charts side by side").isEqualTo(1600);
     BufferedImage augmented = ImageIO.read(out.resolve("augmented.png").toFile());
@@ -119,19 +125,133 @@ class FlowersExampleTest {
   }
 
   @Test
-  void aMissingModelOrClassNamesFileSaysWhatWasExpected() throws IOException {
+  void aModelWithoutClassNamesTakesThemFromTheOptionTheFoldersOrAnOldSideFile() throws IOException {
+    Path nameless = tmp.resolve("nameless");
+    Files.createDirectories(nameless);
+    Sequential m = Sequential.load(out.resolve("model.zip"));
+    m.classNames(List.of()).save(nameless.resolve("model.zip"));
+    String file = nameless.resolve("model.zip").toString();
+    String photo = tree.resolve("squares").resolve("1.png").toString();
+    assertThatThrownBy(() -> run("--predict", photo, "--model-file", file)).isInstanceOf(IOException.class)
+        .hasMessageContaining("carries no class names").hasMessageContaining("--class-names A,B,...");
+    Run named = run("--predict", photo, "--model-file", file, "--class-names", "round, square ,pointed");
+    assertThat(named.code).as(named.text).isZero();
+    assertThat(named.text).containsPattern("(?m)^This image most likely belongs to (round|square|pointed) with a ");
+    Run withNames = run("--predict", photo, "--model-file", out.resolve("model.zip").toString());
+    assertThat(named.text.replace("round", "circles").replace("square ", "squares").replace("pointed", "triangles"))
+        .as("the same model, other names").isEqualToIgnoringWhitespace(withNames.text);
+    assertThatThrownBy(() -> run("--predict", photo, "--model-file", file, "--class-names", "a,b"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--class-names gives 2 names [a, b] but the model");
+    Run folders = run("--evaluate", tree.toString(), "--model-file", file);
+    assertThat(folders.code).as(folders.text).isZero();
+    assertThat(folders.text).contains("class names: [circles, squares, triangles] (the folders of " + tree
+        + "; the model file has none)");
+    // A model trained before the names moved into the file: class_names.txt beside it is still read.
+    Files.writeString(nameless.resolve("class_names.txt"), "circles\nsquares\nstars\n");
+    assertThatThrownBy(() -> run("--evaluate", tree.toString(), "--model-file", file))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[circles, squares, stars]")
+        .hasMessageContaining("class_names.txt");
+  }
+
+  @Test
+  void aKerasModelFileWorksToo() throws IOException {
+    // Neurona's model written as a Keras 3 .keras file: the same accuracy as from the zip.
+    Path keras = tmp.resolve("flowers.keras");
+    KerasModels.save(Sequential.load(out.resolve("model.zip")), keras);
+    Run fromZip = run("--evaluate", tree.toString(), "--model-file", out.resolve("model.zip").toString());
+    Run fromKeras = run("--evaluate", tree.toString(), "--model-file", keras.toString());
+    assertThat(fromKeras.code).as(fromKeras.text).isZero();
+    assertThat(lastLine(fromKeras.text)).isEqualTo(lastLine(fromZip.text));
+    // A model trained in Keras (the keras module's fixtures): a .keras file with logits, an .h5 file with a softmax.
+    Path fixtures = Path.of("..", "keras", "src", "test", "resources", "dev", "neurona", "keras", "fixtures");
+    String photo = tree.resolve("circles").resolve("2.png").toString();
+    String five = "daisy,dandelion,roses,sunflowers,tulips";
+    for (String f : List.of("flowers.keras", "misc.h5")) {
+      Path model = fixtures.resolve(f);
+      assertThat(model).as("the keras module's fixture").isRegularFile();
+      Run r = run("--predict", photo, "--model-file", model.toString(), "--class-names", five);
+      assertThat(r.code).as(r.text).isZero();
+      Matcher m = Pattern.compile("(?m)^This image most likely belongs to (\\w+) with a (\\d+\\.\\d{2}) percent confidence\\.$")
+          .matcher(r.text);
+      assertThat(m.find()).as(r.text).isTrue();
+      // The confidence is the model's probability (softmax of logits, or the softmax layer's output as it is).
+      Sequential loaded = KerasModels.load(model);
+      float[] y = loaded.predict(Pixels255.toRaw(Images.load(Path.of(photo), ImageFolder.Options.defaults()
+          .imageSize(loaded.inputShape().dim(0), loaded.inputShape().dim(1))))).data();
+      double[] p = f.endsWith(".h5") ? toDouble(y) : FlowersExample.softmax(y);
+      int best = 0;
+      for (int k = 1; k < p.length; k++) {
+        best = p[k] > p[best] ? k : best;
+      }
+      assertThat(m.group(1)).isEqualTo(five.split(",")[best]);
+      assertThat(m.group(2)).isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", 100 * p[best]));
+    }
+  }
+
+  @Test
+  void resumeGoesOnAfterACrashFromTheLastBackup() throws IOException {
+    Path resumed = tmp.resolve("resumed");
+    String[] common = {"--data", tree.toString(), "--image-size", "16", "--model", "plain", "--epochs", "2",
+        "--batch-size", "8", "--seed", "9", "--out", resumed.toString(), "--resume"};
+    Callback crash = new Callback() {
+      @Override
+      public void onBatchEnd(int epoch, int batch, Map<String, Double> logs) {
+        if (epoch == 1 && batch == 1) {
+          throw new Crash(); // two steps into the second epoch
+        }
+      }
+    };
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> FlowersExample.run(common, ps, ps, crash)).isInstanceOf(Crash.class);
+    assertThat(buf.toString(StandardCharsets.UTF_8)).contains("backup: after every epoch to " + resumed.resolve("backup"));
+    assertThat(resumed.resolve("backup/epoch-1")).isDirectory();
+    Run r = run(common);
+    assertThat(r.code).as(r.text).isZero();
+    assertThat(r.text).contains("backup: resuming from " + resumed.resolve("backup") + ", 1 epoch(s) done", "Epoch 2/2")
+        .doesNotContain("Epoch 1/2");
+    List<String> csv = Files.readAllLines(resumed.resolve("history.csv"));
+    assertThat(csv).hasSize(3);
+    assertThat(csv.get(0)).isEqualTo("epoch,loss,accuracy,val_loss,val_accuracy");
+    assertThat(resumed.resolve("backup")).as("deleted when training finished").doesNotExist();
+    // Bit for bit the weights of a run that was never interrupted.
+    Path straight = tmp.resolve("straight");
+    String[] plain = common.clone();
+    plain[13] = straight.toString();
+    Run uninterrupted = run(plain);
+    assertThat(uninterrupted.code).as(uninterrupted.text).isZero();
+    assertThat(Sequential.load(resumed.resolve("model.zip")).getWeights())
+        .usingElementComparator((a, b) -> java.util.Arrays.equals(a.data(), b.data()) ? 0 : 1)
+        .containsExactlyElementsOf(Sequential.load(straight.resolve("model.zip")).getWeights());
+    assertThat(lastLine(r.text)).isEqualTo(lastLine(uninterrupted.text));
+  }
+
+  /** Thrown by a callback to stand for a crash: the example's run stops where it is. */
+  private static final class Crash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines[lines.length - 1];
+  }
+
+  private static double[] toDouble(float[] y) {
+    double[] d = new double[y.length];
+    for (int k = 0; k < y.length; k++) {
+      d[k] = y[k];
+    }
+    return d;
+  }
+
+  @Test
+  void aMissingModelSaysWhatWasExpected() throws IOException {
     assertThatThrownBy(() -> run("--predict", "x.jpg", "--out", tmp.resolve("nothing-here").toString()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no saved model at").hasMessageContaining("model.zip");
     assertThatThrownBy(() -> run("--predict", tmp.resolve("missing.jpg").toString(), "--model-file", out.resolve("model.zip").toString()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("no photo at " + tmp.resolve("missing.jpg").toAbsolutePath());
-    Path lonely = tmp.resolve("lonely");
-    Files.createDirectories(lonely);
-    Files.copy(out.resolve("model.zip"), lonely.resolve("model.zip"));
-    assertThatThrownBy(() -> run("--evaluate", tree.toString(), "--model-file", lonely.resolve("model.zip").toString()))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("class names").hasMessageContaining("class_names.txt");
   }
 
   @Test
@@ -175,6 +295,18 @@ class FlowersExampleTest {
         .hasMessageContaining("cannot be combined");
     assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--model-file", "m.zip"}))
         .hasMessageContaining("--model-file goes with --predict or --evaluate");
+    assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--class-names", "a,b"}))
+        .hasMessageContaining("--class-names goes with --predict or --evaluate");
+    assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--predict", "a.jpg", "--class-names", "a,,b"}))
+        .hasMessageContaining("--class-names must list distinct, non-empty names separated by commas; got 'a,,b'");
+    assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--predict", "a.jpg", "--class-names", "a,b,a"}))
+        .hasMessageContaining("got 'a,b,a'");
+    assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--predict", "a.jpg", "--resume"}))
+        .hasMessageContaining("--resume only applies to training, not to --predict");
+    assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--resume", "--resume"}))
+        .hasMessageContaining("--resume is given twice");
+    assertThat(FlowersExample.parse(new String[] {"--resume", "--epochs", "2"}).resume).isTrue();
+    assertThat(FlowersExample.usage()).contains("--resume", "--class-names", ".keras or .h5");
     assertThatThrownBy(() -> FlowersExample.parse(new String[] {"--seed", "1", "--seed", "2"}))
         .hasMessageContaining("--seed is given twice");
     assertThat(FlowersExample.parse(new String[] {"--help"})).isNull();

@@ -22,10 +22,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
@@ -48,6 +50,12 @@ import java.util.stream.Collectors;
  * when added after {@link #input} (or an {@link InputLayer}), or at the first {@code fit} or
  * {@code predict}, from the data. Unnamed layers are named Keras-style: {@code conv2d},
  * {@code conv2d_1}, {@code dense}, ...
+ *
+ * <p>Any layer's output is at hand, as in Keras' {@code Model(inputs, model.layers[i].output)}:
+ * {@link #upTo} gives a sub-model over the same layer objects (and so the same weights), and
+ * {@link #outputs} every layer's output in one pass. {@link #classNames(List)} names the output
+ * columns and {@link #metadata(String, String)} keeps free-form entries; both are saved in the
+ * model file, so a loaded model can say what it predicts.
  *
  * <p>One seed (default {@value #DEFAULT_SEED}) drives everything random: layer {@code i} is built
  * with a seed mixed from it and {@code i} (weights, dropout masks), and the shuffling is derived
@@ -95,12 +103,21 @@ public final class Sequential {
   private volatile Shape inputShape;
   private final List<Layer> layers = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
-  /** Train steps and weight changes hold its write lock; predictions, evaluations and saves its read lock. */
-  private final ReentrantReadWriteLock weightsLock = new ReentrantReadWriteLock(true);
+  /**
+   * Train steps and weight changes hold its write lock; predictions, evaluations and saves its read
+   * lock. A sub-model from {@link #upTo} shares its model's lock, as it shares its layers.
+   */
+  private final ReentrantReadWriteLock weightsLock;
   private final Trainer trainer = new Trainer(this);
+  /** The names of the output columns, saved with the model; empty when not set. */
+  private volatile List<String> classNames = List.of();
+  /** Free-form key/value pairs saved with the model, in insertion order; guarded by {@code this}. */
+  private final Map<String, String> metadata = new LinkedHashMap<>();
 
   /** An empty model; add layers with {@link #add}. */
-  public Sequential() {}
+  public Sequential() {
+    this.weightsLock = new ReentrantReadWriteLock(true);
+  }
 
   /** A model with these layers, in order; an {@link InputLayer} first declares the input shape. */
   public Sequential(Layer... layers) {
@@ -109,6 +126,7 @@ public final class Sequential {
 
   /** A model with this seed and these layers. */
   public Sequential(long seed, Layer... layers) {
+    this.weightsLock = new ReentrantReadWriteLock(true);
     this.seed = seed;
     for (Layer l : layers) {
       add(l);
@@ -285,6 +303,102 @@ public final class Sequential {
     return inputShape != null;
   }
 
+  // ---------------------------------------------------------------- intermediate outputs
+
+  /** A sub-model over {@code parent}'s layers {@code 0..last}: the same objects, the same weights lock. */
+  private Sequential(Sequential parent, int last) {
+    this.weightsLock = parent.weightsLock;
+    Layer end = parent.layers.get(last);
+    this.name = parent.name + "_to_" + end.name();
+    this.seed = parent.seed;
+    for (int i = 0; i <= last; i++) {
+      Layer l = parent.layers.get(i);
+      layers.add(l);
+      names.add(l.name());
+    }
+    this.inputShape = parent.inputShape;
+  }
+
+  /**
+   * A model whose layers are this model's first layers, up to and including layer {@code index}
+   * (0-based, in {@link #layers()} order): Keras' {@code Model(inputs=model.inputs,
+   * outputs=model.layers[index].output)}. Its {@code predict(x)} is that layer's output for
+   * {@code x}:
+   * <pre>{@code
+   * Sequential features = model.upTo(1);               // conv2d, max_pool2d
+   * Tensor maps = features.predict(letter);            // (1, 10, 10, 20): what the first pooling gives
+   * }</pre>
+   *
+   * <p>The sub-model shares the layers themselves, so it has no weights of its own: a change to the
+   * weights of either model (training, {@link #setWeights}) is seen by both. It also shares this
+   * model's {@link #weightsLock()}, so predictions on it are as safe beside this model's training as
+   * predictions on this model are: each sees the weights of one step. It starts uncompiled, with this
+   * model's seed and input shape, no class names and no metadata, and is named
+   * {@code <model>_to_<layer>}. Layers may be added to it (they are its own); do not train it and
+   * this model at the same time on different threads, as their layers are the same objects.
+   *
+   * @param index the last layer to keep, in {@code [0, layers().size())}
+   * @return the sub-model
+   * @throws IllegalStateException when the model is not built yet (its layers have no weights)
+   * @throws IllegalArgumentException when {@code index} is not a layer's index, naming the layers
+   */
+  public synchronized Sequential upTo(int index) {
+    if (index < 0 || index >= layers.size()) {
+      throw new IllegalArgumentException(describe() + ".upTo: layer index " + index + " is not in [0, " + layers.size()
+          + "); the layers are " + layerList());
+    }
+    requireBuilt("upTo");
+    return new Sequential(this, index);
+  }
+
+  /**
+   * {@link #upTo(int)} for the layer called {@code layerName}: the sub-model ends with that layer.
+   *
+   * @throws IllegalArgumentException when no layer has that name, naming the layers there are
+   */
+  public synchronized Sequential upTo(String layerName) {
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i).name().equals(layerName)) {
+        return upTo(i);
+      }
+    }
+    throw new IllegalArgumentException(describe() + ".upTo: no layer is named '" + layerName + "'; the layers are "
+        + layerList());
+  }
+
+  /** {@link #outputs(Tensor, int)} in batches of 32. */
+  public List<Tensor> outputs(Tensor x) {
+    return trainer.outputs(x, 32);
+  }
+
+  /**
+   * Every layer's output for {@code x (n, ...input shape)}, in one inference pass: element {@code i}
+   * is a new tensor {@code (n, ...layers().get(i).outputShape())}, the output of layer {@code i},
+   * bit for bit what {@code upTo(i).predict(x, batchSize)} returns. The last element is
+   * {@code predict(x, batchSize)}. Safe from any number of threads at once, as {@code predict} is;
+   * it keeps all the outputs, so mind the memory for a large {@code x}.
+   *
+   * @throws NonFiniteOutputException when an output is NaN or infinite, naming the first layer whose output was
+   */
+  public List<Tensor> outputs(Tensor x, int batchSize) {
+    return trainer.outputs(x, batchSize);
+  }
+
+  private List<String> layerList() {
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      all.add(i + ": " + layers.get(i).name() + " (" + layers.get(i).typeName() + ")");
+    }
+    return all;
+  }
+
+  private void requireBuilt(String op) {
+    if (inputShape == null) {
+      throw new IllegalStateException(describe() + "." + op + ": the input shape is not known yet, so the layers have no"
+          + " weights; declare it with input(...) or an InputLayer, or call fit/predict first");
+    }
+  }
+
   // ---------------------------------------------------------------- weights
 
   /** Every weight, layer by layer, in creation order. */
@@ -364,6 +478,141 @@ public final class Sequential {
     Lock write = weightsLock.writeLock();
     write.lock();
     return write;
+  }
+
+  // ---------------------------------------------------------------- metadata saved with the model
+
+  /**
+   * Most characters that the class names and the metadata keys and values may hold together
+   * (262,144): what {@link #save} writes must stay far below the size a model file's JSON may have.
+   */
+  public static final int MAX_METADATA_CHARS = 1 << 18;
+  /** Most metadata entries a model may carry (1,024). */
+  public static final int MAX_METADATA_ENTRIES = 1 << 10;
+  /** Longest class name (1,024 characters). */
+  public static final int MAX_CLASS_NAME_CHARS = 1 << 10;
+  /** A metadata key: 1 to 128 of {@code A-Z a-z 0-9 _ . -}. */
+  private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+
+  /**
+   * Names the model's output columns, so that a saved model says what it predicts: column {@code k}
+   * of {@link #predict} is class {@code names.get(k)}. Saved with the model and read back by
+   * {@link #load}:
+   * <pre>{@code
+   * model.classNames(folder.classNames());   // [daisy, dandelion, roses, sunflowers, tulips]
+   * model.save(file);
+   * Sequential.load(file).classNames();      // the same list
+   * }</pre>
+   *
+   * <p>The names must be distinct, each 1 to {@value #MAX_CLASS_NAME_CHARS} characters; when the
+   * output shape is known, there must be as many as the last dimension of the output, or two for a
+   * single output unit (a sigmoid's "no" and "yes"). {@link #save} checks that count again. An empty
+   * list removes the names.
+   *
+   * @param names the names, in column order
+   * @return this model
+   * @throws IllegalArgumentException naming the offending name, or the counts that differ
+   */
+  public Sequential classNames(List<String> names) {
+    if (names == null) {
+      throw new IllegalArgumentException(describe() + ".classNames: names must not be null (an empty list removes them)");
+    }
+    List<String> copy = new ArrayList<>(names.size());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (n == null || n.isEmpty() || n.length() > MAX_CLASS_NAME_CHARS) {
+        throw new IllegalArgumentException(describe() + ".classNames: class " + i + " must have 1 to "
+            + MAX_CLASS_NAME_CHARS + " characters, got " + (n == null ? "null" : n.isEmpty() ? "an empty name"
+            : n.length() + " characters ('" + n.substring(0, 40) + "…')"));
+      }
+      if (!seen.add(n)) {
+        throw new IllegalArgumentException(describe() + ".classNames: class '" + n + "' is named twice (" + i
+            + " and " + copy.indexOf(n) + ")");
+      }
+      copy.add(n);
+    }
+    Shape out = outputShape();
+    if (!copy.isEmpty() && out != null && !classCountFits(out, copy.size())) {
+      throw new IllegalArgumentException(describe() + ".classNames: " + copy.size() + " names for the output shape " + out
+          + ": expected " + out.dim(out.rank() - 1) + " (the last dimension)" + (out.dim(out.rank() - 1) == 1
+          ? " or 2 (no, yes)" : ""));
+    }
+    synchronized (this) {
+      checkBudget("classNames", copy, metadata);
+      classNames = List.copyOf(copy);
+    }
+    return this;
+  }
+
+  /** The names of the output columns set by {@link #classNames(List)} or read by {@link #load}; empty when none. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /**
+   * Whether {@code count} class names fit the output shape {@code out}: as many as its last
+   * dimension, or two for a single unit (the saving code checks saved names with the same rule).
+   */
+  private static boolean classCountFits(Shape out, int count) {
+    int k = out.rank() == 0 ? 1 : out.dim(out.rank() - 1);
+    return count == k || (k == 1 && count == 2);
+  }
+
+  /**
+   * Sets a free-form entry saved with the model (in {@code metadata.json}) and read back by
+   * {@link #load}: what produced it, how its inputs must be prepared, a label encoder's settings.
+   * Keys are 1 to 128 of {@code A-Z a-z 0-9 _ . -}; at most {@value #MAX_METADATA_ENTRIES}
+   * entries; the keys, values and class names together at most {@value #MAX_METADATA_CHARS}
+   * characters.
+   *
+   * @param key the key
+   * @param value the value; null removes the entry
+   * @return this model
+   * @throws IllegalArgumentException for a bad key, or when the limits would be passed
+   */
+  public synchronized Sequential metadata(String key, String value) {
+    if (key == null || !METADATA_KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException(describe() + ".metadata: key must be 1 to 128 of A-Z a-z 0-9 _ . -, got "
+          + (key == null ? "null" : "'" + (key.length() > 140 ? key.substring(0, 140) + "…" : key) + "'"));
+    }
+    if (value == null) {
+      metadata.remove(key);
+      return this;
+    }
+    Map<String, String> next = new LinkedHashMap<>(metadata);
+    next.put(key, value);
+    if (next.size() > MAX_METADATA_ENTRIES) {
+      throw new IllegalArgumentException(describe() + ".metadata: cannot add key '" + key + "': the model already has"
+          + " the most entries allowed, " + MAX_METADATA_ENTRIES);
+    }
+    checkBudget("metadata", classNames, next);
+    metadata.put(key, value);
+    return this;
+  }
+
+  /** The value of metadata entry {@code key}, or null when there is none. */
+  public synchronized String metadata(String key) {
+    return metadata.get(key);
+  }
+
+  /** A copy of every metadata entry, in the order they were first set. */
+  public synchronized Map<String, String> metadata() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
+
+  private void checkBudget(String op, List<String> names, Map<String, String> meta) {
+    long chars = 0;
+    for (String n : names) {
+      chars += n.length();
+    }
+    for (Map.Entry<String, String> e : meta.entrySet()) {
+      chars += e.getKey().length() + e.getValue().length();
+    }
+    if (chars > MAX_METADATA_CHARS) {
+      throw new IllegalArgumentException(describe() + "." + op + ": the class names and metadata would hold " + chars
+          + " characters, more than the " + MAX_METADATA_CHARS + " a model file takes");
+    }
   }
 
   // ---------------------------------------------------------------- summary
@@ -524,8 +773,8 @@ public final class Sequential {
   }
 
   /**
-   * Reads a model written by {@link #save}, with its saved optimizer as {@link #optimizer()}; compile
-   * it before training or evaluating.
+   * Reads a model written by {@link #save}, with its saved optimizer as {@link #optimizer()}, its
+   * {@link #classNames()} and {@link #metadata()}; compile it before training or evaluating.
    *
    * @throws ModelFormatException naming the file and what is wrong with it
    */

@@ -34,7 +34,9 @@ import java.util.zip.ZipOutputStream;
  * {@linkplain Optimizer#isResumable() resumable} (SGD, Adam), also {@code optimizer.json} (its
  * config, step count and the names of its state tensors) and {@code optimizer.safetensors} (those
  * tensors, {@code "<parameter>/<slot>"}, e.g. {@code "dense.kernel/m"}). Files without the optimizer
- * entries load as before.
+ * entries load as before. {@code metadata.json} also carries the model's
+ * {@linkplain Sequential#classNames() class names} and {@linkplain Sequential#metadata() metadata}
+ * when it has them.
  *
  * <p>Each layer in {@code config.json} is {@code {"module", "class_name", "type", "name", "config"}}.
  * Loading re-creates it through a {@link LayerRegistry}, never by loading a class named in the
@@ -172,6 +174,7 @@ public final class ModelFile {
     m.put("library_version", libraryVersion());
     m.put("date_saved", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     m.put("parameter_count", model.countParams());
+    ModelMetadata.put(m, model);
     return m;
   }
 
@@ -295,10 +298,13 @@ public final class ModelFile {
       throw new NoSuchFileException(file.toString(), null, "no such model file");
     }
     try (ModelZip zip = ModelZip.open(file)) {
-      checkFormat(zip, zip.json(METADATA));
+      Map<String, Object> meta = zip.json(METADATA);
+      checkFormat(zip, meta);
+      ModelMetadata.checkKeys(zip.where(METADATA), meta, options.ignoresUnknownKeys());
       Plan plan = plan(zip, zip.json(CONFIG), registry, options);
       checkWeightShapes(zip, plan, zip.header(WEIGHTS));
       Sequential model = build(zip, plan);
+      ModelMetadata.apply(zip.where(METADATA), meta, model);
       zip.readTensors(WEIGHTS, weights(model), "the model's parameters");
       if (zip.has(OPTIMIZER)) {
         model.optimizer(readOptimizer(zip, model, options));

@@ -10,6 +10,7 @@ import dev.neurona.layers.loss.Loss;
 import dev.neurona.layers.loss.Metric;
 import dev.neurona.layers.model.Sequential;
 import dev.neurona.layers.training.Batches.Batch;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,76 @@ final class Inference {
       give(ws);
     }
     return result;
+  }
+
+  /**
+   * {@code x} through every layer's inference pass, batch by batch, keeping each layer's output: a
+   * new tensor {@code (n, ...output shape of layer i)} per layer, in layer order. Each output is
+   * copied out of the workspace as soon as its layer returns it (a later layer may reuse the buffer,
+   * and an identity layer returns its input itself).
+   */
+  List<Tensor> outputs(Tensor x, int batchSize, String op) {
+    int n = x.dim(0);
+    Shape in = model.inputShape();
+    List<Layer> layers = model.layers();
+    List<Tensor> result = new ArrayList<>(layers.size());
+    for (Layer l : layers) {
+      result.add(Tensor.zeros(l.outputShape().prepend(n)));
+    }
+    int xs = in.size();
+    Workspace ws = take();
+    Lock read = readLock();
+    try {
+      for (int from = 0; from < n; from += batchSize) {
+        int cnt = Math.min(batchSize, n - from);
+        ws.reset();
+        Tensor xb = x;
+        if (cnt != n) {
+          xb = ws.tensor(in.prepend(cnt));
+          System.arraycopy(x.data(), from * xs, xb.data(), 0, cnt * xs);
+        }
+        Tensor t = xb;
+        for (int i = 0; i < layers.size(); i++) {
+          Layer l = layers.get(i);
+          t = l.infer(t, ws);
+          Tensor.requireShape("Sequential '" + model.name() + "': output of layer '" + l.name() + "'", t,
+              l.outputShape().prepend(cnt));
+          int bad = firstNonFinite(t.data());
+          if (bad >= 0) {
+            throw notFinite(op, xb, from, i, t, bad);
+          }
+          int os = l.outputShape().size();
+          System.arraycopy(t.data(), 0, result.get(i).data(), from * os, cnt * os);
+        }
+      }
+    } finally {
+      read.unlock();
+      give(ws);
+    }
+    return result;
+  }
+
+  /**
+   * The exception for layer {@code i}'s output {@code t} (for batch {@code x}, whose first sample is
+   * sample {@code first} of the call), which is not finite at element {@code bad} while the outputs
+   * of the layers before it are: names the input sample when the input itself is not finite, else
+   * the layer and its first non-finite weight.
+   */
+  private NonFiniteOutputException notFinite(String op, Tensor x, int first, int i, Tensor t, int bad) {
+    List<Layer> layers = model.layers();
+    Layer l = layers.get(i);
+    int per = t.size() / t.dim(0);
+    String head = "Sequential '" + model.name() + "'." + op + ": the output of " + l.typeName() + " '" + l.name()
+        + "' (layer " + (i + 1) + " of " + layers.size() + ") is " + t.data()[bad] + " for sample " + (first + bad / per)
+        + " at element " + bad % per;
+    int inX = firstNonFinite(x.data());
+    if (inX >= 0) {
+      int perIn = x.size() / x.dim(0);
+      return new NonFiniteOutputException(head + "; the input itself is not finite: sample " + (first + inX / perIn)
+          + " holds " + x.data()[inX] + " at element " + inX % perIn, null, first + inX / perIn, x.data()[inX]);
+    }
+    return new NonFiniteOutputException(head + ", the first layer whose output is not finite" + weightNote(l), l.name(),
+        first + bad / per, t.data()[bad]);
   }
 
   /** One sample {@code (input shape)} as a batch of one, without copying it. */

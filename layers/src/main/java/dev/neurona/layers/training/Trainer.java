@@ -623,6 +623,20 @@ public final class Trainer {
   }
 
   /**
+   * Every layer's output for {@code x}, in layer order: {@link Sequential#outputs(Tensor, int)}. Runs
+   * as {@link #predict} does (inference mode, a workspace of its own, the read lock of the weights),
+   * so it is safe from several threads at once and beside training.
+   *
+   * @throws NonFiniteOutputException when a layer's output is NaN or infinite, naming the first such layer
+   */
+  public List<Tensor> outputs(Tensor x, int batchSize) {
+    checkBatchSize("outputs", batchSize);
+    checkX("outputs", x);
+    requireLayers("outputs");
+    return inference.outputs(x, batchSize, "outputs");
+  }
+
+  /**
    * The model's outputs for one sample, given flat in row-major order: {@link Sequential#predict(float[])}.
    *
    * @throws NonFiniteOutputException when an output is NaN or infinite, naming the first layer whose output was

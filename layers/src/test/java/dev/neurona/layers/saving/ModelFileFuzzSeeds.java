@@ -39,6 +39,8 @@ class ModelFileFuzzSeeds {
         .momentum(0.9).nesterov(true).build(), "binary_crossentropy");
     Path schedule = save(sgd, "sgd-schedule-no-steps.zip");
     Path plain = save(new Sequential(3).input(2, 2).add(new dev.neurona.layers.Flatten()).add(new Dense(1)), "no-optimizer.zip");
+    Path named = save(new Sequential(4).input(3).add(new Dense(3, "softmax")).classNames(java.util.List.of("a", "b", "c"))
+        .metadata("note", "saved with class names"), "class-names.zip");
     Path nan = SavedModels.setFloat(small, dir.resolve("nan-weight.zip"), "model.safetensors", 2, Float.NaN);
     Path huge = SavedModels.editJson(small, dir.resolve("huge-dense.zip"), "config.json",
         c -> SavedModels.layerConfig(c, 0).put("units", 500_000_000L));
@@ -48,14 +50,14 @@ class ModelFileFuzzSeeds {
         o -> ((Map<String, Object>) o.get("config")).put("epsilon", 1e300));
 
     Path raw = Files.createDirectories(INPUTS.resolve("loadRawBytes"));
-    for (Path p : new Path[] {small, every, schedule, plain, nan, huge}) {
+    for (Path p : new Path[] {small, every, schedule, plain, named, nan, huge}) {
       Files.copy(p, raw.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     byte[] b = Files.readAllBytes(small);
     Files.write(raw.resolve("small-cut-in-half.zip"), Arrays.copyOf(b, b.length / 2));
 
     Path entries = Files.createDirectories(INPUTS.resolve("loadZipOfEntries"));
-    for (Path p : new Path[] {small, every, schedule, plain, nan, huge, typo, epsilon}) {
+    for (Path p : new Path[] {small, every, schedule, plain, named, nan, huge, typo, epsilon}) {
       Files.write(entries.resolve(p.getFileName().toString().replace(".zip", ".entries")), asEntries(p));
     }
   }

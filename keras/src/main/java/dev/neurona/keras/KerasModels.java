@@ -640,8 +640,8 @@ public final class KerasModels {
   // ---------------------------------------------------------------- describe
 
   /**
-   * A description of any model file for people: its format, the model's summary and its training
-   * configuration (or, for a weights-only file, each layer's weight shapes). What {@code ./neurona
+   * A description of any model file for people: its format, the model's summary, the class names
+   * and metadata it carries (Neurona zips), and its training configuration (or, for a weights-only file, each layer's weight shapes). What {@code ./neurona
    * inspect FILE} prints.
    *
    * @param file a Neurona zip, {@code .keras}, {@code .h5} or {@code .weights.h5} file
@@ -673,6 +673,14 @@ public final class KerasModels {
     }
     Sequential m = load(file);
     sb.append(m.summary());
+    if (!m.classNames().isEmpty()) {
+      sb.append("\nClass names (").append(m.classNames().size()).append("): ")
+          .append(String.join(", ", m.classNames())).append('\n');
+    }
+    if (!m.metadata().isEmpty()) {
+      sb.append("\nMetadata:\n");
+      m.metadata().forEach((k, v) -> sb.append("  ").append(k).append(" = ").append(v).append('\n'));
+    }
     Optimizer opt = m.optimizer();
     if (opt == null) {
       sb.append("\nNot compiled.\n");

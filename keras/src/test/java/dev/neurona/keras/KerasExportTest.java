@@ -132,7 +132,11 @@ class KerasExportTest {
     original.save(zip);
     assertThat(KerasModels.detect(zip)).isEqualTo(KerasModels.Format.NEURONA);
     assertSame(original, KerasModels.load(zip));
-    assertThat(KerasModels.describe(zip)).contains("Neurona model (zip)").contains("Optimizer SGD(learning_rate=0.02, momentum=0.5").contains("step 2");
+    assertThat(KerasModels.describe(zip)).contains("Neurona model (zip)").contains("Optimizer SGD(learning_rate=0.02, momentum=0.5").contains("step 2")
+        .doesNotContain("Class names");
+    original.classNames(List.of("a", "b", "c", "d", "e")).metadata("dataset", "misc fixture");
+    original.save(zip);
+    assertThat(KerasModels.describe(zip)).contains("Class names (5): a, b, c, d, e").contains("dataset = misc fixture");
   }
 
   /** A layer of the user's own, which Keras does not know. */

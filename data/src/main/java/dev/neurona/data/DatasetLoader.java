@@ -144,16 +144,21 @@ public final class DatasetLoader {
    * same SHA-256 whatever the mirror. An empty list skips the HTTPS route.
    */
   public DatasetLoader mirrors(List<URI> baseUrls) {
+    this.mirrors = checkMirrors(baseUrls);
+    return this;
+  }
+
+  /** A copy of {@code baseUrls}, each checked to be an absolute http(s) URL of a directory. */
+  static List<URI> checkMirrors(List<URI> baseUrls) {
     List<URI> copy = List.copyOf(baseUrls);
     for (URI u : copy) {
       String scheme = u.getScheme();
       if (!u.isAbsolute() || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
-          || !u.getPath().endsWith("/")) {
+          || u.getPath() == null || !u.getPath().endsWith("/")) {
         throw new IllegalArgumentException("mirrors: '" + u + "' is not an http(s) URL of a directory ending in '/'");
       }
     }
-    this.mirrors = copy;
-    return this;
+    return copy;
   }
 
   /** The HTTPS mirrors in effect (see {@link #mirrors(List)}). */

@@ -297,6 +297,9 @@ public final class DatasetLoader {
       if (status != null) {
         throw unavailable(searched, "after fetching, " + cache + " " + status, null);
       }
+      for (HttpDownloader.RemoteFile f : spec.downloads()) {
+        Files.deleteIfExists(cache.resolve(f.name() + ".part")); // left by an HTTPS attempt another route made unneeded
+      }
       return cache;
     }
     throw unavailable(searched, String.join("\n  Then: ", failures), cause);

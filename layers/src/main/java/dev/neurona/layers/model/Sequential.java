@@ -773,6 +773,20 @@ public final class Sequential {
   }
 
   /**
+   * {@link #save(Path)} with {@code options}: {@code ModelFile.SaveOptions.defaults().includeOptimizer(false)}
+   * leaves the optimizer's state out (Keras' {@code include_optimizer=False}), for a smaller file
+   * that is only used to predict; {@link #saveWeights} writes the weights alone, without the config.
+   */
+  public void save(Path file, ModelFile.SaveOptions options) throws IOException {
+    weightsLock.readLock().lock();
+    try {
+      ModelFile.save(this, file, LayerRegistry.standard(), options);
+    } finally {
+      weightsLock.readLock().unlock();
+    }
+  }
+
+  /**
    * Reads a model written by {@link #save}, with its saved optimizer as {@link #optimizer()}, its
    * {@link #classNames()} and {@link #metadata()}; compile it before training or evaluating.
    *
@@ -787,7 +801,12 @@ public final class Sequential {
    * {@link ModelFile#saveWeights}; {@link #loadWeights} reads them back.
    */
   public void saveWeights(Path file) throws IOException {
-    ModelFile.saveWeights(this, file);
+    weightsLock.readLock().lock(); // the weights of one step, as save writes them
+    try {
+      ModelFile.saveWeights(this, file);
+    } finally {
+      weightsLock.readLock().unlock();
+    }
   }
 
   /**

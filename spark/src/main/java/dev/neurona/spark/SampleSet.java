@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -31,11 +32,14 @@ public final class SampleSet {
   private final JavaRDD<Block> blocks;
   private final Shape sampleShape;
   private final Shape targetShape;
+  /** The slices {@link #parallelize} broadcast (destroyed by {@link #unpersist()}); empty otherwise. */
+  private final List<Broadcast<Block>> slices;
 
-  private SampleSet(JavaRDD<Block> blocks, Shape sampleShape, Shape targetShape) {
+  private SampleSet(JavaRDD<Block> blocks, Shape sampleShape, Shape targetShape, List<Broadcast<Block>> slices) {
     this.blocks = blocks.persist(StorageLevel.MEMORY_AND_DISK());
     this.sampleShape = sampleShape;
     this.targetShape = targetShape;
+    this.slices = slices;
   }
 
   /**
@@ -57,7 +61,7 @@ public final class SampleSet {
     int ts = targetShape.size();
     String shapes = sampleShape + " and " + targetShape;
     JavaRDD<Block> blocks = rdd.mapPartitionsWithIndex((p, it) -> List.of(gather(p, it, fs, ts, shapes)).iterator(), true);
-    return new SampleSet(blocks, sampleShape, targetShape);
+    return new SampleSet(blocks, sampleShape, targetShape, List.of());
   }
 
   private static Block gather(int partition, Iterator<Sample> it, int fs, int ts, String shapes) {
@@ -85,7 +89,9 @@ public final class SampleSet {
    * The samples of {@code data} (an {@code ImageDataset}, {@code Mnist.load().train()}, tensors...)
    * in {@code partitions} contiguous slices of nearly equal size, as Spark's {@code parallelize}
    * cuts a list: partition {@code p} holds samples {@code [p·n/P, (p+1)·n/P)}. The driver converts
-   * the samples to floats and ships each slice with its task.
+   * the samples to floats and broadcasts each slice; the executor of partition {@code p} fetches
+   * slice {@code p} once and caches it. (Slices carried in the tasks, as {@code sc.parallelize}
+   * would, travel again with every round's task.)
    *
    * @param sc the Spark context
    * @param data the samples, read on the driver
@@ -104,7 +110,8 @@ public final class SampleSet {
     }
     Shape in = data.sampleShape();
     Shape target = data.targetShape();
-    List<Block> slices = new ArrayList<>(partitions);
+    List<Broadcast<Block>> slices = new ArrayList<>(partitions);
+    List<Integer> indexes = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       int from = (int) ((long) p * n / partitions);
       int to = (int) ((long) (p + 1) * n / partitions);
@@ -115,9 +122,12 @@ public final class SampleSet {
       Tensor x = Tensor.zeros(in.prepend(idx.length));
       Tensor y = Tensor.zeros(target.prepend(idx.length));
       data.fill(idx, 0, idx.length, x, y);
-      slices.add(new Block(idx.length, in.size(), target.size(), x.data(), y.data()));
+      slices.add(sc.broadcast(new Block(idx.length, in.size(), target.size(), x.data(), y.data())));
+      indexes.add(p);
     }
-    return new SampleSet(sc.parallelize(slices, partitions), in, target);
+    List<Broadcast<Block>> refs = List.copyOf(slices);
+    JavaRDD<Block> blocks = sc.parallelize(indexes, partitions).map(p -> refs.get(p).value());
+    return new SampleSet(blocks, in, target, refs);
   }
 
   /**
@@ -203,9 +213,12 @@ public final class SampleSet {
     return out;
   }
 
-  /** Frees the cached blocks. */
+  /** Frees the cached blocks (and the broadcast slices of {@link #parallelize}); the set cannot be used after. */
   public void unpersist() {
     blocks.unpersist(false);
+    for (Broadcast<Block> b : slices) {
+      b.destroy();
+    }
   }
 
   /** The cached blocks, one per partition. */

@@ -293,6 +293,42 @@ class SparkTrainerTest {
   }
 
   @Test
+  void aDataFrameOfFeatureArraysAndLabelsTrainsAsTheSameSamples() {
+    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+    Tensor x = Tensor.zeros(120, 4);
+    Tensor y = Tensor.zeros(120);
+    int[] all = new int[120];
+    for (int i = 0; i < 120; i++) {
+      all[i] = i;
+    }
+    train.fill(all, 0, 120, x, y);
+    for (int i = 0; i < 120; i++) {
+      List<Double> f = new ArrayList<>();
+      for (int j = 0; j < 4; j++) {
+        f.add((double) x.data()[i * 4 + j]);
+      }
+      rows.add(org.apache.spark.sql.RowFactory.create(f, (int) y.data()[i]));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType))
+        .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+    SampleSet frame = SampleSet.fromDataFrame(spark.createDataFrame(rows, schema).coalesce(1), "features", "label",
+        Shape.of(4));
+    assertThat(frame.partitionSizes()).containsExactly(120L);
+
+    Fit options = Fit.defaults().epochs(2).batchSize(16).seed(3);
+    Sequential fromFrame = net(8);
+    SparkTrainer.gradientAveraging().fit(fromFrame, frame, options);
+    Sequential fromSource = net(8);
+    SparkTrainer.gradientAveraging().fit(fromSource, SampleSet.parallelize(sc, train, 1), options);
+    frame.unpersist();
+    assertSameWeights(fromSource, fromFrame);
+
+    assertThatThrownBy(() -> SampleSet.fromDataFrame(spark.createDataFrame(rows, schema), "pixels", "label", Shape.of(4)))
+        .hasMessageContaining("no column 'pixels'").hasMessageContaining("[features, label]");
+  }
+
+  @Test
   void samplesFromAnRddAreCheckedAgainstTheirShapes() {
     SampleSet bad = SampleSet.of(sc.parallelize(List.of(new Sample(new float[4], new float[] {1}),
         new Sample(new float[3], new float[] {0})), 1), Shape.of(4), Shape.of());

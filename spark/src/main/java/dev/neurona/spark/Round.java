@@ -1,7 +1,7 @@
 package dev.neurona.spark;
 
 import java.io.Serializable;
-import java.util.Map;
+import java.util.LinkedHashMap;
 
 /**
  * What the driver broadcasts at the start of each round: the weights, and for parameter averaging
@@ -20,14 +20,14 @@ final class Round implements Serializable {
   /** Every parameter's values, in {@code Sequential.parameters()} order. */
   final float[][] weights;
   /** Parameter averaging: the optimizer's config, step count and state (keys, values, shapes); else null. */
-  final Map<String, Object> optimizerConfig;
+  final LinkedHashMap<String, Serializable> optimizerConfig;
   final long iterations;
   final String[] stateKeys;
   final float[][] state;
   final int[][] stateShapes;
 
   Round(int index, int epoch, int firstStep, int steps, long stepsBefore, float[][] weights,
-      Map<String, Object> optimizerConfig, long iterations, String[] stateKeys, float[][] state, int[][] stateShapes) {
+      LinkedHashMap<String, Serializable> optimizerConfig, long iterations, String[] stateKeys, float[][] state, int[][] stateShapes) {
     this.index = index;
     this.epoch = epoch;
     this.firstStep = firstStep;

@@ -20,6 +20,7 @@ import dev.neurona.layers.training.TerminateOnNaN;
 import dev.neurona.optim.NonFiniteParameterException;
 import dev.neurona.optim.Optimizer;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -472,17 +473,27 @@ public final class SparkTrainer {
       values[k] = state.get(keys[k]).data();
       shapes[k] = state.get(keys[k]).shape().toArray();
     }
-    return new Round(index, epoch, first, steps, stepsBefore, weights, copy(optimizer.config()), optimizer.iterations(),
+    return new Round(index, epoch, first, steps, stepsBefore, weights, copy(optimizer.config(), optimizer.name()), optimizer.iterations(),
         keys, values, shapes);
   }
 
   /** A serializable deep copy of an optimizer config (maps, strings, numbers, booleans). */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> copy(Map<String, Object> config) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : config.entrySet()) {
+  private static LinkedHashMap<String, Serializable> copy(Map<String, ?> config, String optimizer) {
+    LinkedHashMap<String, Serializable> out = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> e : config.entrySet()) {
       Object v = e.getValue();
-      out.put(e.getKey(), v instanceof Map ? copy((Map<String, Object>) v) : v);
+      if (v instanceof Map<?, ?> m) {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> n : m.entrySet()) {
+          nested.put(String.valueOf(n.getKey()), n.getValue());
+        }
+        out.put(e.getKey(), copy(nested, optimizer));
+      } else if (v == null || v instanceof Serializable) {
+        out.put(e.getKey(), (Serializable) v);
+      } else {
+        throw new IllegalArgumentException("SparkTrainer.fit: the config of optimizer " + optimizer + " holds "
+            + v.getClass().getName() + " at '" + e.getKey() + "', which cannot be sent to the workers");
+      }
     }
     return out;
   }

@@ -187,9 +187,12 @@ public final class SparkMnist {
     ImageDataset all = o.limit > 0 ? mnist.train().subset(Math.min(o.limit, mnist.train().size())) : mnist.train();
     ImageDataset.Split split = all.split(1 / 12.0, o.seed);
     String master = o.master != null ? o.master : "local[" + o.partitions + "]";
-    SparkSession spark = SparkSession.builder().master(master).appName("neurona-spark-mnist")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    SparkSession.Builder builder = SparkSession.builder().master(master).appName("neurona-spark-mnist")
+        .config("spark.ui.enabled", "false");
+    if (master.startsWith("local")) { // everything in this JVM: listen on the loopback address only
+      builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    SparkSession spark = builder.getOrCreate();
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       SampleSet train = SampleSet.parallelize(sc, split.train(), o.partitions);

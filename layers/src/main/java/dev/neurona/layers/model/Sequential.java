@@ -684,6 +684,11 @@ public final class Sequential {
     return trainer.stopRequested();
   }
 
+  /** Forgets a stop request, as {@code fit} does when it begins (for training loops outside this module). */
+  public void clearStopRequest() {
+    trainer.clearStopRequest();
+  }
+
   /** Trains on tensors {@code x (n, ...input shape)} and {@code y (n, ...)} with default options. */
   public History fit(Tensor x, Tensor y) {
     return trainer.fit(x, y, Fit.defaults());

@@ -29,8 +29,15 @@ public final class History {
     addEpoch(epochIndices.isEmpty() ? 0 : epochIndices.get(epochIndices.size() - 1) + 1, logs, secs);
   }
 
-  /** Appends the logs and duration of the epoch with index {@code epochIndex} (from 0). */
-  void addEpoch(int epochIndex, Map<String, Double> logs, double secs) {
+  /**
+   * Appends the logs and duration of the epoch with index {@code epochIndex} (from 0): what
+   * {@code fit} does after each epoch, and a training loop of another module (the Spark trainer) too.
+   *
+   * @param epochIndex the epoch's index, from 0
+   * @param logs the epoch's values by name ({@code loss}, metrics, {@code val_...}), in order
+   * @param secs the epoch's wall-clock seconds
+   */
+  public void addEpoch(int epochIndex, Map<String, Double> logs, double secs) {
     int epoch = seconds.size();
     for (Map.Entry<String, Double> e : logs.entrySet()) {
       List<Double> l = values.computeIfAbsent(e.getKey(), k -> new ArrayList<>());

@@ -150,6 +150,14 @@ public final class Trainer {
     return stopRequested;
   }
 
+  /**
+   * Forgets a stop request, as {@code fit} does when it begins: for a training loop of another
+   * module (the Spark trainer) that runs callbacks such as {@link EarlyStopping}.
+   */
+  public void clearStopRequest() {
+    stopRequested = false;
+  }
+
   /** Trains on tensors {@code x (n, ...input shape)} and {@code y (n, ...)}. */
   public History fit(Tensor x, Tensor y, Fit options) {
     return fit(source("fit", x, y), options);

@@ -1,5 +1,8 @@
 package dev.neurona.examples.captcha;
 
+import static dev.neurona.examples.launch.OptionValues.parseLong;
+import static dev.neurona.examples.launch.OptionValues.positiveInt;
+
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Simd;
 import dev.neurona.core.Tensor;
@@ -410,23 +413,4 @@ public final class CaptchaExample {
     }
   }
 
-  private static int positiveInt(String opt, String v) {
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException(opt + " must be a whole number >= 1; got '" + v + "'");
-  }
-
-  private static long parseLong(String opt, String v) {
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(opt + " must be a whole number; got '" + v + "'");
-    }
-  }
 }

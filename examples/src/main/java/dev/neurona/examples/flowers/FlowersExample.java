@@ -1,5 +1,10 @@
 package dev.neurona.examples.flowers;
 
+import static dev.neurona.examples.launch.OptionValues.oneOf;
+import static dev.neurona.examples.launch.OptionValues.parseLong;
+import static dev.neurona.examples.launch.OptionValues.positiveDouble;
+import static dev.neurona.examples.launch.OptionValues.positiveInt;
+
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Simd;
 import dev.neurona.core.Tensor;
@@ -519,44 +524,4 @@ public final class FlowersExample {
     return l;
   }
 
-  private static String oneOf(String opt, String v, String... allowed) {
-    for (String a : allowed) {
-      if (a.equals(v)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(opt + " must be one of " + String.join(", ", allowed) + "; got '" + v + "'");
-  }
-
-  private static int positiveInt(String opt, String v) {
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException(opt + " must be a whole number >= 1; got '" + v + "'");
-  }
-
-  private static double positiveDouble(String opt, String v) {
-    try {
-      double d = Double.parseDouble(v);
-      if (d > 0 && Double.isFinite(d)) {
-        return d;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException(opt + " must be a number > 0; got '" + v + "'");
-  }
-
-  private static long parseLong(String opt, String v) {
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(opt + " must be a whole number; got '" + v + "'");
-    }
-  }
 }

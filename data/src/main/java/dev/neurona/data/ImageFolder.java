@@ -362,18 +362,8 @@ public final class ImageFolder {
           + "(Options.seed(…)), so that separate loads of the training and validation subsets do not overlap");
     }
     long seed = options.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong(1_000_000)); // Keras: randint(1e6)
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (options.shuffle()) {
-      new NumpyRandomState(seed).shuffle(order);
-    }
-    int nVal = split > 0 ? (int) (split * n) : 0;
-    if (split > 0 && (nVal == 0 || nVal == n)) {
-      throw new IllegalArgumentException("ImageFolder " + root + ": validationSplit " + split + " of " + n + " files leaves "
-          + (nVal == 0 ? "no validation files (int(" + split + " × " + n + ") = 0)" : "no training files"));
-    }
+    int[] order = fileOrder(n, options.shuffle(), seed);
+    int nVal = validationCount("ImageFolder " + root, n, split);
     boolean wantTrain = split == 0 || options.subset() != Subset.VALIDATION;
     boolean wantVal = split > 0 && options.subset() != Subset.TRAINING;
     int[] trainOrder = wantTrain ? Arrays.copyOfRange(order, 0, n - nVal) : new int[0];
@@ -443,6 +433,67 @@ public final class ImageFolder {
     }
     return new ImageFolder(root, options, seed, names, n, trainSet, valSet, trainFiles, valFiles,
         List.copyOf(skipped), List.copyOf(fallback), List.copyOf(ignored));
+  }
+
+  /**
+   * Which of the listed image files {@link #load(Path, Options) load} puts in a subset, in the
+   * subset's order: with the files numbered {@code 0 … fileCount − 1} as {@code load} lists them
+   * (classes in order, each class folder's files in walk order; see the class comment), the numbers
+   * of subset {@code which}'s samples, first sample first. For loaders that list and read the folder
+   * themselves (e.g. on a Hadoop file system) and must give the very samples {@code load} gives.
+   * Without a validation split, {@link Subset#TRAINING} is every file.
+   *
+   * @param fileCount the number of image files listed
+   * @param options the split, seed and shuffle options ({@code subset()} is not consulted)
+   * @param which {@link Subset#TRAINING} or {@link Subset#VALIDATION}
+   * @throws IllegalArgumentException if shuffling without a seed (the order would differ on every
+   *     call), for {@link Subset#BOTH}, for VALIDATION without a split, or if the split leaves a
+   *     subset empty
+   */
+  public static int[] subsetOrder(int fileCount, Options options, Subset which) {
+    Objects.requireNonNull(options, "ImageFolder.subsetOrder: options is null");
+    Objects.requireNonNull(which, "ImageFolder.subsetOrder: which is null");
+    if (fileCount < 0) {
+      throw new IllegalArgumentException("ImageFolder.subsetOrder: fileCount must be >= 0, got " + fileCount);
+    }
+    if (which == Subset.BOTH) {
+      throw new IllegalArgumentException("ImageFolder.subsetOrder: which must be TRAINING or VALIDATION, got BOTH");
+    }
+    if (options.shuffle() && options.seed().isEmpty()) {
+      throw new IllegalArgumentException("ImageFolder.subsetOrder: shuffling needs a seed (Options.seed(…)) to give the "
+          + "same order every time; or turn it off with Options.shuffle(false)");
+    }
+    double split = options.validationSplit();
+    if (which == Subset.VALIDATION && split == 0) {
+      throw new IllegalArgumentException("ImageFolder.subsetOrder: no VALIDATION subset without a validation split "
+          + "(Options.validationSplit(…) is 0)");
+    }
+    int[] order = fileOrder(fileCount, options.shuffle(), options.seed().orElse(0L));
+    int nVal = validationCount("ImageFolder.subsetOrder", fileCount, split);
+    return which == Subset.TRAINING ? Arrays.copyOfRange(order, 0, fileCount - nVal)
+        : Arrays.copyOfRange(order, fileCount - nVal, fileCount);
+  }
+
+  /** {@code 0 … n − 1}, shuffled with numpy's {@code RandomState(seed)} if {@code shuffle}. */
+  private static int[] fileOrder(int n, boolean shuffle, long seed) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      new NumpyRandomState(seed).shuffle(order);
+    }
+    return order;
+  }
+
+  /** Keras' {@code int(split · n)} validation files; an error (starting with {@code who}) if a subset would be empty. */
+  private static int validationCount(String who, int n, double split) {
+    int nVal = split > 0 ? (int) (split * n) : 0;
+    if (split > 0 && (nVal == 0 || nVal == n)) {
+      throw new IllegalArgumentException(who + ": validationSplit " + split + " of " + n + " files leaves "
+          + (nVal == 0 ? "no validation files (int(" + split + " × " + n + ") = 0)" : "no training files"));
+    }
+    return nVal;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,16 @@ public final class ImageFormatException extends IOException {
     this.reason = reason;
   }
 
+  /**
+   * For an image that is not a local file (e.g. one read from a Hadoop file system): {@code name}
+   * (its URI, say) names it in the message; {@link #file()} is {@code null}.
+   */
+  public ImageFormatException(String name, String reason, Throwable cause) {
+    super((name == null ? "image" : name) + ": " + reason, cause);
+    this.file = null;
+    this.reason = reason;
+  }
+
   /** The file that could not be decoded (may be {@code null} for an image given as bytes or after deserialization). */
   public Path file() {
     return file;

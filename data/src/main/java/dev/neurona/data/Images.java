@@ -38,6 +38,29 @@ public final class Images {
   }
 
   /**
+   * As {@link #load(Path, ImageFolder.Options)} for a file's whole content read elsewhere (a Hadoop
+   * file system, an archive, the network): the same decoder and preprocessing, so the same bytes
+   * give the same tensor, bit for bit. {@code name} (e.g. the file's URI) only names it in errors.
+   *
+   * @throws ImageFormatException naming {@code name} if the bytes cannot be decoded
+   */
+  public static Tensor decode(byte[] content, String name, ImageFolder.Options options) throws ImageFormatException {
+    Objects.requireNonNull(content, "Images.decode: content is null");
+    Objects.requireNonNull(options, "Images.decode: options is null");
+    ImageDecoder.Decoded decoded;
+    try {
+      decoded = ImageDecoder.decode(content, null);
+    } catch (ImageFormatException e) { // the same reason and causes, named by name instead of a Path
+      ImageFormatException named = new ImageFormatException(name, e.reason(), e.getCause());
+      for (Throwable s : e.getSuppressed()) {
+        named.addSuppressed(s);
+      }
+      throw named;
+    }
+    return toTensor(decoded, options);
+  }
+
+  /**
    * As {@link #load(Path, ImageFolder.Options)} for an image already in memory: its samples are taken
    * as they are (grey and RGB rasters without colour conversion, palettes expanded; other colour
    * spaces converted to sRGB).

@@ -142,6 +142,36 @@ class ImageFolderTest {
   }
 
   @Test
+  void subsetOrderNumbersTheListedFilesAsLoadTakesThem() throws Exception {
+    Path root = zoo();
+    List<Path> listed = ImageFolder.load(root, small().shuffle(false)).trainFiles(); // the listing order
+    ImageFolder.Options split = small().validationSplit(0.25).seed(7);
+    ImageFolder zoo = ImageFolder.load(root, split);
+    for (ImageFolder.Subset which : new ImageFolder.Subset[] {ImageFolder.Subset.TRAINING, ImageFolder.Subset.VALIDATION}) {
+      List<Path> picked = new ArrayList<>();
+      for (int i : ImageFolder.subsetOrder(9, split, which)) {
+        picked.add(listed.get(i));
+      }
+      assertThat(picked).as("%s", which)
+          .isEqualTo(which == ImageFolder.Subset.TRAINING ? zoo.trainFiles() : zoo.validationFiles());
+    }
+    List<Path> all = new ArrayList<>();
+    for (int i : ImageFolder.subsetOrder(9, small().seed(3), ImageFolder.Subset.TRAINING)) {
+      all.add(listed.get(i));
+    }
+    assertThat(all).isEqualTo(ImageFolder.load(root, small().seed(3)).trainFiles());
+    assertThat(ImageFolder.subsetOrder(3, small().shuffle(false), ImageFolder.Subset.TRAINING)).containsExactly(0, 1, 2);
+
+    assertThatThrownBy(() -> ImageFolder.subsetOrder(9, small(), ImageFolder.Subset.TRAINING))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shuffling needs a seed");
+    assertThatThrownBy(() -> ImageFolder.subsetOrder(9, split, ImageFolder.Subset.BOTH)).hasMessageContaining("got BOTH");
+    assertThatThrownBy(() -> ImageFolder.subsetOrder(9, small().seed(1), ImageFolder.Subset.VALIDATION))
+        .hasMessageContaining("no VALIDATION subset without a validation split");
+    assertThatThrownBy(() -> ImageFolder.subsetOrder(3, split, ImageFolder.Subset.TRAINING))
+        .hasMessageContaining("validationSplit 0.25 of 3 files leaves no validation files");
+  }
+
+  @Test
   void aSplitNeedsASeedAndMustLeaveBothSubsetsNonEmpty() throws Exception {
     Path root = zoo();
     assertThatThrownBy(() -> ImageFolder.load(root, small().validationSplit(0.2)))
@@ -340,6 +370,7 @@ class ImageFolderTest {
           Tensor x = d.newBatchX(1);
           d.fillBatch(new int[] {i}, 0, 1, x, d.newBatchY(1));
           assertThat(Images.load(file, opts).data()).as("%s %s crop=%s", file, mode, crop).isEqualTo(x.data());
+          assertThat(Images.decode(java.nio.file.Files.readAllBytes(file), "x", opts).data()).isEqualTo(x.data());
           if (file.toString().endsWith(".png")) { // lossless: the BufferedImage that was written gives the same
             int k = Integer.parseInt(file.getFileName().toString().replace(".png", ""));
             assertThat(Images.toTensor(images.get(k), opts).data()).isEqualTo(x.data());

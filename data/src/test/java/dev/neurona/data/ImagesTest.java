@@ -78,4 +78,13 @@ class ImagesTest {
     assertThatThrownBy(() -> Images.load(bad, ImageFolder.Options.defaults())).isInstanceOf(ImageFormatException.class)
         .hasMessage(bad + ": not a JPEG, PNG, GIF or BMP image: it starts with 01 02 03 (\"...\"), 3 bytes");
   }
+
+  @Test
+  void decodeNamesTheImageItCannotDecode() {
+    assertThatThrownBy(() -> Images.decode(new byte[] {1, 2, 3}, "hdfs://nn/photos/roses/bad.png", ImageFolder.Options.defaults()))
+        .isInstanceOf(ImageFormatException.class)
+        .hasMessage("hdfs://nn/photos/roses/bad.png: not a JPEG, PNG, GIF or BMP image: it starts with 01 02 03 (\"...\"), 3 bytes");
+    assertThatThrownBy(() -> Images.decode(new byte[0], "empty.jpg", ImageFolder.Options.defaults()))
+        .hasMessage("empty.jpg: empty file (0 bytes)");
+  }
 }

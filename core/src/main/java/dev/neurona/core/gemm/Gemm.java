@@ -21,17 +21,58 @@ import java.util.Optional;
  */
 public final class Gemm {
   private static final String VECTOR_KERNEL = "dev.neurona.core.gemm.simd.VectorMicroKernel";
+  private static final String FOUR_ROW_KERNEL = "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel";
+  /** System property that sets the rows of the vector kernel's tile on 256-bit vectors: 4 or 6. */
+  public static final String ROWS_PROPERTY = "neurona.gemm.rows";
 
   private Gemm() {}
 
   /** Chosen once; a static final keeps the call sites monomorphic. */
   private static final class Active {
-    static final MicroKernel KERNEL = KernelProvider.choose(MicroKernel.class, VECTOR_KERNEL, ScalarMicroKernel.INSTANCE);
+    static final MicroKernel KERNEL =
+        forThisJdk(KernelProvider.choose(MicroKernel.class, VECTOR_KERNEL, ScalarMicroKernel.INSTANCE));
   }
 
   /** Loaded at most once, whether or not it is the active kernel. */
   private static final class Vector {
-    static final Optional<MicroKernel> KERNEL = KernelProvider.loadVector(MicroKernel.class, VECTOR_KERNEL);
+    static final Optional<MicroKernel> KERNEL =
+        KernelProvider.loadVector(MicroKernel.class, VECTOR_KERNEL).map(Gemm::forThisJdk);
+  }
+
+  /**
+   * The vector kernel with the tile height this JDK compiles best: on 256-bit vectors (16-column
+   * tiles) {@link #tileRows} rows, 6 (the kernel as loaded) or 4 (its four-row variant). Other
+   * kernels are returned as they are.
+   */
+  private static MicroKernel forThisJdk(MicroKernel kernel) {
+    int rows = tileRows(System.getProperty(ROWS_PROPERTY), Runtime.version().feature());
+    if (kernel.nr() != 16 || kernel.mr() == rows || !kernel.name().startsWith("vector")) {
+      return kernel;
+    }
+    return KernelProvider.loadVector(MicroKernel.class, FOUR_ROW_KERNEL).orElse(kernel);
+  }
+
+  /**
+   * Rows of the vector kernel's tile on 256-bit vectors (AVX2, 16 registers): {@code property} (4 or
+   * 6) when set, else 6 on JDK 17 and 4 on later JDKs. The 6×16 tile needs 15 of the 16 registers:
+   * JDK 17's C2 keeps it in registers, JDK 25's issues a step's six broadcasts first and spills
+   * accumulators every step (MNIST CNN training step, images/s: JDK 17 824 with 6 rows, 688 with 4;
+   * JDK 25 550 with 6, 877 with 4). The tile height never changes a result: each C element is the
+   * same chain of fused multiply-adds. 512-bit vectors always take 8 rows.
+   */
+  static int tileRows(String property, int jdkFeature) {
+    if (property == null) {
+      return jdkFeature <= 17 ? 6 : 4;
+    }
+    switch (property.trim()) {
+      case "4":
+        return 4;
+      case "6":
+        return 6;
+      default:
+        throw new IllegalArgumentException("-D" + ROWS_PROPERTY + " must be 4 or 6 (rows of the GEMM tile on"
+            + " 256-bit vectors), got '" + property + "'");
+    }
   }
 
   /** The micro-kernel {@link #sgemm} uses: vector when available and enabled, else scalar. */

@@ -3,6 +3,7 @@ package dev.neurona.core.gemm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.kernels.KernelProvider;
@@ -346,6 +347,32 @@ class GemmTest {
         .hasMessageContaining("offset of B is negative: -2");
     assertThatThrownBy(() -> Gemm.sgemm(null, false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2))
         .hasMessageContaining("kernel is null");
+  }
+
+  @Test
+  void avx2TileRowsAreSixOnJdk17AndFourLaterUnlessTheyAreAskedFor() {
+    assertThat(Gemm.tileRows(null, 17)).isEqualTo(6);
+    assertThat(Gemm.tileRows(null, 21)).isEqualTo(4);
+    assertThat(Gemm.tileRows(null, 25)).isEqualTo(4);
+    assertThat(Gemm.tileRows("4", 17)).isEqualTo(4);
+    assertThat(Gemm.tileRows(" 6 ", 25)).isEqualTo(6);
+    assertThatThrownBy(() -> Gemm.tileRows("5", 17))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-Dneurona.gemm.rows must be 4 or 6")
+        .hasMessageContaining("got '5'");
+  }
+
+  @Test
+  void theVectorKernelHasTheTileRowsOfThisJdkOrOfTheProperty() {
+    // core's pom runs this class again with -Dneurona.gemm.rows=4 and =6: both tiles on every JDK.
+    MicroKernel kernel = Gemm.vectorKernel().orElse(null);
+    assumeTrue(kernel != null && kernel.nr() == 16, "no Vector API module, or not 256-bit vectors");
+    int rows = Gemm.tileRows(System.getProperty(Gemm.ROWS_PROPERTY), Runtime.version().feature());
+    assertThat(kernel.mr()).isEqualTo(rows);
+    assertThat(kernel.name()).isEqualTo("vector (256-bit) " + rows + "x16");
+    if (KernelProvider.simdEnabled()) {
+      assertThat(Gemm.kernel().mr()).isEqualTo(rows);
+    }
   }
 
   @Test

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * alpha/beta branches out of them keeps C2's compilation of the hot loop the same in every run
  * (with them, some runs failed to intrinsify a few stores and boxed vectors: half the speed).
  */
-public final class VectorMicroKernel implements MicroKernel {
+public class VectorMicroKernel implements MicroKernel {
   // Species as a static final constant: passed around as a value it is ~25x slower (C2 cannot intrinsify).
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();

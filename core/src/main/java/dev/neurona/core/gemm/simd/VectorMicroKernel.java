@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API micro-kernel: an 8×(2·lanes) tile of C held in
  * 16 vector accumulators ({@code FloatVector.SPECIES_PREFERRED}; with AVX-512
  * that is 8×32 floats in 16 of the 32 zmm registers), or, with 256-bit vectors (AVX2, 16 ymm
- * registers), a 6×16 tile in 12. Per k step it loads 2 vectors of the packed B sliver,
+ * registers), a 6×16 tile in 12 (on JDKs after 17, whose C2 spills that tile, {@code Gemm} takes
+ * the 4×16 {@link FourRowVectorMicroKernel} instead). Per k step it loads 2 vectors of the packed B sliver,
  * broadcasts 8 values of the packed A sliver and issues 16 FMAs. Loaded by name by
  * {@code dev.neurona.core.gemm.Gemm} only when {@code jdk.incubator.vector} is present; never
  * referenced directly. No masked operations: the driver pads packed panels with zeros and writes

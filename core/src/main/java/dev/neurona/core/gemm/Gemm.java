@@ -46,7 +46,7 @@ public final class Gemm {
    */
   private static MicroKernel forThisJdk(MicroKernel kernel) {
     int rows = tileRows(System.getProperty(ROWS_PROPERTY), Runtime.version().feature());
-    if (kernel.nr() != 16 || kernel.mr() == rows || !kernel.name().startsWith("vector")) {
+    if (kernel == ScalarMicroKernel.INSTANCE || kernel.nr() != 16 || kernel.mr() == rows) {
       return kernel;
     }
     return KernelProvider.loadVector(MicroKernel.class, FOUR_ROW_KERNEL).orElse(kernel);

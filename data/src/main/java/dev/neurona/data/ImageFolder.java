@@ -608,8 +608,11 @@ public final class ImageFolder {
     return p.getFileName().toString().startsWith(".");
   }
 
-  /** Whether the name ends in one of {@link #IMAGE_EXTENSIONS}, ignoring case. */
-  static boolean isImageName(String name) {
+  /**
+   * Whether a file name ends in one of {@link #IMAGE_EXTENSIONS}, ignoring case: the files
+   * {@link #load} reads; for loaders that list a folder themselves with its rules.
+   */
+  public static boolean isImageName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     for (String ext : IMAGE_EXTENSIONS) {
       if (lower.endsWith(ext)) {

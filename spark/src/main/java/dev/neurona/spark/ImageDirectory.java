@@ -11,7 +11,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -98,7 +97,7 @@ final class ImageDirectory {
     dirs.sort((a, b) -> a[0].compareTo(b[0]));
     for (String[] dir : dirs) {
       for (FileStatus s : sortedEntries(fs, new Path(dir[1]))) {
-        if (!s.isDirectory() && !isHidden(s.getPath()) && isImageName(s.getPath().getName())) {
+        if (!s.isDirectory() && !isHidden(s.getPath()) && ImageFolder.isImageName(s.getPath().getName())) {
           images.add(s.getPath().toString());
         }
       }
@@ -123,16 +122,6 @@ final class ImageDirectory {
 
   private static boolean isHidden(Path p) {
     return p.getName().startsWith(".");
-  }
-
-  private static boolean isImageName(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (String ext : ImageFolder.IMAGE_EXTENSIONS) {
-      if (lower.endsWith(ext)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static String first5(List<String> names) {

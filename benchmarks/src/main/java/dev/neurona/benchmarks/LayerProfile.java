@@ -3,6 +3,7 @@ package dev.neurona.benchmarks;
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Tensor;
 import dev.neurona.layers.Layer;
+import dev.neurona.layers.Workspace;
 import dev.neurona.layers.model.Sequential;
 import java.util.List;
 import java.util.Locale;
@@ -10,10 +11,12 @@ import java.util.Random;
 
 /**
  * Where a training step's time goes: forward and backward time per layer of an MNIST network at a
-given batch size (not JMH: a quick profile to find the kernel that dominates).
+ * given batch size (not JMH: a quick profile to find the kernel that dominates). With a fourth
+ * argument {@code infer}, the inference pass instead: each layer's {@code infer} time, as
+ * {@code predict} runs it.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
- *   dev.neurona.benchmarks.LayerProfile [mnist-cnn|mnist-keras|captcha|flowers] [batch] [steps]</pre>
+ *   dev.neurona.benchmarks.LayerProfile [mnist-cnn|mnist-keras|captcha|flowers] [batch] [steps] [infer]</pre>
  */
 public final class LayerProfile {
   private LayerProfile() {}
@@ -26,6 +29,10 @@ public final class LayerProfile {
     List<Layer> layers = model.layers();
     Random rnd = new Random(3);
     Tensor x = Nets.inputs(model, batch, rnd);
+    if (args.length > 3 && args[3].equals("infer")) {
+      profileInference(net, batch, steps, layers, x);
+      return;
+    }
     long[] fwd = new long[layers.size()];
     long[] bwd = new long[layers.size()];
     Tensor[] outs = new Tensor[layers.size()];
@@ -61,5 +68,34 @@ public final class LayerProfile {
     }
     System.out.printf(Locale.ROOT, "total %.2f ms per step = %.0f images/s (layers only, no optimizer)%n",
         total / 1e6 / steps, batch / (total / 1e9 / steps));
+  }
+
+  /** Each layer's {@link Layer#infer} time per call, with one reused workspace as {@code predict} uses. */
+  private static void profileInference(String net, int batch, int steps, List<Layer> layers, Tensor x) {
+    long[] time = new long[layers.size()];
+    Workspace ws = new Workspace();
+    for (int s = -10; s < steps; s++) { // 10 warm-up calls, not counted
+      ws.reset();
+      Tensor t = x;
+      for (int i = 0; i < layers.size(); i++) {
+        long t0 = System.nanoTime();
+        t = layers.get(i).infer(t, ws);
+        if (s >= 0) {
+          time[i] += System.nanoTime() - t0;
+        }
+      }
+    }
+    double total = 0;
+    for (long t : time) {
+      total += t;
+    }
+    System.out.printf(Locale.ROOT, "%s inference, batch %d, %d threads, %d calls (ms per call)%n", net, batch,
+        Parallel.threads(), steps);
+    for (int i = 0; i < layers.size(); i++) {
+      System.out.printf(Locale.ROOT, "%-28s %10.2f %6.1f%%%n", layers.get(i).name() + " (" + layers.get(i).typeName() + ")",
+          time[i] / 1e6 / steps, 100.0 * time[i] / total);
+    }
+    System.out.printf(Locale.ROOT, "total %.2f ms per call = %.0f images/s%n", total / 1e6 / steps,
+        batch / (total / 1e9 / steps));
   }
 }

@@ -268,11 +268,17 @@ public final class Conv2D extends Layer implements HasActivation {
     return convolve(x, ws.tensor(outputShape().prepend(x.dim(0))));
   }
 
-  /** The maths of both passes: z = conv(x, K) + b into y, then y = activation(z) in place. */
+  /**
+   * The maths of both passes: z = conv(x, K) + b into y, then y = activation(z) in place. ReLU is
+   * applied by the convolution itself, block by block while the block is in cache (the same bits).
+   */
   private Tensor convolve(Tensor x, Tensor y) {
+    boolean relu = activation == Activation.RELU;
     Convolution.forward(geometry, x.dim(0), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
-        y.data());
-    activation.forward(y, y);
+        y.data(), relu);
+    if (!relu) {
+      activation.forward(y, y);
+    }
     return y;
   }
 

@@ -50,6 +50,17 @@ public final class Convolution {
 
   /** {@code output (batch, outH, outW, outC) = conv(input (batch, inH, inW, inC), kernel) + bias}; bias may be null. */
   public static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, float[] output) {
+    forward(g, batch, input, kernel, bias, output, false);
+  }
+
+  /**
+   * As {@link #forward(ConvGeometry, int, float[], float[], float[], float[])}, then with {@code relu}
+   * {@code output = max(output, 0)} ({@link dev.neurona.core.kernels.Kernels#relu}), applied to each
+   * block of rows as soon as it is computed, while it is still in cache, rather than in a second pass
+   * over the whole output: the same bits as the two passes.
+   */
+  public static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, float[] output,
+      boolean relu) {
     check(g, batch, "input", input, g.inSize());
     checkKernel(g, "kernel", kernel);
     if (bias != null && bias.length < g.outC) {
@@ -59,15 +70,92 @@ public final class Convolution {
     if (input == output) {
       throw new IllegalArgumentException("conv2d: input and output must be different arrays");
     }
+    if (g.patchSize() <= DIRECT_MAX_PATCH && g.kH * g.kW > 1 && g.outC > 2) {
+      forwardDirect(g, batch, input, kernel, bias, output, relu);
+      return;
+    }
     Blocks plan = Blocks.of(g);
     // kernel (patch, outC) is op(B) of every block's product.
     PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
     Parallel.forRange(plan.blocks(batch), 1, (from, to) -> {
       float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
       for (int i = from; i < to; i++) {
-        forwardRows(g, plan, input, kernel, packed, bias, output, plan.from(i), plan.to(i, batch), cols);
+        int r0 = plan.from(i), r1 = plan.to(i, batch);
+        forwardRows(g, plan, input, kernel, packed, bias, output, r0, r1, cols);
+        if (relu) {
+          KernelProvider.kernels().relu(output, r0 * g.outC, output, r0 * g.outC, (r1 - r0) * g.outC);
+        }
       }
     });
+  }
+
+  /**
+   * Small windows (a first layer: 5×5 on one channel, 3×3 on three) are convolved directly by
+   * {@link dev.neurona.core.kernels.Kernels#convRow}, one output row per call, reading the image
+   * (or its zero-padded copy) in place. Their im2col would copy runs of a few floats (MNIST's 5×5
+   * on one channel: 25 floats a row in five copies, 5 ms of a 10 ms convolution on one thread) and
+   * the GEMM would sum only {@code patch} products per C tile. Same sums in the same order as im2col
+   * and GEMM, so the same bits. Every output pixel depends only on its own window: results do not
+   * depend on the batch size or the thread count.
+   */
+  static final int DIRECT_MAX_PATCH = 75;
+
+  /** Each thread's zero-padded copy of one input image for {@link #forwardDirect}, reused across calls. */
+  private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+
+  // output (batch, outH, outW, outC) = conv(input, kernel) + bias for patch ≤ DIRECT_MAX_PATCH.
+  private static void forwardDirect(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
+      float[] output, boolean relu) {
+    int patch = g.patchSize(), outC = g.outC, wStride = ceilDiv(outC, 16) * 16;
+    // Weights and bias with their channel rows padded to a multiple of 16 (zeros), as convRow reads them.
+    float[] w = new float[patch * wStride];
+    for (int t = 0; t < patch; t++) {
+      System.arraycopy(kernel, t * outC, w, t * wStride, outC);
+    }
+    float[] b = bias == null ? null : Arrays.copyOf(bias, wStride);
+    if (b != null) {
+      Arrays.fill(b, outC, wStride, 0f);
+    }
+    // The input rows and columns the windows cover; a padded copy when they reach outside the image.
+    int ph = (g.outH - 1) * g.strideH + g.kH, pw = (g.outW - 1) * g.strideW + g.kW;
+    boolean pad = g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
+    int rowStride = (pad ? pw : g.inW) * g.inC;
+    int[] taps = new int[patch];
+    for (int ky = 0, t = 0; ky < g.kH; ky++) {
+      for (int kx = 0; kx < g.kW; kx++) {
+        for (int c = 0; c < g.inC; c++) {
+          taps[t++] = ky * rowStride + kx * g.inC + c;
+        }
+      }
+    }
+    Parallel.forRange(batch * g.outH, g.outH, (from, to) -> {
+      float[] image = pad ? scratch(PADDED, ph * pw * g.inC) : null;
+      int padded = -1;
+      for (int r = from; r < to; r++) {
+        int n = r / g.outH, oy = r - n * g.outH;
+        int src = oy * g.strideH * rowStride;
+        if (pad && n != padded) {
+          padImage(g, input, n, image, ph, pw);
+          padded = n;
+        }
+        KernelProvider.kernels().convRow(pad ? image : input, pad ? src : n * g.inSize() + src, g.strideW * g.inC, taps, patch, w,
+            wStride, b, g.outW, output, r * g.outW * outC, outC);
+        if (relu) {
+          KernelProvider.kernels().relu(output, r * g.outW * outC, output, r * g.outW * outC, g.outW * outC);
+        }
+      }
+    });
+  }
+
+  /** Image n of the batch into {@code image (ph, pw, inC)}, shifted by the top and left padding; zeros elsewhere. */
+  private static void padImage(ConvGeometry g, float[] input, int n, float[] image, int ph, int pw) {
+    int rowLen = pw * g.inC;
+    Arrays.fill(image, 0, ph * rowLen, 0f);
+    int cols = Math.min(g.inW, pw - g.padLeft) * g.inC;
+    for (int y = 0; y < g.inH && y + g.padTop < ph; y++) {
+      System.arraycopy(input, n * g.inSize() + y * g.inW * g.inC, image, (y + g.padTop) * rowLen + g.padLeft * g.inC,
+          cols);
+    }
   }
 
   /**

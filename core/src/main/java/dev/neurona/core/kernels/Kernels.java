@@ -81,4 +81,20 @@ public interface Kernels {
    * for {@code o < n}. {@code dIn} must be zeroed (or hold gradient to accumulate into) beforehand.
    */
   void maxPoolBackward(float[] dOut, int dOutOff, int[] argmax, int argOff, int n, float[] dIn, int dInOff);
+
+  /**
+   * Direct convolution of {@code count} output pixels of one output row, for small windows (a first
+   * layer's few input channels), where im2col would copy runs of a few floats and the GEMM would
+   * sum only a few dozen products per C tile:
+   * {@code out[outOff + x·outC + o] = Σ_t src[srcOff + x·step + taps[t]]·w[t·wStride + o] (+ bias[o])}
+   * for {@code x < count}, {@code o < outC}, {@code t < nTaps}. Tap {@code t} is the kernel element
+   * {@code (ky, kx, c)} in row-major order, {@code taps[t]} its source offset. The sum runs over
+   * {@code t} ascending from zero with the per-step rounding of {@code Gemm}'s micro-kernel on the
+   * same path (fused for the Vector API, unfused for the scalar one), then the bias is added: the
+   * bits of im2col followed by the blocked GEMM. {@code w} holds {@code nTaps} rows of
+   * {@code wStride ≥ outC} floats, a multiple of 16, zero beyond {@code outC}; {@code bias}, when not
+   * null, holds {@code wStride} floats.
+   */
+  void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
+      int count, float[] out, int outOff, int outC);
 }

@@ -175,4 +175,19 @@ public class ScalarKernels implements Kernels {
       dIn[dInOff + argmax[argOff + o]] += dOut[dOutOff + o];
     }
   }
+
+  @Override
+  public void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
+      int count, float[] out, int outOff, int outC) {
+    for (int x = 0; x < count; x++) {
+      int base = srcOff + x * step;
+      for (int o = 0; o < outC; o++) {
+        float s = 0f;
+        for (int t = 0; t < nTaps; t++) {
+          s += src[base + taps[t]] * w[t * wStride + o]; // unfused, as ScalarMicroKernel
+        }
+        out[outOff + x * outC + o] = bias == null ? s : s + bias[o];
+      }
+    }
+  }
 }

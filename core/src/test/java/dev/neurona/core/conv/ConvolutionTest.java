@@ -174,6 +174,60 @@ class ConvolutionTest {
     }
   }
 
+  /** The fused ReLU gives the bits of the convolution followed by a separate ReLU pass. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void fusedReluGivesTheBitsOfASeparatePass(Case cs) {
+    ConvGeometry g = cs.g();
+    Random rnd = new Random(11);
+    float[] in = random(rnd, cs.batch * g.inSize());
+    float[] k = random(rnd, g.patchSize() * g.outC);
+    float[] bias = random(rnd, g.outC);
+    float[] expected = new float[cs.batch * g.outSize()];
+    Convolution.forward(g, cs.batch, in, k, bias, expected);
+    dev.neurona.core.kernels.KernelProvider.kernels().relu(expected, 0, expected, 0, expected.length);
+    float[] fused = new float[expected.length];
+    Arrays.fill(fused, Float.NaN);
+    Convolution.forward(g, cs.batch, in, k, bias, fused, true);
+    for (int i = 0; i < fused.length; i++) {
+      assertThat(Float.floatToIntBits(fused[i])).as("%s, element %d", cs, i).isEqualTo(Float.floatToIntBits(expected[i]));
+    }
+    assertThat(fused).as("%s: some outputs are positive, some clipped", cs).contains(0f);
+  }
+
+  /**
+   * Small windows are convolved directly ({@link Convolution#DIRECT_MAX_PATCH}); the result must be
+   * the bits of im2col followed by the GEMM, the path every larger window takes.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void directPathGivesTheBitsOfIm2colAndGemm(Case cs) {
+    ConvGeometry g = cs.g();
+    int batch = cs.batch, rows = batch * g.outPixels(), patch = g.patchSize();
+    if (patch > Convolution.DIRECT_MAX_PATCH || g.kH * g.kW == 1 || g.outC <= 2 || (long) rows * g.outC * patch <= 16 * 16 * 16) {
+      return; // the GEMM path itself, or GEMM's own unfused direct loop for tiny products
+    }
+    Random rnd = new Random(7);
+    float[] in = random(rnd, batch * g.inSize());
+    float[] k = random(rnd, patch * g.outC);
+    for (float[] bias : new float[][] {random(rnd, g.outC), null}) {
+      float[] out = new float[batch * g.outSize()];
+      Convolution.forward(g, batch, in, k, bias, out);
+      float[] cols = new float[rows * patch];
+      Im2col.im2colImages(g, in, 0, batch, cols, 0);
+      float[] expected = new float[out.length];
+      for (int r = 0; bias != null && r < rows; r++) {
+        System.arraycopy(bias, 0, expected, r * g.outC, g.outC);
+      }
+      dev.neurona.core.gemm.Gemm.sgemm(false, false, rows, g.outC, patch, 1f, cols, 0, patch, k, 0, g.outC,
+          bias == null ? 0f : 1f, expected, 0, g.outC);
+      for (int i = 0; i < out.length; i++) {
+        assertThat(Float.floatToIntBits(out[i])).as("%s, bias %s, element %d", cs, bias != null, i)
+            .isEqualTo(Float.floatToIntBits(expected[i]));
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void conv2dMatchesTheDoubleReference(Case cs) {

@@ -39,7 +39,7 @@ class KernelsTest {
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
-      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward");
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "convRow");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
@@ -465,6 +465,58 @@ class KernelsTest {
       }
     }
     return gs;
+  }
+
+  /**
+   * convRow against its definition, bit for bit: the scalar kernel sums unfused (as the scalar GEMM
+   * micro-kernel), the vector kernel with fused multiply-adds (as the vector one), both over the taps
+   * in order from zero, then add the bias. Pixel counts below, at and around the 6-pixel tile,
+   * channel counts with partial 16-wide blocks, guards on both sides of the output.
+   */
+  @Test
+  void convRowMatchesItsDefinitionOnBothPaths() {
+    Random rnd = new Random(1700);
+    int srcOff = 5, outOff = 3, checked = 0;
+    for (int nTaps : new int[] {1, 9, 25, 27}) {
+      for (int outC : new int[] {3, 8, 16, 20, 32, 40}) {
+        for (int count : new int[] {1, 5, 6, 7, 13, 28}) {
+          int step = 1 + rnd.nextInt(3), wStride = (outC + 15) / 16 * 16;
+          int[] taps = new int[nTaps];
+          for (int t = 0; t < nTaps; t++) {
+            taps[t] = rnd.nextInt(40);
+          }
+          float[] src = data(rnd, srcOff + count * step + 40 + GUARD, true);
+          float[] w = new float[nTaps * wStride];
+          for (int t = 0; t < nTaps; t++) {
+            System.arraycopy(data(rnd, outC, false), 0, w, t * wStride, outC);
+          }
+          float[] bias = rnd.nextBoolean() ? null : Arrays.copyOf(data(rnd, outC, false), wStride);
+          for (boolean fused : new boolean[] {false, true}) {
+            if (fused && !KernelProvider.vectorModulePresent()) {
+              continue;
+            }
+            float[] expected = data(rnd, outOff + count * outC + GUARD, false);
+            float[] out = expected.clone();
+            for (int x = 0; x < count; x++) {
+              for (int o = 0; o < outC; o++) {
+                float sum = 0f;
+                for (int t = 0; t < nTaps; t++) {
+                  float a = src[srcOff + x * step + taps[t]], b = w[t * wStride + o];
+                  sum = fused ? Math.fma(a, b, sum) : sum + a * b;
+                }
+                expected[outOff + x * outC + o] = bias == null ? sum : sum + bias[o];
+              }
+            }
+            Arrays.fill(out, outOff, outOff + count * outC, Float.NaN);
+            (fused ? vec() : scalar).convRow(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
+            assertBitsEqual("convRow " + (fused ? "vector" : "scalar") + " taps " + nTaps + " outC " + outC + " count "
+                + count, expected, out);
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(144);
   }
 
   @Test

@@ -481,4 +481,112 @@ public final class VectorKernels extends ScalarKernels {
   public void maxPoolBackward(float[] dOut, int dOutOff, int[] argmax, int argOff, int n, float[] dIn, int dInOff) {
     super.maxPoolBackward(dOut, dOutOff, argmax, argOff, n, dIn, dInOff);
   }
+
+  // convRow: 16 output channels (two 256-bit vectors) by 6 pixels in 12 accumulators, as the GEMM's AVX2 tile.
+  private static final VectorSpecies<Float> W = FloatVector.SPECIES_256;
+  private static final int CONV_PIXELS = 6;
+
+  @Override
+  public void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
+      int count, float[] out, int outOff, int outC) {
+    if (L < 8 || count < CONV_PIXELS) { // no 256-bit vectors, or too few pixels for a tile
+      convPixels(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
+      return;
+    }
+    float[] tile = (outC & 15) == 0 ? null : new float[CONV_PIXELS * 16];
+    for (int x0 = 0; x0 < count; x0 += CONV_PIXELS) {
+      int x = Math.min(x0, count - CONV_PIXELS); // the last group shifts left: a few pixels computed twice, same bits
+      for (int j = 0; j < outC; j += 16) {
+        int o = outOff + x * outC + j;
+        if (j + 16 <= outC) {
+          convTile6(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, out, o, outC);
+        } else { // the last channels: through a 6×16 buffer
+          convTile6(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, tile, 0, 16);
+          for (int r = 0; r < CONV_PIXELS; r++) {
+            System.arraycopy(tile, r * 16, out, o + r * outC, outC - j);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Six pixels by 16 channels from column {@code j} into {@code dst} (pixel rows {@code ds} apart):
+   * the GEMM's in-place 6×16 micro-kernel with the taps as its k index, then the bias.
+   */
+  private static void convTile6(float[] src, int base, int step, int[] taps, int nTaps, float[] w, int wStride, int j,
+      float[] bias, float[] dst, int d, int ds) {
+    int s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step, s5 = 5 * step;
+    FloatVector c00 = FloatVector.zero(W), c01 = FloatVector.zero(W);
+    FloatVector c10 = FloatVector.zero(W), c11 = FloatVector.zero(W);
+    FloatVector c20 = FloatVector.zero(W), c21 = FloatVector.zero(W);
+    FloatVector c30 = FloatVector.zero(W), c31 = FloatVector.zero(W);
+    FloatVector c40 = FloatVector.zero(W), c41 = FloatVector.zero(W);
+    FloatVector c50 = FloatVector.zero(W), c51 = FloatVector.zero(W);
+    for (int t = 0, wi = j; t < nTaps; t++, wi += wStride) {
+      int o = base + taps[t];
+      FloatVector b0 = FloatVector.fromArray(W, w, wi);
+      FloatVector b1 = FloatVector.fromArray(W, w, wi + 8);
+      FloatVector a0 = FloatVector.broadcast(W, src[o]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(W, src[o + s1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(W, src[o + s2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(W, src[o + s3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(W, src[o + s4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(W, src[o + s5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+    }
+    if (bias != null) {
+      FloatVector bias0 = FloatVector.fromArray(W, bias, j), bias1 = FloatVector.fromArray(W, bias, j + 8);
+      c00 = c00.add(bias0);
+      c01 = c01.add(bias1);
+      c10 = c10.add(bias0);
+      c11 = c11.add(bias1);
+      c20 = c20.add(bias0);
+      c21 = c21.add(bias1);
+      c30 = c30.add(bias0);
+      c31 = c31.add(bias1);
+      c40 = c40.add(bias0);
+      c41 = c41.add(bias1);
+      c50 = c50.add(bias0);
+      c51 = c51.add(bias1);
+    }
+    c00.intoArray(dst, d + 0 * ds);
+    c01.intoArray(dst, d + 0 * ds + 8);
+    c10.intoArray(dst, d + 1 * ds);
+    c11.intoArray(dst, d + 1 * ds + 8);
+    c20.intoArray(dst, d + 2 * ds);
+    c21.intoArray(dst, d + 2 * ds + 8);
+    c30.intoArray(dst, d + 3 * ds);
+    c31.intoArray(dst, d + 3 * ds + 8);
+    c40.intoArray(dst, d + 4 * ds);
+    c41.intoArray(dst, d + 4 * ds + 8);
+    c50.intoArray(dst, d + 5 * ds);
+    c51.intoArray(dst, d + 5 * ds + 8);
+  }
+
+  /** One pixel at a time, each channel a scalar fused chain: the tile's bits. */
+  private static void convPixels(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride,
+      float[] bias, int count, float[] out, int outOff, int outC) {
+    for (int x = 0; x < count; x++) {
+      int base = srcOff + x * step;
+      for (int o = 0; o < outC; o++) {
+        float s = 0f;
+        for (int t = 0; t < nTaps; t++) {
+          s = Math.fma(src[base + taps[t]], w[t * wStride + o], s);
+        }
+        out[outOff + x * outC + o] = bias == null ? s : s + bias[o];
+      }
+    }
+  }
 }

@@ -2,7 +2,9 @@ package dev.neurona.benchmarks;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Tensor;
+import dev.neurona.layers.Conv2D;
 import dev.neurona.layers.Layer;
+import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.Workspace;
 import dev.neurona.layers.model.Sequential;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.Random;
  * Where a training step's time goes: forward and backward time per layer of an MNIST network at a
  * given batch size (not JMH: a quick profile to find the kernel that dominates). With a fourth
  * argument {@code infer}, the inference pass instead: each layer's {@code infer} time, as
- * {@code predict} runs it.
+ * {@code predict} runs it (a convolution and its max pooling fused).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
  *   dev.neurona.benchmarks.LayerProfile [mnist-cnn|mnist-keras|captcha|flowers] [batch] [steps] [infer]</pre>
@@ -70,18 +72,32 @@ public final class LayerProfile {
         total / 1e6 / steps, batch / (total / 1e9 / steps));
   }
 
-  /** Each layer's {@link Layer#infer} time per call, with one reused workspace as {@code predict} uses. */
+  /**
+   * Each layer's {@link Layer#infer} time per call, with one reused workspace, as {@code predict} runs
+   * them: a convolution and the max pooling after it fused, timed together.
+   */
   private static void profileInference(String net, int batch, int steps, List<Layer> layers, Tensor x) {
     long[] time = new long[layers.size()];
+    boolean[] fused = new boolean[layers.size()];
     Workspace ws = new Workspace();
     for (int s = -10; s < steps; s++) { // 10 warm-up calls, not counted
       ws.reset();
       Tensor t = x;
       for (int i = 0; i < layers.size(); i++) {
         long t0 = System.nanoTime();
-        t = layers.get(i).infer(t, ws);
+        Layer l = layers.get(i);
+        if (l instanceof Conv2D && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool2D
+            && ((Conv2D) l).fusesMaxPool((MaxPool2D) layers.get(i + 1))) { // fused, as predict runs them
+          t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(i + 1), ws);
+          fused[i] = true;
+        } else {
+          t = l.infer(t, ws);
+        }
         if (s >= 0) {
           time[i] += System.nanoTime() - t0;
+        }
+        if (fused[i]) {
+          i++;
         }
       }
     }
@@ -92,8 +108,11 @@ public final class LayerProfile {
     System.out.printf(Locale.ROOT, "%s inference, batch %d, %d threads, %d calls (ms per call)%n", net, batch,
         Parallel.threads(), steps);
     for (int i = 0; i < layers.size(); i++) {
-      System.out.printf(Locale.ROOT, "%-28s %10.2f %6.1f%%%n", layers.get(i).name() + " (" + layers.get(i).typeName() + ")",
-          time[i] / 1e6 / steps, 100.0 * time[i] / total);
+      String name = layers.get(i).name() + (fused[i] ? " + " + layers.get(i + 1).name() : "");
+      System.out.printf(Locale.ROOT, "%-28s %10.2f %6.1f%%%n", name, time[i] / 1e6 / steps, 100.0 * time[i] / total);
+      if (fused[i]) {
+        i++;
+      }
     }
     System.out.printf(Locale.ROOT, "total %.2f ms per call = %.0f images/s%n", total / 1e6 / steps,
         batch / (total / 1e9 / steps));

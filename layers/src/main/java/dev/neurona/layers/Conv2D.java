@@ -269,6 +269,30 @@ public final class Conv2D extends Layer implements HasActivation {
   }
 
   /**
+   * Inference through this layer and the max pooling after it, fused: x (batch, inH, inW, inC) →
+   * pool's output (batch, outH', outW', filters), without writing this layer's output to memory
+   * ({@link Convolution#forwardMaxPool}). The bits of {@code pool.infer(infer(x))}. Only for a linear
+   * or ReLU activation ({@link #fusesMaxPool}).
+   */
+  public Tensor inferMaxPool(Tensor x, MaxPool2D pool, Workspace ws) {
+    checkInput(x);
+    if (!fusesMaxPool(pool)) {
+      throw new IllegalStateException("Conv2D '" + name() + "' cannot fuse max pooling '" + pool.name() + "': activation "
+          + activation.kerasName() + ", pooling input " + pool.inputShape() + " against this output " + outputShape());
+    }
+    Tensor y = ws.tensor(pool.outputShape().prepend(x.dim(0)));
+    Convolution.forwardMaxPool(geometry, x.dim(0), x.data(), kernel.value().data(),
+        bias == null ? null : bias.value().data(), activation == Activation.RELU, pool.geometry(), y.data());
+    return y;
+  }
+
+  /** True when {@link #inferMaxPool} can run: built, linear or ReLU activation, and {@code pool} built on this layer's output. */
+  public boolean fusesMaxPool(MaxPool2D pool) {
+    return geometry != null && pool.geometry() != null && (activation == Activation.RELU || activation == Activation.LINEAR)
+        && pool.inputShape() != null && pool.inputShape().equals(outputShape());
+  }
+
+  /**
    * The maths of both passes: z = conv(x, K) + b into y, then y = activation(z) in place. ReLU is
    * applied by the convolution itself, block by block while the block is in cache (the same bits).
    */

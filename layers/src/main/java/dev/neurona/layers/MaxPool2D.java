@@ -183,6 +183,11 @@ public final class MaxPool2D extends Layer {
     return pool(x, y, null); // no argmax: nothing goes backward from inference
   }
 
+  /** The window geometry for one image; null before build. */
+  public ConvGeometry geometry() {
+    return geometry;
+  }
+
   /** The maths of both passes: y = max over each window; {@code arg} records each winner (backward's route), or is null. */
   private Tensor pool(Tensor x, Tensor y, int[] arg) {
     ConvGeometry g = geometry;

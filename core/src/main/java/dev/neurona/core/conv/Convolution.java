@@ -4,6 +4,7 @@ import dev.neurona.core.Parallel;
 import dev.neurona.core.gemm.Gemm;
 import dev.neurona.core.gemm.PackedB;
 import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.core.kernels.Kernels;
 import java.util.Arrays;
 
 /**
@@ -61,17 +62,24 @@ public final class Convolution {
    */
   public static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, float[] output,
       boolean relu) {
-    check(g, batch, "input", input, g.inSize());
-    checkKernel(g, "kernel", kernel);
-    if (bias != null && bias.length < g.outC) {
-      throw new IllegalArgumentException("conv2d: bias has " + bias.length + " elements but " + g + " needs outC = " + g.outC);
-    }
+    checkForward(g, batch, input, kernel, bias);
     check(g, batch, "output", output, g.outSize());
     if (input == output) {
       throw new IllegalArgumentException("conv2d: input and output must be different arrays");
     }
-    if (g.patchSize() <= DIRECT_MAX_PATCH && g.kH * g.kW > 1 && g.outC > 2) {
-      forwardDirect(g, batch, input, kernel, bias, output, relu);
+    if (direct(g)) {
+      Direct d = new Direct(g, kernel, bias, relu);
+      Parallel.forRange(batch * g.outH, g.outH, (from, to) -> {
+        float[] image = d.pad ? scratch(PADDED, d.paddedSize()) : null;
+        for (int r = from, padded = -1; r < to; r++) {
+          int n = r / g.outH;
+          if (d.pad && n != padded) {
+            d.padImage(input, n, image);
+            padded = n;
+          }
+          d.row(input, image, n, r - n * g.outH, output, r * g.outW * g.outC);
+        }
+      });
       return;
     }
     Blocks plan = Blocks.of(g);
@@ -81,80 +89,166 @@ public final class Convolution {
       float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
       for (int i = from; i < to; i++) {
         int r0 = plan.from(i), r1 = plan.to(i, batch);
-        forwardRows(g, plan, input, kernel, packed, bias, output, r0, r1, cols);
-        if (relu) {
-          KernelProvider.kernels().relu(output, r0 * g.outC, output, r0 * g.outC, (r1 - r0) * g.outC);
-        }
+        forwardRows(g, plan, input, kernel, packed, bias, relu, output, r0 * g.outC, r0, r1, cols);
       }
     });
   }
 
   /**
-   * Small windows (a first layer: 5×5 on one channel, 3×3 on three) are convolved directly by
-   * {@link dev.neurona.core.kernels.Kernels#convRow}, one output row per call, reading the image
-   * (or its zero-padded copy) in place. Their im2col would copy runs of a few floats (MNIST's 5×5
-   * on one channel: 25 floats a row in five copies, 5 ms of a 10 ms convolution on one thread) and
-   * the GEMM would sum only {@code patch} products per C tile. Same sums in the same order as im2col
-   * and GEMM, so the same bits. Every output pixel depends only on its own window: results do not
-   * depend on the batch size or the thread count.
+   * {@code output (batch, pool.outH, pool.outW, outC) = maxPool(relu?(conv(input, kernel) + bias))}:
+   * a convolution followed by max pooling (values only, as in inference), fused. Each group of whole
+   * images is convolved into a buffer of the calling thread and pooled from there, while it is still
+   * in cache, so the convolution's output (4× the pooled one for a 2×2 window) never goes to memory.
+   * The same blocks, kernels and pooling as {@link #forward} followed by
+   * {@link dev.neurona.core.kernels.Kernels#maxPoolForward} with no argmax: the same bits.
+   *
+   * @param pool the pooling geometry; its input must be this convolution's output ({@code outH, outW, outC})
    */
-  static final int DIRECT_MAX_PATCH = 75;
-
-  /** Each thread's zero-padded copy of one input image for {@link #forwardDirect}, reused across calls. */
-  private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
-
-  // output (batch, outH, outW, outC) = conv(input, kernel) + bias for patch ≤ DIRECT_MAX_PATCH.
-  private static void forwardDirect(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
-      float[] output, boolean relu) {
-    int patch = g.patchSize(), outC = g.outC, wStride = ceilDiv(outC, 16) * 16;
-    // Weights and bias with their channel rows padded to a multiple of 16 (zeros), as convRow reads them.
-    float[] w = new float[patch * wStride];
-    for (int t = 0; t < patch; t++) {
-      System.arraycopy(kernel, t * outC, w, t * wStride, outC);
+  public static void forwardMaxPool(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
+      boolean relu, ConvGeometry pool, float[] output) {
+    checkForward(g, batch, input, kernel, bias);
+    if (pool == null || pool.inH != g.outH || pool.inW != g.outW || pool.inC != g.outC || pool.outC != g.outC) {
+      throw new IllegalArgumentException("conv2d + max pooling: the pooling geometry " + pool
+          + " does not take the convolution's output (" + g.outH + ", " + g.outW + ", " + g.outC + ") of " + g);
     }
-    float[] b = bias == null ? null : Arrays.copyOf(bias, wStride);
-    if (b != null) {
-      Arrays.fill(b, outC, wStride, 0f);
+    check(pool, batch, "pooled output", output, pool.outSize());
+    if (input == output) {
+      throw new IllegalArgumentException("conv2d + max pooling: input and output must be different arrays");
     }
-    // The input rows and columns the windows cover; a padded copy when they reach outside the image.
-    int ph = (g.outH - 1) * g.strideH + g.kH, pw = (g.outW - 1) * g.strideW + g.kW;
-    boolean pad = g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
-    int rowStride = (pad ? pw : g.inW) * g.inC;
-    int[] taps = new int[patch];
-    for (int ky = 0, t = 0; ky < g.kH; ky++) {
-      for (int kx = 0; kx < g.kW; kx++) {
-        for (int c = 0; c < g.inC; c++) {
-          taps[t++] = ky * rowStride + kx * g.inC + c;
+    Kernels k = KernelProvider.kernels();
+    int imageOut = g.outSize();
+    if (direct(g)) {
+      Direct d = new Direct(g, kernel, bias, relu);
+      Parallel.forRange(batch, 1, (from, to) -> {
+        float[] image = d.pad ? scratch(PADDED, d.paddedSize()) : null;
+        float[] conv = scratch(CONVOLVED, imageOut);
+        for (int n = from; n < to; n++) {
+          if (d.pad) {
+            d.padImage(input, n, image);
+          }
+          for (int oy = 0; oy < g.outH; oy++) {
+            d.row(input, image, n, oy, conv, oy * g.outW * g.outC);
+          }
+          k.maxPoolForward(pool, conv, 0, output, n * pool.outSize(), null, 0);
         }
-      }
+      });
+      return;
     }
-    Parallel.forRange(batch * g.outH, g.outH, (from, to) -> {
-      float[] image = pad ? scratch(PADDED, ph * pw * g.inC) : null;
-      int padded = -1;
-      for (int r = from; r < to; r++) {
-        int n = r / g.outH, oy = r - n * g.outH;
-        int src = oy * g.strideH * rowStride;
-        if (pad && n != padded) {
-          padImage(g, input, n, image, ph, pw);
-          padded = n;
+    Blocks plan = Blocks.of(g);
+    PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
+    // A group is imagesPerBlock whole images (one block) or one image (blocksPerImage blocks).
+    Parallel.forRange(plan.groups(batch), 1, (from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
+      float[] conv = scratch(CONVOLVED, plan.imagesPerBlock * imageOut);
+      for (int group = from; group < to; group++) {
+        int first = group * plan.blocksPerImage, groupStart = plan.from(first);
+        for (int i = first; i < first + plan.blocksPerImage; i++) {
+          int r0 = plan.from(i), r1 = plan.to(i, batch);
+          forwardRows(g, plan, input, kernel, packed, bias, relu, conv, (r0 - groupStart) * g.outC, r0, r1, cols);
         }
-        KernelProvider.kernels().convRow(pad ? image : input, pad ? src : n * g.inSize() + src, g.strideW * g.inC, taps, patch, w,
-            wStride, b, g.outW, output, r * g.outW * outC, outC);
-        if (relu) {
-          KernelProvider.kernels().relu(output, r * g.outW * outC, output, r * g.outW * outC, g.outW * outC);
+        int image0 = group * plan.imagesPerBlock, images = Math.min(batch - image0, plan.imagesPerBlock);
+        for (int n = 0; n < images; n++) {
+          k.maxPoolForward(pool, conv, n * imageOut, output, (image0 + n) * pool.outSize(), null, 0);
         }
       }
     });
   }
 
-  /** Image n of the batch into {@code image (ph, pw, inC)}, shifted by the top and left padding; zeros elsewhere. */
-  private static void padImage(ConvGeometry g, float[] input, int n, float[] image, int ph, int pw) {
-    int rowLen = pw * g.inC;
-    Arrays.fill(image, 0, ph * rowLen, 0f);
-    int cols = Math.min(g.inW, pw - g.padLeft) * g.inC;
-    for (int y = 0; y < g.inH && y + g.padTop < ph; y++) {
-      System.arraycopy(input, n * g.inSize() + y * g.inW * g.inC, image, (y + g.padTop) * rowLen + g.padLeft * g.inC,
-          cols);
+  private static void checkForward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias) {
+    check(g, batch, "input", input, g.inSize());
+    checkKernel(g, "kernel", kernel);
+    if (bias != null && bias.length < g.outC) {
+      throw new IllegalArgumentException("conv2d: bias has " + bias.length + " elements but " + g + " needs outC = " + g.outC);
+    }
+  }
+
+  /**
+   * Small windows (a first layer: 5×5 on one channel, 3×3 on three) are convolved directly by
+   * {@link Kernels#convRow}, one output row per call, reading the image (or its zero-padded copy) in
+   * place. Their im2col would copy runs of a few floats (MNIST's 5×5 on one channel: 25 floats a row
+   * in five copies, 5 ms of a 10 ms convolution on one thread) and the GEMM would sum only
+   * {@code patch} products per C tile. Same sums in the same order as im2col and GEMM, so the same
+   * bits. Every output pixel depends only on its own window: results do not depend on the batch size
+   * or the thread count. 1×1 windows keep the pointwise GEMM (no im2col there), and so do outC ≤ 2.
+   */
+  static final int DIRECT_MAX_PATCH = 75;
+
+  private static boolean direct(ConvGeometry g) {
+    return g.patchSize() <= DIRECT_MAX_PATCH && g.kH * g.kW > 1 && g.outC > 2;
+  }
+
+  /** Each thread's zero-padded copy of one input image for {@link Direct}, reused across calls. */
+  private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+  /** Each thread's convolved image group for {@link #forwardMaxPool}, reused across calls. */
+  private static final ThreadLocal<float[]> CONVOLVED = ThreadLocal.withInitial(() -> new float[0]);
+
+  /** A direct convolution's operands, prepared once per call: padded weights and bias, tap offsets, padding. */
+  private static final class Direct {
+    final ConvGeometry g;
+    final boolean relu;
+    /** Weights {@code (patch, wStride)} and bias {@code (wStride)}, channels padded with zeros to a multiple of 16. */
+    final float[] w;
+    final float[] b;
+    final int wStride;
+    /** Source offset of each kernel element {@code (ky, kx, c)} from its window's corner. */
+    final int[] taps;
+    /** Rows and columns the windows cover; a zero-padded copy is read when they reach outside the image. */
+    final int ph;
+    final int pw;
+    final boolean pad;
+    final int rowStride;
+
+    Direct(ConvGeometry g, float[] kernel, float[] bias, boolean relu) {
+      this.g = g;
+      this.relu = relu;
+      int patch = g.patchSize(), outC = g.outC;
+      wStride = ceilDiv(outC, 16) * 16;
+      w = new float[patch * wStride];
+      for (int t = 0; t < patch; t++) {
+        System.arraycopy(kernel, t * outC, w, t * wStride, outC);
+      }
+      b = bias == null ? null : Arrays.copyOf(bias, wStride);
+      if (b != null) {
+        Arrays.fill(b, outC, wStride, 0f);
+      }
+      ph = (g.outH - 1) * g.strideH + g.kH;
+      pw = (g.outW - 1) * g.strideW + g.kW;
+      pad = g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
+      rowStride = (pad ? pw : g.inW) * g.inC;
+      taps = new int[patch];
+      for (int ky = 0, t = 0; ky < g.kH; ky++) {
+        for (int kx = 0; kx < g.kW; kx++) {
+          for (int c = 0; c < g.inC; c++) {
+            taps[t++] = ky * rowStride + kx * g.inC + c;
+          }
+        }
+      }
+    }
+
+    int paddedSize() {
+      return ph * pw * g.inC;
+    }
+
+    /** Image n of the batch into {@code image (ph, pw, inC)}, shifted by the top and left padding; zeros elsewhere. */
+    void padImage(float[] input, int n, float[] image) {
+      int rowLen = pw * g.inC;
+      Arrays.fill(image, 0, ph * rowLen, 0f);
+      int cols = Math.min(g.inW, pw - g.padLeft) * g.inC;
+      for (int y = 0; y < g.inH && y + g.padTop < ph; y++) {
+        System.arraycopy(input, n * g.inSize() + y * g.inW * g.inC, image, (y + g.padTop) * rowLen + g.padLeft * g.inC,
+            cols);
+      }
+    }
+
+    /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n padded when {@link #pad}. */
+    void row(float[] input, float[] image, int n, int oy, float[] out, int outOff) {
+      int src = oy * g.strideH * rowStride;
+      Kernels k = KernelProvider.kernels();
+      k.convRow(pad ? image : input, pad ? src : n * g.inSize() + src, g.strideW * g.inC, taps, taps.length, w, wStride,
+          b, g.outW, out, outOff, g.outC);
+      if (relu) {
+        k.relu(out, outOff, out, outOff, g.outW * g.outC);
+      }
     }
   }
 
@@ -183,23 +277,29 @@ public final class Convolution {
     }
   }
 
-  /** Output rows {@code [r0, r1)}: {@code out (m, outC) = cols (m, patch) · kernel (patch, outC) + bias}. */
+  /**
+   * Output rows {@code [r0, r1)} at {@code output[outOff]}: {@code out (m, outC) = cols (m, patch) · kernel (patch, outC) + bias},
+   * then ReLU when asked, while the rows are in cache.
+   */
   private static void forwardRows(ConvGeometry g, Blocks plan, float[] input, float[] kernel, PackedB packed, float[] bias,
-      float[] output, int r0, int r1, float[] cols) {
+      boolean relu, float[] output, int outOff, int r0, int r1, float[] cols) {
     int m = r1 - r0, patch = g.patchSize(), outC = g.outC;
     float beta = 0f;
     if (bias != null) {
       // Start from the bias rows and let GEMM add the product (beta = 1).
-      for (int r = r0; r < r1; r++) {
-        System.arraycopy(bias, 0, output, r * outC, outC);
+      for (int r = 0; r < m; r++) {
+        System.arraycopy(bias, 0, output, outOff + r * outC, outC);
       }
       beta = 1f;
     }
     if (plan.pointwise) {
-      product(m, input, r0 * patch, patch, packed, false, kernel, outC, beta, output, r0 * outC);
+      product(m, input, r0 * patch, patch, packed, false, kernel, outC, beta, output, outOff);
     } else {
       Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
-      product(m, cols, 0, patch, packed, false, kernel, outC, beta, output, r0 * outC);
+      product(m, cols, 0, patch, packed, false, kernel, outC, beta, output, outOff);
+    }
+    if (relu) {
+      KernelProvider.kernels().relu(output, outOff, output, outOff, m * outC);
     }
   }
 

@@ -195,6 +195,46 @@ class ConvolutionTest {
     assertThat(fused).as("%s: some outputs are positive, some clipped", cs).contains(0f);
   }
 
+  /** Convolution and max pooling fused: the bits of the convolution (with or without ReLU) followed by the pooling kernel. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void fusedMaxPoolGivesTheBitsOfConvolutionThenPooling(Case cs) {
+    ConvGeometry g = cs.g();
+    Random rnd = new Random(13);
+    float[] in = random(rnd, cs.batch * g.inSize());
+    float[] k = random(rnd, g.patchSize() * g.outC);
+    float[] bias = random(rnd, g.outC);
+    dev.neurona.core.kernels.Kernels kernels = dev.neurona.core.kernels.KernelProvider.kernels();
+    ConvGeometry[] pools = {ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.SAME, g.outC),
+        ConvGeometry.of(g.outH, g.outW, g.outC, 3, 3, 2, 1, Padding.SAME, g.outC)};
+    for (ConvGeometry pool : pools) {
+      for (boolean relu : new boolean[] {false, true}) {
+        float[] conv = new float[cs.batch * g.outSize()];
+        Convolution.forward(g, cs.batch, in, k, relu ? bias : null, conv, relu);
+        float[] expected = new float[cs.batch * pool.outSize()];
+        for (int n = 0; n < cs.batch; n++) {
+          kernels.maxPoolForward(pool, conv, n * g.outSize(), expected, n * pool.outSize(), null, 0);
+        }
+        float[] fused = new float[expected.length + 3];
+        Arrays.fill(fused, Float.NaN);
+        Convolution.forwardMaxPool(g, cs.batch, in, k, relu ? bias : null, relu, pool, fused);
+        for (int i = 0; i < expected.length; i++) {
+          assertThat(Float.floatToIntBits(fused[i])).as("%s, pool %s, relu %s, element %d", cs, pool, relu, i)
+              .isEqualTo(Float.floatToIntBits(expected[i]));
+        }
+        assertThat(fused[expected.length]).as("nothing written past the batch").isNaN();
+      }
+    }
+  }
+
+  @Test
+  void fusedMaxPoolNamesAPoolingGeometryThatDoesNotFit() {
+    ConvGeometry g = ConvGeometry.of(8, 8, 2, 3, 3, 1, 1, Padding.SAME, 4);
+    ConvGeometry wrong = ConvGeometry.of(8, 8, 3, 2, 2, 2, 2, Padding.VALID, 3);
+    assertThatThrownBy(() -> Convolution.forwardMaxPool(g, 1, new float[128], new float[72], null, true, wrong,
+        new float[48])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not take the convolution's output (8, 8, 4)");
+  }
+
   /**
    * Small windows are convolved directly ({@link Convolution#DIRECT_MAX_PATCH}); the result must be
    * the bits of im2col followed by the GEMM, the path every larger window takes.

@@ -4,7 +4,9 @@ import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
+import dev.neurona.layers.Conv2D;
 import dev.neurona.layers.Layer;
+import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.Workspace;
 import dev.neurona.layers.loss.Loss;
 import dev.neurona.layers.loss.Metric;
@@ -199,11 +201,22 @@ final class Inference {
     return r;
   }
 
-  /** Every layer's {@link Layer#infer} on one batch; the caller has reset {@code ws}. */
+  /**
+   * Every layer's {@link Layer#infer} on one batch; the caller has reset {@code ws}. A convolution
+   * followed by max pooling runs fused ({@link Conv2D#inferMaxPool}, the same bits): the
+   * convolution's output, four times the pooled one, never goes to memory.
+   */
   private Tensor run(Tensor x, Workspace ws) {
     Tensor t = x;
-    for (Layer l : model.layers()) {
-      t = l.infer(t, ws);
+    List<Layer> layers = model.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (l instanceof Conv2D && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool2D
+          && ((Conv2D) l).fusesMaxPool((MaxPool2D) layers.get(i + 1))) {
+        t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(++i), ws);
+      } else {
+        t = l.infer(t, ws);
+      }
     }
     Tensor.requireShape("Sequential '" + model.name() + "': output of the last layer", t,
         model.outputShape().prepend(x.dim(0)));

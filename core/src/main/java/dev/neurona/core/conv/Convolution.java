@@ -22,7 +22,9 @@ import java.util.Arrays;
  * thread's reusable buffer and multiplies it at once, while it is still in cache. The kernel
  * matrix, the same for every block, is packed for the GEMM once per call ({@link PackedB}) rather
  * than once per block. A 1×1, stride-1 convolution without padding needs no lowering: its column
- * matrix is the input itself.
+ * matrix is the input itself. Small windows (a first layer's, {@code patch ≤} {@link #DIRECT_MAX_PATCH})
+ * skip the lowering too: {@link Kernels#convRow} reads each window in place, with the same sums in
+ * the same order. {@link #forwardMaxPool} fuses the max pooling that usually follows (inference).
  *
  * <p>Determinism: block and chunk boundaries depend only on the geometry and the batch size,
  * never on the thread count; reductions keep one partial per fixed chunk and add them in chunk

@@ -174,6 +174,13 @@ class ConvolutionTest {
     }
   }
 
+  /** The first {@code n} elements of {@code actual} have the bits of {@code expected}'s (all NaNs equal). */
+  private static void assertSameBits(String what, float[] expected, float[] actual, int n) {
+    for (int i = 0; i < n; i++) {
+      assertThat(Float.floatToIntBits(actual[i])).as("%s, element %d", what, i).isEqualTo(Float.floatToIntBits(expected[i]));
+    }
+  }
+
   /** The fused ReLU gives the bits of the convolution followed by a separate ReLU pass. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
@@ -189,9 +196,7 @@ class ConvolutionTest {
     float[] fused = new float[expected.length];
     Arrays.fill(fused, Float.NaN);
     Convolution.forward(g, cs.batch, in, k, bias, fused, true);
-    for (int i = 0; i < fused.length; i++) {
-      assertThat(Float.floatToIntBits(fused[i])).as("%s, element %d", cs, i).isEqualTo(Float.floatToIntBits(expected[i]));
-    }
+    assertSameBits(cs + ", fused ReLU", expected, fused, expected.length);
     assertThat(fused).as("%s: some outputs are positive, some clipped", cs).contains(0f);
   }
 
@@ -218,10 +223,7 @@ class ConvolutionTest {
         float[] fused = new float[expected.length + 3];
         Arrays.fill(fused, Float.NaN);
         Convolution.forwardMaxPool(g, cs.batch, in, k, relu ? bias : null, relu, pool, fused);
-        for (int i = 0; i < expected.length; i++) {
-          assertThat(Float.floatToIntBits(fused[i])).as("%s, pool %s, relu %s, element %d", cs, pool, relu, i)
-              .isEqualTo(Float.floatToIntBits(expected[i]));
-        }
+        assertSameBits(cs + ", pool " + pool + ", relu " + relu, expected, fused, expected.length);
         assertThat(fused[expected.length]).as("nothing written past the batch").isNaN();
       }
     }
@@ -261,10 +263,7 @@ class ConvolutionTest {
       }
       dev.neurona.core.gemm.Gemm.sgemm(false, false, rows, g.outC, patch, 1f, cols, 0, patch, k, 0, g.outC,
           bias == null ? 0f : 1f, expected, 0, g.outC);
-      for (int i = 0; i < out.length; i++) {
-        assertThat(Float.floatToIntBits(out[i])).as("%s, bias %s, element %d", cs, bias != null, i)
-            .isEqualTo(Float.floatToIntBits(expected[i]));
-      }
+      assertSameBits(cs + ", bias " + (bias != null), expected, out, out.length);
     }
   }
 

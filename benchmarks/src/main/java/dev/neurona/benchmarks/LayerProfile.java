@@ -86,8 +86,7 @@ public final class LayerProfile {
       for (int i = 0; i < layers.size(); i++) {
         long t0 = System.nanoTime();
         Layer l = layers.get(i);
-        if (l instanceof Conv2D && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool2D
-            && ((Conv2D) l).fusesMaxPool((MaxPool2D) layers.get(i + 1))) { // fused, as predict runs them
+        if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) { // fused, as predict runs them
           t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(i + 1), ws);
           fused[i] = true;
         } else {

@@ -286,10 +286,13 @@ public final class Conv2D extends Layer implements HasActivation {
     return y;
   }
 
-  /** True when {@link #inferMaxPool} can run: built, linear or ReLU activation, and {@code pool} built on this layer's output. */
-  public boolean fusesMaxPool(MaxPool2D pool) {
-    return geometry != null && pool.geometry() != null && (activation == Activation.RELU || activation == Activation.LINEAR)
-        && pool.inputShape() != null && pool.inputShape().equals(outputShape());
+  /**
+   * True when {@link #inferMaxPool} can run with {@code next}, the layer after this one: a built
+   * {@link MaxPool2D} on this layer's output, and a linear or ReLU activation here.
+   */
+  public boolean fusesMaxPool(Layer next) {
+    return next instanceof MaxPool2D && geometry != null && ((MaxPool2D) next).geometry() != null
+        && (activation == Activation.RELU || activation == Activation.LINEAR) && outputShape().equals(next.inputShape());
   }
 
   /**

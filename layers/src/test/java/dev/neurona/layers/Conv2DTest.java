@@ -24,6 +24,28 @@ class Conv2DTest {
   }
 
   @Test
+  void inferMaxPoolGivesTheBitsOfConvolutionThenPoolingAndOnlyFusesWhatItCan() {
+    Conv2D conv = built(new Conv2D(20, 5, "same", "relu"), 3, 12, 10, 3); // a 75-float window: the direct path
+    MaxPool2D pool = new MaxPool2D(2);
+    pool.build(conv.outputShape(), 4);
+    Tensor x = Tensor.uniform(Shape.of(3, 12, 10, 3), -1, 1, 8);
+    assertThat(conv.fusesMaxPool(pool)).isTrue();
+    Tensor expected = pool.infer(conv.infer(x, new Workspace()), new Workspace());
+    Tensor fused = conv.inferMaxPool(x, pool, new Workspace());
+    assertThat(fused.shape()).isEqualTo(expected.shape());
+    assertThat(fused.data()).containsExactly(expected.data());
+
+    Conv2D sigmoid = built(new Conv2D(4, 3, "same", "sigmoid"), 3, 12, 10, 3);
+    MaxPool2D after = new MaxPool2D(2);
+    after.build(sigmoid.outputShape(), 4);
+    assertThat(sigmoid.fusesMaxPool(after)).as("sigmoid is applied before pooling; not fused").isFalse();
+    assertThatThrownBy(() -> sigmoid.inferMaxPool(x, after, new Workspace()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("activation sigmoid");
+    assertThat(conv.fusesMaxPool(new Flatten())).isFalse();
+    assertThat(conv.fusesMaxPool(after)).as("a pooling built on another shape").isFalse();
+  }
+
+  @Test
   void valid3x3() {
     Conv2D c = new Conv2D(3, 3);
     check(c, 2, 5, 5, 2);

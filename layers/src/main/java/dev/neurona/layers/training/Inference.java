@@ -211,8 +211,7 @@ final class Inference {
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
-      if (l instanceof Conv2D && i + 1 < layers.size() && layers.get(i + 1) instanceof MaxPool2D
-          && ((Conv2D) l).fusesMaxPool((MaxPool2D) layers.get(i + 1))) {
+      if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) {
         t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(++i), ws);
       } else {
         t = l.infer(t, ws);

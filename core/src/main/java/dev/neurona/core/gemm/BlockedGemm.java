@@ -14,7 +14,9 @@ import dev.neurona.core.Parallel;
  *         pack op(A)[ic.., pc..] into mr×kc slivers (zero-padded; stays in L2),
  *           or, when A is not transposed and there are few B slivers, read its rows in place
  *         for jr over the B slivers         one sliver stays in L1
- *           for ir over the A slivers       micro-kernel: an mr×nr tile of C in registers
+ *           for ir over the A slivers       micro-kernel: an mr×nr tile of C in registers,
+ *                                             added to C (or, for a wide C, to a staging buffer
+ *                                             until the last k-block: {@link #STAGE_MIN_LDC})
  * </pre>
  *
  * Packing absorbs the four transpose cases and any leading dimension, so the micro-kernel sees one
@@ -59,6 +61,19 @@ final class BlockedGemm {
    * A up front: 128×3136 (dense forward) is 1.6 MB.
    */
   static final long SMALL_M_PACK = 1L << 21;
+  /**
+   * Leading dimension of C (floats) from which, when k spans several k-blocks, the partial sums
+   * between k-blocks are kept in a tile-major staging buffer rather than in C. A tile's rows lie
+   * ldc apart: at 2 KB or more each row sits on its own page (or shares it with one other), so
+   * the hardware prefetcher, which stops at page boundaries, cannot fetch the tile ahead, and every
+   * k-block after the first stalls on loading it (SGEMM 1024³, one thread: 25% of the time was
+   * the C update). The buffer is read and written in tile order, one sequential stream.
+   */
+  static final int STAGE_MIN_LDC = 512;
+  /** Largest staging buffer per thread (floats, 4 MB): a region's rows times a panel's columns. */
+  static final int STAGE_FLOATS = 1 << 20;
+  /** Narrowest panel (columns) worth staging for: narrower panels repack A too often. */
+  static final int STAGE_MIN_COLS = 512;
 
   /**
    * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
@@ -68,6 +83,7 @@ final class BlockedGemm {
     float[] a = new float[0];
     float[] b = new float[0];
     float[] tile = new float[0];
+    float[] stage = new float[0];
 
     float[] a(int size) {
       if (a.length < size) {
@@ -88,6 +104,13 @@ final class BlockedGemm {
         tile = new float[size];
       }
       return tile;
+    }
+
+    float[] stage(int size) {
+      if (stage.length < size) {
+        stage = new float[size];
+      }
+      return stage;
     }
   }
 
@@ -156,7 +179,7 @@ final class BlockedGemm {
           kernel.rows(m, kc, a, aOff + pc * aStep, aRow, aStep, b, bOff + pc * ldb + j0, ldb, cols, acc);
           for (int r = 0; r < m; r++) {
             int co = cOff + r * ldc + j0;
-            for (int q = 0; q < cols; q++) { // the edge-tile formula of store()
+            for (int q = 0; q < cols; q++) { // the edge-tile formula of put()
               float x = acc[r * cols + q];
               c[co + q] = betaNow == 0f ? alpha * x : alpha * x + betaNow * c[co + q];
             }
@@ -266,12 +289,20 @@ final class BlockedGemm {
     int kBlock = kBlock(k);
     int nc = Math.max(nr, NC / nr * nr);
     Buffers buf = BUFFERS.get();
+    int rSlivers = ceilDiv(rows, mr);
+    int stageCols = k > kBlock ? stageColumns(ldc, rSlivers * mr, nr, j1 - j0) : 0;
+    float[] stage = null;
+    if (stageCols > 0) {
+      nc = Math.min(nc, stageCols);
+      stage = buf.stage(rSlivers * mr * Math.min(nc, ceilDiv(j1 - j0, nr) * nr));
+    }
     for (int jc = j0; jc < j1; jc += nc) {
       int ncur = Math.min(nc, j1 - jc);
       int nSlivers = ceilDiv(ncur, nr);
       for (int pc = 0; pc < k; pc += kBlock) {
         int kc = Math.min(kBlock, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
+        int phase = phase(stage, pc, kc, k);
         float[] panel;
         int base;
         if (packed != null) {
@@ -284,7 +315,7 @@ final class BlockedGemm {
         }
         for (int ic = i0; ic < i1; ic += mc) {
           macro(kernel, transA, a, aOff, lda, ic, Math.min(mc, i1 - ic), pc, kc, panel, base, nSlivers, jc, j1,
-              alpha, betaNow, c, cOff, ldc);
+              alpha, betaNow, c, cOff, ldc, phase, stage, (ic - i0) / mr, rSlivers);
         }
       }
     }
@@ -325,9 +356,13 @@ final class BlockedGemm {
       for (int item = from; item < to; item++) {
         int s0 = (int) ((long) nSlivers * item / items), s1 = (int) ((long) nSlivers * (item + 1) / items);
         float[] bPack = packed != null ? packed.data() : buf.b(kBlock * nr * (s1 - s0));
+        // The item's columns of C, staged tile by tile when they stay under the buffer's cap.
+        int stageCols = k > kBlock ? stageColumns(ldc, aSlivers * mr, nr, (s1 - s0) * nr) : 0;
+        float[] stage = stageCols >= (s1 - s0) * nr ? buf.stage(aSlivers * mr * (s1 - s0) * nr) : null;
         for (int pc = 0; pc < k; pc += kBlock) {
           int kc = Math.min(kBlock, k - pc);
           float betaNow = pc == 0 ? beta : 1f;
+          int phase = phase(stage, pc, kc, k);
           int base;
           if (packed != null) {
             base = packed.offset(pc, s0 * nr);
@@ -341,7 +376,8 @@ final class BlockedGemm {
             for (int t = 0; t < aSlivers; t++) {
               int i = t * mr;
               kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, base + (s - s0) * nr * kc, acc);
-              store(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc);
+              write(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc, phase, stage,
+                  ((s - s0) * aSlivers + t) * mr * nr);
             }
           }
         }
@@ -356,19 +392,55 @@ final class BlockedGemm {
     }
   }
 
-  /** Writes an mr×nr tile of raw sums to C: full tiles through the kernel, edge tiles with the same formula. */
-  private static void store(MicroKernel kernel, float[] acc, int rows, int cols, float alpha, float beta, float[] c,
-      int co, int ldc) {
+  /** How a tile's sums reach C: in place, or through the staging buffer in the first, a middle or the last k-block. */
+  private static final int IN_PLACE = 0, FIRST = 1, MIDDLE = 2, LAST = 3;
+
+  private static int phase(float[] stage, int pc, int kc, int k) {
+    return stage == null ? IN_PLACE : pc == 0 ? FIRST : pc + kc == k ? LAST : MIDDLE;
+  }
+
+  /**
+   * Columns of C per panel when its partial sums are staged (see {@link #STAGE_MIN_LDC}), or 0
+   * to update C in place: C's rows are close enough, or the buffer would hold too few columns.
+   */
+  static int stageColumns(int ldc, int rowsPadded, int nr, int width) {
+    if (ldc < STAGE_MIN_LDC) {
+      return 0;
+    }
+    int cols = STAGE_FLOATS / rowsPadded / nr * nr;
+    return cols >= Math.min(STAGE_MIN_COLS, ceilDiv(width, nr) * nr) ? cols : 0;
+  }
+
+  /**
+   * Writes an mr×nr tile of raw sums for one k-block. In place: {@code C = alpha·acc + beta·C}.
+   * Staged ({@code so}: the tile's offset in {@code stage}, row length nr): the first k-block
+   * writes {@code alpha·acc + beta·C} to the stage, the middle ones {@code alpha·acc + stage}, the
+   * last {@code alpha·acc + stage} to C. The same formula on the same values as in place, so the
+   * same bits; only where the partial sums wait between k-blocks differs.
+   */
+  private static void write(MicroKernel kernel, float[] acc, int rows, int cols, float alpha, float beta, float[] c,
+      int co, int ldc, int phase, float[] stage, int so) {
+    int nr = kernel.nr();
+    switch (phase) {
+      case FIRST -> put(kernel, acc, rows, cols, alpha, beta, c, co, ldc, stage, so, nr);
+      case MIDDLE -> put(kernel, acc, rows, cols, alpha, 1f, stage, so, nr, stage, so, nr);
+      case LAST -> put(kernel, acc, rows, cols, alpha, 1f, stage, so, nr, c, co, ldc);
+      default -> put(kernel, acc, rows, cols, alpha, beta, c, co, ldc, c, co, ldc);
+    }
+  }
+
+  /** {@code dst = alpha·acc + beta·src} for a tile: full tiles through the kernel, edge tiles with the same formula. */
+  private static void put(MicroKernel kernel, float[] acc, int rows, int cols, float alpha, float beta, float[] src,
+      int sOff, int lds, float[] dst, int dOff, int ldd) {
     int mr = kernel.mr(), nr = kernel.nr();
     if (rows == mr && cols == nr) {
-      kernel.update(acc, alpha, beta, c, co, ldc);
+      kernel.update(acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
       return;
     }
     for (int r = 0; r < rows; r++) {
       for (int q = 0; q < cols; q++) {
-        int ci = co + r * ldc + q;
         float x = acc[r * nr + q];
-        c[ci] = beta == 0f ? alpha * x : alpha * x + beta * c[ci];
+        dst[dOff + r * ldd + q] = beta == 0f ? alpha * x : alpha * x + beta * src[sOff + r * lds + q];
       }
     }
   }
@@ -384,7 +456,7 @@ final class BlockedGemm {
    */
   private static void macro(MicroKernel kernel, boolean transA, float[] a, int aOff, int lda, int i0, int mcur,
       int pc, int kc, float[] bPack, int bBase, int slivers, int jc, int jEnd, float alpha, float beta,
-      float[] c, int cOff, int ldc) {
+      float[] c, int cOff, int ldc, int phase, float[] stage, int stageT0, int stageSlivers) {
     int mr = kernel.mr(), nr = kernel.nr();
     Buffers buf = BUFFERS.get();
     int aSlivers = ceilDiv(mcur, mr);
@@ -414,7 +486,7 @@ final class BlockedGemm {
         } else {
           kernel.tile(kc, aPack, (t - packedFrom) * mr * kc, bPack, bo, acc);
         }
-        store(kernel, acc, rows, cols, alpha, beta, c, co, ldc);
+        write(kernel, acc, rows, cols, alpha, beta, c, co, ldc, phase, stage, (s * stageSlivers + stageT0 + t) * mr * nr);
       }
     }
   }

@@ -64,9 +64,12 @@ public interface MicroKernel {
       float[] acc);
 
   /**
-   * Writes a full tile: {@code c[cOff + r·ldc + j] = alpha·acc[r·nr + j] + beta·c[...]}, two rounded
-   * products and a rounded sum, or {@code alpha·acc} alone when {@code beta == 0} (NaNs in C do not
-   * propagate). Partial edge tiles are written by the driver with exactly this formula.
+   * Writes a full tile: {@code dst[dOff + r·ldd + j] = alpha·acc[r·nr + j] + beta·src[sOff + r·lds + j]},
+   * two rounded products and a rounded sum, or {@code alpha·acc} alone when {@code beta == 0}
+   * ({@code src} is not read then, so NaNs in it do not propagate). {@code src} and {@code dst}
+   * are C itself for an update in place, or one of them is the driver's staging buffer (a tile-major
+   * copy of C's partial sums, {@code lds} or {@code ldd} = nr). Partial edge tiles are written by
+   * the driver with exactly this formula.
    */
-  void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc);
+  void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff, int ldd);
 }

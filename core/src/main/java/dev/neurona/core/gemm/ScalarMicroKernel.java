@@ -91,11 +91,12 @@ final class ScalarMicroKernel implements MicroKernel {
   }
 
   @Override
-  public void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+  public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
+      int ldd) {
     for (int r = 0; r < MR; r++) {
-      int o = cOff + r * ldc;
+      int so = sOff + r * lds, d = dOff + r * ldd;
       for (int j = 0; j < NR; j++) {
-        c[o + j] = beta == 0f ? alpha * acc[r * NR + j] : alpha * acc[r * NR + j] + beta * c[o + j];
+        dst[d + j] = beta == 0f ? alpha * acc[r * NR + j] : alpha * acc[r * NR + j] + beta * src[so + j];
       }
     }
   }

@@ -160,16 +160,18 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
   }
 
   @Override
-  public void update(float[] acc, float alpha, float beta, float[] c, int cOff, int ldc) {
+  public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
+      int ldd) {
     for (int r = 0; r < MR; r++) {
-      int o = cOff + r * ldc;
+      int so = sOff + r * lds, d = dOff + r * ldd;
       for (int v = 0; v < NR; v += L) {
         FloatVector x = FloatVector.fromArray(S, acc, r * NR + v).mul(alpha);
         if (beta != 0f) {
-          x = x.add(FloatVector.fromArray(S, c, o + v).mul(beta));
+          x = x.add(FloatVector.fromArray(S, src, so + v).mul(beta));
         }
-        x.intoArray(c, o + v);
+        x.intoArray(dst, d + v);
       }
     }
   }
+
 }

@@ -77,7 +77,8 @@ final class BlockedGemm {
 
   /**
    * Per-thread packing buffers, grown on demand and reused across calls: at most one KC×NC B panel
-   * (3 MB), one MC×KC A block (288 KB), or all of A for the small-m path (8 MB), per thread.
+   * (3 MB), one MC×KC A block (288 KB), or all of A for the small-m path (8 MB), and the staging
+   * buffer of a wide C (4 MB), per thread.
    */
   private static final class Buffers {
     float[] a = new float[0];

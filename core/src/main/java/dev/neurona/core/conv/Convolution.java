@@ -181,10 +181,15 @@ public final class Convolution {
 
   /** Each thread's zero-padded copy of one input image for {@link Direct}, reused across calls. */
   private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+  /** Each thread's window offsets for {@link Direct#kernelGradient}, reused across calls. */
+  private static final ThreadLocal<int[]> CORNERS = ThreadLocal.withInitial(() -> new int[0]);
   /** Each thread's convolved image group for {@link #forwardMaxPool}, reused across calls. */
   private static final ThreadLocal<float[]> CONVOLVED = ThreadLocal.withInitial(() -> new float[0]);
 
-  /** A direct convolution's operands, prepared once per call: padded weights and bias, tap offsets, padding. */
+  /**
+   * A direct convolution's operands, prepared once per call: padded weights and bias (none for the
+   * kernel gradient), tap offsets, padding.
+   */
   private static final class Direct {
     final ConvGeometry g;
     final boolean relu;
@@ -205,8 +210,8 @@ public final class Convolution {
       this.relu = relu;
       int patch = g.patchSize(), outC = g.outC;
       wStride = ceilDiv(outC, 16) * 16;
-      w = new float[patch * wStride];
-      for (int t = 0; t < patch; t++) {
+      w = kernel == null ? null : new float[patch * wStride];
+      for (int t = 0; kernel != null && t < patch; t++) {
         System.arraycopy(kernel, t * outC, w, t * wStride, outC);
       }
       b = bias == null ? null : Arrays.copyOf(bias, wStride);
@@ -233,12 +238,49 @@ public final class Convolution {
 
     /** Image n of the batch into {@code image (ph, pw, inC)}, shifted by the top and left padding; zeros elsewhere. */
     void padImage(float[] input, int n, float[] image) {
+      padImage(input, n, image, 0);
+    }
+
+    /** As {@link #padImage(float[], int, float[])}, at {@code image[at]}. */
+    void padImage(float[] input, int n, float[] image, int at) {
       int rowLen = pw * g.inC;
-      Arrays.fill(image, 0, ph * rowLen, 0f);
+      Arrays.fill(image, at, at + ph * rowLen, 0f);
       int cols = Math.min(g.inW, pw - g.padLeft) * g.inC;
       for (int y = 0; y < g.inH && y + g.padTop < ph; y++) {
-        System.arraycopy(input, n * g.inSize() + y * g.inW * g.inC, image, (y + g.padTop) * rowLen + g.padLeft * g.inC,
-            cols);
+        System.arraycopy(input, n * g.inSize() + y * g.inW * g.inC, image,
+            at + (y + g.padTop) * rowLen + g.padLeft * g.inC, cols);
+      }
+    }
+
+    /**
+     * {@code dK[dkOff..] = beta·dK + Σ} over the batch's output pixels (rows) {@code [r0, r1)} of
+     * {@code window ⊗ dOut}: the product {@code colsᵀ·dOut} of those rows, k-block by k-block as the
+     * GEMM runs it, with each pixel's window read in place (from padded copies of its images when the
+     * windows reach outside them).
+     */
+    void kernelGradient(float[] input, float[] dOut, int r0, int r1, float beta, float[] dK, int dkOff) {
+      int pixels = g.outPixels(), n0 = r0 / pixels, n1 = (r1 - 1) / pixels + 1;
+      float[] src = input;
+      if (pad) {
+        src = scratch(PADDED, (n1 - n0) * paddedSize());
+        for (int n = n0; n < n1; n++) {
+          padImage(input, n, src, (n - n0) * paddedSize());
+        }
+      }
+      int rows = r1 - r0;
+      int[] corners = CORNERS.get();
+      if (corners.length < rows) {
+        corners = new int[rows];
+        CORNERS.set(corners);
+      }
+      for (int q = 0; q < rows; q++) {
+        int n = (r0 + q) / pixels, p = r0 + q - n * pixels, oy = p / g.outW, ox = p - oy * g.outW;
+        corners[q] = (pad ? (n - n0) * paddedSize() : n * g.inSize()) + oy * g.strideH * rowStride + ox * g.strideW * g.inC;
+      }
+      Kernels k = KernelProvider.kernels();
+      for (int pc = 0, kb = Gemm.kBlock(rows); pc < rows; pc += kb) {
+        k.convKernelGrad(src, corners, pc, Math.min(rows, pc + kb), taps, taps.length, dOut, r0 * g.outC, g.outC,
+            pc == 0 ? beta : 1f, dK, dkOff);
       }
     }
 
@@ -349,8 +391,17 @@ public final class Convolution {
    *
    * <p>{@code out = cols · K}, so {@code dK = colsᵀ · dOut}: a sum over rows, computed per fixed chunk
    * of whole images into its own partial, and the partials added to {@code dKernel} in chunk order.
+   * Small windows (those {@link #forward} convolves directly) skip im2col here too:
+   * {@link Kernels#convKernelGrad} reads each pixel's window in place and follows the GEMM's k-blocks,
+   * so the bits are those of im2col and GEMM.
    */
   public static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel) {
+    backwardKernel(g, batch, input, dOut, dKernel, true);
+  }
+
+  /** As above; {@code allowDirect} false forces im2col and GEMM (tests compare the two). */
+  static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel,
+      boolean allowDirect) {
     check(g, batch, "input", input, g.inSize());
     check(g, batch, "dOut", dOut, g.outSize());
     checkKernel(g, "dKernel", dKernel);
@@ -359,11 +410,20 @@ public final class Convolution {
     int groupsPerChunk = plan.groupsPerKernelChunk(batch);
     int chunks = ceilDiv(plan.groups(batch), groupsPerChunk);
     float[] partials = scratch(PARTIALS, chunks * kSize);
+    Direct direct = allowDirect && direct(g) ? new Direct(g, null, null, false) : null;
     Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
-      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * patch);
+      float[] cols = null;
       float beta = 0f; // the chunk's first block overwrites its partial, later blocks add
       for (int i = from * plan.blocksPerImage, end = to * plan.blocksPerImage; i < end; i++) {
         int r0 = plan.from(i), r1 = plan.to(i, batch);
+        if (direct != null && Gemm.isBlocked(patch, outC, r1 - r0)) {
+          direct.kernelGradient(input, dOut, r0, r1, beta, partials, c * kSize);
+          beta = 1f;
+          continue;
+        }
+        if (cols == null && !plan.pointwise) {
+          cols = scratch(COLS, plan.blockRows * patch);
+        }
         float[] a = input;
         int aOff = r0 * patch;
         if (!plan.pointwise) {

@@ -75,6 +75,23 @@ public final class Gemm {
     }
   }
 
+  /**
+   * The k-block length of a blocked product with inner dimension k: each C element's sum starts from
+   * zero at every k-block and is then added to C. Code that reproduces the GEMM's bits another way
+   * (the direct convolution's kernel gradient) follows these blocks.
+   */
+  public static int kBlock(int k) {
+    return BlockedGemm.kBlock(k);
+  }
+
+  /**
+   * Whether an m×n×k product (k > 0) runs blocked, in k-blocks of {@link #kBlock}, rather than as one
+   * unfused chain per C element (tiny products and n ≤ 2).
+   */
+  public static boolean isBlocked(int m, int n, int k) {
+    return (long) m * n * k > BlockedGemm.DIRECT_WORK && n > BlockedGemm.DIRECT_MAX_N;
+  }
+
   /** The micro-kernel {@link #sgemm} uses: vector when available and enabled, else scalar. */
   public static MicroKernel kernel() {
     return Active.KERNEL;

@@ -97,4 +97,19 @@ public interface Kernels {
    */
   void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
       int count, float[] out, int outOff, int outC);
+
+  /**
+   * The kernel gradient of a direct convolution over the output pixels {@code q} in
+   * {@code [from, to)}, one k-block of the GEMM {@code colsᵀ·dOut} it replaces:
+   * {@code s = Σ_q src[corners[q] + taps[t]]·dOut[dOff + q·outC + o]} for {@code t < nTaps},
+   * {@code o < outC}, with {@code q} ascending from zero and the per-step rounding of {@code Gemm}'s
+   * micro-kernel on the same path (fused for the Vector API, unfused for the scalar one); then
+   * {@code dK[dkOff + t·outC + o] = s} when {@code beta == 0}, else {@code s + beta·dK[…]}: the
+   * GEMM's update of C with alpha = 1. {@code corners[q]} is the offset of pixel q's window in
+   * {@code src}, {@code taps[t]} that of kernel element {@code (ky, kx, c)} from the corner.
+   * Measured (MNIST's first layers, batch 128, 2 threads, against im2col and GEMM): 3×3 on one
+   * channel 12 → 30 GFLOP/s on JDK 17 and 14 → 39 on JDK 25; 5×5 SAME 25 → 55 and 24 → 53.
+   */
+  void convKernelGrad(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut, int dOff,
+      int outC, float beta, float[] dK, int dkOff);
 }

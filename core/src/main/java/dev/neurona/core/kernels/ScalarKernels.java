@@ -190,4 +190,21 @@ public class ScalarKernels implements Kernels {
       }
     }
   }
+  @Override
+  public void convKernelGrad(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut, int dOff,
+      int outC, float beta, float[] dK, int dkOff) {
+    float[] s = new float[nTaps * outC];
+    for (int q = from; q < to; q++) { // each s[t·outC + o] is summed over q ascending
+      int c = corners[q], d = dOff + q * outC;
+      for (int t = 0; t < nTaps; t++) {
+        float x = src[c + taps[t]];
+        for (int o = 0; o < outC; o++) {
+          s[t * outC + o] += x * dOut[d + o]; // unfused, as ScalarMicroKernel
+        }
+      }
+    }
+    for (int e = 0; e < nTaps * outC; e++) {
+      dK[dkOff + e] = beta == 0f ? s[e] : s[e] + beta * dK[dkOff + e];
+    }
+  }
 }

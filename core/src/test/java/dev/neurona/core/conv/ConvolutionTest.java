@@ -267,6 +267,33 @@ class ConvolutionTest {
     }
   }
 
+  @Test
+  void directKernelGradientGivesTheBitsOfIm2colAndGemm() {
+    // Small windows sum the kernel gradient straight from the image (Kernels.convKernelGrad) in the
+    // GEMM's k-blocks; im2col + GEMM is the oracle, bit for bit, into a gradient that already holds
+    // values (it accumulates). Geometries: padded and not, strides, channel counts that are not a
+    // multiple of 8, tap counts that are not a multiple of 4, blocks of several images and images cut
+    // into several blocks, many k-blocks, several chunks; tiny blocks fall back to the GEMM path.
+    ConvGeometry[] geometries = {
+        ConvGeometry.of(28, 28, 1, 5, 5, 1, 1, Padding.SAME, 32), ConvGeometry.of(28, 28, 1, 3, 3, 1, 1, Padding.VALID, 32),
+        ConvGeometry.of(20, 20, 1, 5, 5, 1, 1, Padding.SAME, 20), ConvGeometry.of(33, 31, 3, 3, 3, 2, 2, Padding.SAME, 16),
+        ConvGeometry.of(90, 90, 3, 3, 3, 1, 1, Padding.SAME, 13), ConvGeometry.of(9, 7, 2, 2, 3, 1, 2, Padding.VALID, 5),
+        ConvGeometry.of(4, 4, 1, 2, 2, 1, 1, Padding.VALID, 3)};
+    int[] batches = {9, 5, 3, 4, 2, 11, 2};
+    Random rnd = new Random(11);
+    for (int i = 0; i < geometries.length; i++) {
+      ConvGeometry g = geometries[i];
+      int batch = batches[i];
+      float[] in = random(rnd, batch * g.inSize()), dOut = random(rnd, batch * g.outSize());
+      float[] start = random(rnd, g.patchSize() * g.outC);
+      float[] direct = start.clone(), gemm = start.clone();
+      Convolution.backwardKernel(g, batch, in, dOut, direct, true);
+      Convolution.backwardKernel(g, batch, in, dOut, gemm, false);
+      assertSameBits(g + ", batch " + batch, gemm, direct, gemm.length);
+      assertThat(direct).isNotEqualTo(start);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void conv2dMatchesTheDoubleReference(Case cs) {

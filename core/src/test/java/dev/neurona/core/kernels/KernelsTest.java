@@ -39,7 +39,8 @@ class KernelsTest {
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
-      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "convRow");
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "convRow",
+      "convKernelGrad");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
@@ -465,6 +466,60 @@ class KernelsTest {
       }
     }
     return gs;
+  }
+
+  /**
+   * The direct kernel gradient against its definition on both paths (fused chains for the vector
+   * one): tap counts around the groups of four, channel counts around the 8-lane vectors, beta 0 and
+   * 1, guards on both sides of the gradient.
+   */
+  @Test
+  void convKernelGradMatchesItsDefinitionOnBothPaths() {
+    Random rnd = new Random(1701);
+    int dOff = 4, dkOff = 3, checked = 0;
+    for (int nTaps : new int[] {1, 3, 4, 9, 25, 27}) {
+      for (int outC : new int[] {3, 8, 13, 16, 20, 32}) {
+        for (int[] range : new int[][] {{0, 1}, {2, 9}, {5, 300}}) {
+          int from = range[0], to = range[1];
+          int[] taps = new int[nTaps];
+          for (int t = 0; t < nTaps; t++) {
+            taps[t] = rnd.nextInt(40);
+          }
+          int[] corners = new int[to];
+          for (int q = 0; q < to; q++) {
+            corners[q] = rnd.nextInt(60);
+          }
+          float[] src = data(rnd, 100 + GUARD, true);
+          float[] dOut = data(rnd, dOff + to * outC + GUARD, false);
+          for (float beta : new float[] {0f, 1f}) {
+            for (boolean fused : new boolean[] {false, true}) {
+              if (fused && !KernelProvider.vectorModulePresent()) {
+                continue;
+              }
+              float[] expected = data(rnd, dkOff + nTaps * outC + GUARD, false);
+              float[] dK = expected.clone();
+              for (int t = 0; t < nTaps; t++) {
+                for (int o = 0; o < outC; o++) {
+                  float sum = 0f;
+                  for (int q = from; q < to; q++) {
+                    float a = src[corners[q] + taps[t]], b = dOut[dOff + q * outC + o];
+                    sum = fused ? Math.fma(a, b, sum) : sum + a * b;
+                  }
+                  int e = dkOff + t * outC + o;
+                  expected[e] = beta == 0f ? sum : sum + beta * expected[e];
+                }
+              }
+              (fused ? vec() : scalar).convKernelGrad(src, corners, from, to, taps, nTaps, dOut, dOff, outC, beta, dK,
+                  dkOff);
+              assertBitsEqual("convKernelGrad " + (fused ? "vector" : "scalar") + " taps " + nTaps + " outC " + outC
+                  + " rows " + from + ".." + to + " beta " + beta, expected, dK);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(216);
   }
 
   /**

@@ -636,4 +636,119 @@ public final class VectorKernels extends ScalarKernels {
       }
     }
   }
+  @Override
+  public void convKernelGrad(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut, int dOff,
+      int outC, float beta, float[] dK, int dkOff) {
+    int o = 0;
+    for (; L >= 8 && o + 16 <= outC; o += 16) { // 16 channels at a time: four taps per pass over the pixels, then single taps
+      int t = 0;
+      for (; t + 4 <= nTaps; t += 4) {
+        gradTile4x16(src, corners, from, to, taps, t, dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+      }
+      for (; t < nTaps; t++) {
+        gradTile1x16(src, corners, from, to, taps[t], dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+      }
+    }
+    for (; L >= 8 && o + 8 <= outC; o += 8) { // then 8
+      int t = 0;
+      for (; t + 4 <= nTaps; t += 4) {
+        gradTile4(src, corners, from, to, taps, t, dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+      }
+      for (; t < nTaps; t++) {
+        gradTile1(src, corners, from, to, taps[t], dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+      }
+    }
+    for (; o < outC; o++) { // the last channels: scalar fused chains, the lanes' bits
+      for (int t = 0; t < nTaps; t++) {
+        float sum = 0f;
+        for (int q = from; q < to; q++) {
+          sum = Math.fma(src[corners[q] + taps[t]], dOut[dOff + q * outC + o], sum);
+        }
+        int e = dkOff + t * outC + o;
+        dK[e] = beta == 0f ? sum : sum + beta * dK[e];
+      }
+    }
+  }
+
+  /** Taps t..t+3 by 16 channels: eight accumulators, two dOut vectors and four broadcasts per pixel. */
+  private static void gradTile4x16(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
+      int outC, float beta, float[] dK, int k) {
+    int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
+    FloatVector c00 = FloatVector.zero(W), c01 = FloatVector.zero(W), c10 = FloatVector.zero(W);
+    FloatVector c11 = FloatVector.zero(W), c20 = FloatVector.zero(W), c21 = FloatVector.zero(W);
+    FloatVector c30 = FloatVector.zero(W), c31 = FloatVector.zero(W);
+    for (int q = from; q < to; q++) {
+      int c = corners[q], dq = d + q * outC;
+      FloatVector g0 = FloatVector.fromArray(W, dOut, dq);
+      FloatVector g1 = FloatVector.fromArray(W, dOut, dq + 8);
+      FloatVector x0 = FloatVector.broadcast(W, src[c + t0]);
+      c00 = x0.fma(g0, c00);
+      c01 = x0.fma(g1, c01);
+      FloatVector x1 = FloatVector.broadcast(W, src[c + t1]);
+      c10 = x1.fma(g0, c10);
+      c11 = x1.fma(g1, c11);
+      FloatVector x2 = FloatVector.broadcast(W, src[c + t2]);
+      c20 = x2.fma(g0, c20);
+      c21 = x2.fma(g1, c21);
+      FloatVector x3 = FloatVector.broadcast(W, src[c + t3]);
+      c30 = x3.fma(g0, c30);
+      c31 = x3.fma(g1, c31);
+    }
+    gradStore(c00, beta, dK, k);
+    gradStore(c01, beta, dK, k + 8);
+    gradStore(c10, beta, dK, k + outC);
+    gradStore(c11, beta, dK, k + outC + 8);
+    gradStore(c20, beta, dK, k + 2 * outC);
+    gradStore(c21, beta, dK, k + 2 * outC + 8);
+    gradStore(c30, beta, dK, k + 3 * outC);
+    gradStore(c31, beta, dK, k + 3 * outC + 8);
+  }
+
+  /** One tap by 16 channels. */
+  private static void gradTile1x16(float[] src, int[] corners, int from, int to, int tap, float[] dOut, int d, int outC,
+      float beta, float[] dK, int k) {
+    FloatVector c0 = FloatVector.zero(W), c1 = FloatVector.zero(W);
+    for (int q = from; q < to; q++) {
+      int dq = d + q * outC;
+      FloatVector x = FloatVector.broadcast(W, src[corners[q] + tap]);
+      c0 = x.fma(FloatVector.fromArray(W, dOut, dq), c0);
+      c1 = x.fma(FloatVector.fromArray(W, dOut, dq + 8), c1);
+    }
+    gradStore(c0, beta, dK, k);
+    gradStore(c1, beta, dK, k + 8);
+  }
+
+  /** Taps t..t+3 by 8 channels: four accumulators, one dOut vector and four broadcasts per pixel. */
+  private static void gradTile4(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
+      int outC, float beta, float[] dK, int k) {
+    int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
+    FloatVector c0 = FloatVector.zero(W), c1 = FloatVector.zero(W), c2 = FloatVector.zero(W), c3 = FloatVector.zero(W);
+    for (int q = from; q < to; q++) {
+      int c = corners[q];
+      FloatVector g = FloatVector.fromArray(W, dOut, d + q * outC);
+      c0 = FloatVector.broadcast(W, src[c + t0]).fma(g, c0);
+      c1 = FloatVector.broadcast(W, src[c + t1]).fma(g, c1);
+      c2 = FloatVector.broadcast(W, src[c + t2]).fma(g, c2);
+      c3 = FloatVector.broadcast(W, src[c + t3]).fma(g, c3);
+    }
+    gradStore(c0, beta, dK, k);
+    gradStore(c1, beta, dK, k + outC);
+    gradStore(c2, beta, dK, k + 2 * outC);
+    gradStore(c3, beta, dK, k + 3 * outC);
+  }
+
+  /** One tap by 8 channels. */
+  private static void gradTile1(float[] src, int[] corners, int from, int to, int tap, float[] dOut, int d, int outC,
+      float beta, float[] dK, int k) {
+    FloatVector c0 = FloatVector.zero(W);
+    for (int q = from; q < to; q++) {
+      c0 = FloatVector.broadcast(W, src[corners[q] + tap]).fma(FloatVector.fromArray(W, dOut, d + q * outC), c0);
+    }
+    gradStore(c0, beta, dK, k);
+  }
+
+  /** {@code dK[k..k+8) = sums}, or {@code sums + beta·dK}: the GEMM's update with alpha = 1. */
+  private static void gradStore(FloatVector sums, float beta, float[] dK, int k) {
+    (beta == 0f ? sums : sums.add(FloatVector.fromArray(W, dK, k).mul(beta))).intoArray(dK, k);
+  }
 }

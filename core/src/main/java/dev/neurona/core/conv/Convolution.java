@@ -256,15 +256,20 @@ public final class Convolution {
      * {@code dK[dkOff..] = beta·dK + Σ} over the batch's output pixels (rows) {@code [r0, r1)} of
      * {@code window ⊗ dOut}: the product {@code colsᵀ·dOut} of those rows, k-block by k-block as the
      * GEMM runs it, with each pixel's window read in place (from padded copies of its images when the
-     * windows reach outside them).
+     * windows reach outside them). {@code padded} holds the first and end image the calling thread's
+     * padded copies hold ({@code {-1, -1}} for none); blocks of one image reuse its copy.
      */
-    void kernelGradient(float[] input, float[] dOut, int r0, int r1, float beta, float[] dK, int dkOff) {
+    void kernelGradient(float[] input, float[] dOut, int r0, int r1, float beta, float[] dK, int dkOff, int[] padded) {
       int pixels = g.outPixels(), n0 = r0 / pixels, n1 = (r1 - 1) / pixels + 1;
       float[] src = input;
       if (pad) {
         src = scratch(PADDED, (n1 - n0) * paddedSize());
-        for (int n = n0; n < n1; n++) {
-          padImage(input, n, src, (n - n0) * paddedSize());
+        if (padded[0] != n0 || padded[1] != n1) {
+          for (int n = n0; n < n1; n++) {
+            padImage(input, n, src, (n - n0) * paddedSize());
+          }
+          padded[0] = n0;
+          padded[1] = n1;
         }
       }
       int rows = r1 - r0;
@@ -413,11 +418,12 @@ public final class Convolution {
     Direct direct = allowDirect && direct(g) ? new Direct(g, null, null, false) : null;
     Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
       float[] cols = null;
+      int[] padded = {-1, -1};
       float beta = 0f; // the chunk's first block overwrites its partial, later blocks add
       for (int i = from * plan.blocksPerImage, end = to * plan.blocksPerImage; i < end; i++) {
         int r0 = plan.from(i), r1 = plan.to(i, batch);
         if (direct != null && Gemm.isBlocked(patch, outC, r1 - r0)) {
-          direct.kernelGradient(input, dOut, r0, r1, beta, partials, c * kSize);
+          direct.kernelGradient(input, dOut, r0, r1, beta, partials, c * kSize, padded);
           beta = 1f;
           continue;
         }

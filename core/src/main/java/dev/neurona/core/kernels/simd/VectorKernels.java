@@ -640,7 +640,8 @@ public final class VectorKernels extends ScalarKernels {
   public void convKernelGrad(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut, int dOff,
       int outC, float beta, float[] dK, int dkOff) {
     int o = 0;
-    for (; L >= 8 && o + 16 <= outC; o += 16) { // 16 channels at a time: four taps per pass over the pixels, then single taps
+    // 16 channels at a time: four taps per pass over the pixels, then single taps.
+    for (; L >= 8 && o + 16 <= outC; o += 16) {
       int t = 0;
       for (; t + 4 <= nTaps; t += 4) {
         gradTile4x16(src, corners, from, to, taps, t, dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
@@ -649,16 +650,24 @@ public final class VectorKernels extends ScalarKernels {
         gradTile1x16(src, corners, from, to, taps[t], dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
       }
     }
-    for (; L >= 8 && o + 8 <= outC; o += 8) { // then 8
+    float[] lanes = null;
+    while (L >= 8 && o < outC && outC >= 8) {
+      // Then 8: the last group, when fewer than 8 channels are left, shifts left to end at outC and
+      // writes only the lanes not written yet (each lane is its own chain: the same bits).
+      int skip = Math.max(0, o + 8 - outC), at = o - skip;
+      if (skip > 0 && lanes == null) {
+        lanes = new float[8];
+      }
       int t = 0;
       for (; t + 4 <= nTaps; t += 4) {
-        gradTile4(src, corners, from, to, taps, t, dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+        gradTile4(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
       }
       for (; t < nTaps; t++) {
-        gradTile1(src, corners, from, to, taps[t], dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+        gradTile1(src, corners, from, to, taps[t], dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
       }
+      o = at + 8;
     }
-    for (; o < outC; o++) { // the last channels: scalar fused chains, the lanes' bits
+    for (; o < outC; o++) { // fewer than 8 channels in all: scalar fused chains, the lanes' bits
       for (int t = 0; t < nTaps; t++) {
         float sum = 0f;
         for (int q = from; q < to; q++) {
@@ -720,7 +729,7 @@ public final class VectorKernels extends ScalarKernels {
 
   /** Taps t..t+3 by 8 channels: four accumulators, one dOut vector and four broadcasts per pixel. */
   private static void gradTile4(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k) {
+      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
     FloatVector c0 = FloatVector.zero(W), c1 = FloatVector.zero(W), c2 = FloatVector.zero(W), c3 = FloatVector.zero(W);
     for (int q = from; q < to; q++) {
@@ -731,24 +740,36 @@ public final class VectorKernels extends ScalarKernels {
       c2 = FloatVector.broadcast(W, src[c + t2]).fma(g, c2);
       c3 = FloatVector.broadcast(W, src[c + t3]).fma(g, c3);
     }
-    gradStore(c0, beta, dK, k);
-    gradStore(c1, beta, dK, k + outC);
-    gradStore(c2, beta, dK, k + 2 * outC);
-    gradStore(c3, beta, dK, k + 3 * outC);
+    gradStore(c0, beta, dK, k, skip, lanes);
+    gradStore(c1, beta, dK, k + outC, skip, lanes);
+    gradStore(c2, beta, dK, k + 2 * outC, skip, lanes);
+    gradStore(c3, beta, dK, k + 3 * outC, skip, lanes);
   }
 
   /** One tap by 8 channels. */
   private static void gradTile1(float[] src, int[] corners, int from, int to, int tap, float[] dOut, int d, int outC,
-      float beta, float[] dK, int k) {
+      float beta, float[] dK, int k, int skip, float[] lanes) {
     FloatVector c0 = FloatVector.zero(W);
     for (int q = from; q < to; q++) {
       c0 = FloatVector.broadcast(W, src[corners[q] + tap]).fma(FloatVector.fromArray(W, dOut, d + q * outC), c0);
     }
-    gradStore(c0, beta, dK, k);
+    gradStore(c0, beta, dK, k, skip, lanes);
   }
 
   /** {@code dK[k..k+8) = sums}, or {@code sums + beta·dK}: the GEMM's update with alpha = 1. */
   private static void gradStore(FloatVector sums, float beta, float[] dK, int k) {
     (beta == 0f ? sums : sums.add(FloatVector.fromArray(W, dK, k).mul(beta))).intoArray(dK, k);
+  }
+
+  /** As above for lanes {@code skip..8} only (through {@code lanes}), or all of them when skip is 0. */
+  private static void gradStore(FloatVector sums, float beta, float[] dK, int k, int skip, float[] lanes) {
+    if (skip == 0) {
+      gradStore(sums, beta, dK, k);
+      return;
+    }
+    sums.intoArray(lanes, 0);
+    for (int j = skip; j < 8; j++) {
+      dK[k + j] = beta == 0f ? lanes[j] : lanes[j] + beta * dK[k + j];
+    }
   }
 }

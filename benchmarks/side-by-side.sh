@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Neurona against TensorFlow, network by network: for each tutorial network, Neurona's training step and
+# predict on one or two JDKs, then TensorFlow's on the same network, so that the two sides of each ratio
+# are measured minutes apart (this is how the README's performance table was measured).
+#   benchmarks/side-by-side.sh
+#   JAVAS="java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java" TF_PYTHON=../tfenv/bin/python benchmarks/side-by-side.sh
+# JAVAS: the java commands to run (default: java). TF_PYTHON: a Python with tensorflow-cpu 2.21
+# (default: ../tfenv/bin/python). BENCH_TF: the anchor script (default: ../shared/anchors/bench_tf.py).
+# Prints one line per measurement: the median of 8 one-second JMH iterations after 5 warm-up ones
+# (images/s), and bench_tf.py's own lines.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAVAS="${JAVAS:-java}"
+TF_PYTHON="${TF_PYTHON:-$ROOT/../tfenv/bin/python}"
+BENCH_TF="${BENCH_TF:-$ROOT/../shared/anchors/bench_tf.py}"
+JAR="$ROOT/benchmarks/target/benchmarks.jar"
+if [[ ! -f "$JAR" ]]; then
+  (cd "$ROOT" && mvn -q -B -ntp -pl benchmarks -am package -DskipTests)
+fi
+for f in "$TF_PYTHON" "$BENCH_TF"; do
+  [[ -e "$f" ]] || { echo "side-by-side.sh: $f not found (set TF_PYTHON / BENCH_TF)" >&2; exit 2; }
+done
+
+# The median of the measured iterations of one JMH run, in images/s: TrainStepBenchmark's images counter,
+# InferenceBenchmark's score (one operation per image).
+jmh() { # java, benchmark regex, JMH parameters..., metric (images|ops)
+  local java=$1 regex=$2 metric=${*: -1}; shift 2
+  local params=("${@:1:$#-1}")
+  "$java" -jar "$JAR" "$regex" "${params[@]}" -f 1 -wi 5 -i 8 -w 1 -r 1 2>/dev/null | awk -v m="$metric" '
+    /^Iteration/ { it = 1; if (m == "ops") print $3 }
+    m != "ops" && $1 == m":" && it { print $2 }' | sort -g | awk '{ v[NR] = $1 }
+    END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+declare -A TF_NAME=([mnist-cnn]=mnist99 [mnist-keras]=keras-mnist [captcha]=captcha [flowers]=flowers)
+for net in mnist-cnn mnist-keras captcha flowers; do
+  for java in $JAVAS; do
+    if [[ $net != flowers ]]; then
+      echo "neurona $java $net train b128: $(jmh "$java" TrainStepBenchmark -p net=$net -p batch=128 images) images/s"
+    fi
+    echo "neurona $java $net infer b128: $(jmh "$java" '\.InferenceBenchmark.predict' -p net=$net ops) images/s"
+  done
+  "$TF_PYTHON" "$BENCH_TF" throughput --models "${TF_NAME[$net]}" --batch 128 --infer 2>&1 | grep "img/s"
+done
+for net in captcha flowers; do
+  for java in $JAVAS; do
+    echo "neurona $java $net train b32: $(jmh "$java" TrainStepBenchmark -p net=$net -p batch=32 images) images/s"
+  done
+  "$TF_PYTHON" "$BENCH_TF" throughput --models "${TF_NAME[$net]}" --batch 32 2>&1 | grep "img/s"
+done

@@ -211,8 +211,10 @@ public final class Convolution {
       int patch = g.patchSize(), outC = g.outC;
       wStride = ceilDiv(outC, 16) * 16;
       w = kernel == null ? null : new float[patch * wStride];
-      for (int t = 0; kernel != null && t < patch; t++) {
-        System.arraycopy(kernel, t * outC, w, t * wStride, outC);
+      if (w != null) {
+        for (int t = 0; t < patch; t++) {
+          System.arraycopy(kernel, t * outC, w, t * wStride, outC);
+        }
       }
       b = bias == null ? null : Arrays.copyOf(bias, wStride);
       if (b != null) {

@@ -134,7 +134,7 @@ final class BlockedGemm {
       return;
     }
     long work = (long) m * n * k;
-    if (work <= DIRECT_WORK || n <= DIRECT_MAX_N) {
+    if (!isBlocked(m, n, k)) {
       // Rows of C are independent, so splitting them over threads keeps results bit-identical.
       Parallel.RangeBody rows = (from, to) -> direct(transA, transB, from, to, n, k, alpha, a, aOff, lda, b, bOff,
           ldb, beta, c, cOff, ldc);
@@ -151,6 +151,11 @@ final class BlockedGemm {
       return;
     }
     blocked(kernel, threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, null, beta, c, cOff, ldc);
+  }
+
+  /** Whether a product takes the k-blocked paths, rather than the direct loop of tiny products and n ≤ 2. */
+  static boolean isBlocked(int m, int n, int k) {
+    return (long) m * n * k > DIRECT_WORK && n > DIRECT_MAX_N;
   }
 
   /** Columns of C per work item of {@link #fewRows}: at most 7×512 floats (14 KB) of sums stay in L1. */

@@ -89,7 +89,7 @@ public final class Gemm {
    * unfused chain per C element (tiny products and n ≤ 2).
    */
   public static boolean isBlocked(int m, int n, int k) {
-    return (long) m * n * k > BlockedGemm.DIRECT_WORK && n > BlockedGemm.DIRECT_MAX_N;
+    return BlockedGemm.isBlocked(m, n, k);
   }
 
   /** The micro-kernel {@link #sgemm} uses: vector when available and enabled, else scalar. */

@@ -176,7 +176,8 @@ public final class Convolution {
   static final int DIRECT_MAX_PATCH = 75;
 
   private static boolean direct(ConvGeometry g) {
-    return g.patchSize() <= DIRECT_MAX_PATCH && g.kH * g.kW > 1 && g.outC > 2;
+    return g.patchSize() <= DIRECT_MAX_PATCH && g.kH * g.kW > 1 && g.outC > 2
+        && KernelProvider.kernels().directConvolution();
   }
 
   /** Each thread's zero-padded copy of one input image for {@link Direct}, reused across calls. */

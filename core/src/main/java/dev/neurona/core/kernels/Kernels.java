@@ -112,4 +112,13 @@ public interface Kernels {
    */
   void convKernelGrad(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut, int dOff,
       int outC, float beta, float[] dK, int dkOff);
+
+  /**
+   * Whether {@link #convRow} and {@link #convKernelGrad} run at their speed on this JVM, so that
+   * convolutions with small patches take the direct path; when false, every convolution takes im2col
+   * and GEMM (the same bits either way). True unless an implementation says why not.
+   */
+  default boolean directConvolution() {
+    return true;
+  }
 }

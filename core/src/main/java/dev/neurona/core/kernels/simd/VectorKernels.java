@@ -531,6 +531,24 @@ public final class VectorKernels extends ScalarKernels {
 
   // convRow: 16 output channels (two 256-bit vectors) by 6 pixels in 12 accumulators, as the GEMM's AVX2 tile.
   private static final VectorSpecies<Float> W = FloatVector.SPECIES_256;
+
+  /**
+   * The direct convolution kernels below work on 256-bit vectors. Where the preferred vectors are
+   * wider (AVX-512), calling them makes the Vector API's shared {@code FloatVector} methods see two
+   * vector classes, and JDK 17's C2 then no longer knows the exact class of the GEMM micro-kernel's
+   * accumulators after its loop: it does not intrinsify their stores, boxes every vector, and the
+   * whole GEMM runs ~30× slower (mnist-cnn inference: 190 images/s against 5,500 on JDK 25, on a
+   * Sapphire Rapids; {@code -XX:+PrintIntrinsics} shows {@code VectorSupport::store} "failed to
+   * inline (intrinsic)" and the type profile at {@code intoArray} naming Float256Vector and
+   * Float512Vector). JDK 25 keeps the types; JDKs between were not measured. There, convolutions take
+   * im2col and GEMM, which never mix widths.
+   */
+  private static final boolean DIRECT_CONVOLUTION = L <= 8 || Runtime.version().feature() >= 25;
+
+  @Override
+  public boolean directConvolution() {
+    return DIRECT_CONVOLUTION;
+  }
   private static final int CONV_PIXELS = 6;
 
   @Override

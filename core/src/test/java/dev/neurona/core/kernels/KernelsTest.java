@@ -40,7 +40,7 @@ class KernelsTest {
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
       "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "convRow",
-      "convKernelGrad");
+      "convKernelGrad", "directConvolution");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
@@ -520,6 +520,17 @@ class KernelsTest {
       }
     }
     assertThat(checked).isGreaterThanOrEqualTo(216);
+  }
+
+  /**
+   * The direct convolution is off only where it was measured to wreck the GEMM: 256-bit kernels beside
+   * wider preferred vectors on a JDK before 25 (see VectorKernels). The scalar kernels always take it.
+   */
+  @Test
+  void directConvolutionIsOffOnlyWhereVectorWidthsWouldMixOnAnOldJdk() {
+    assertThat(scalar.directConvolution()).isTrue();
+    boolean mixes = lanes() > 8 && Runtime.version().feature() < 25;
+    assertThat(vec().directConvolution()).as(vec().name() + " on JDK " + Runtime.version().feature()).isEqualTo(!mixes);
   }
 
   /**

@@ -529,21 +529,27 @@ public final class VectorKernels extends ScalarKernels {
     super.maxPoolBackward(dOut, dOutOff, argmax, argOff, n, dIn, dInOff);
   }
 
-  // convRow: 16 output channels (two 256-bit vectors) by 6 pixels in 12 accumulators, as the GEMM's AVX2 tile.
+  // convRow on 8 lanes: 16 output channels (two 256-bit vectors) by 6 pixels in 12 accumulators, as the GEMM's AVX2
+  // tile; 16 lanes take the *Wide kernels at the end of the file instead.
   private static final VectorSpecies<Float> W = FloatVector.SPECIES_256;
 
   /**
-   * The direct convolution kernels below work on 256-bit vectors. Where the preferred vectors are
-   * wider (AVX-512), calling them makes the Vector API's shared {@code FloatVector} methods see two
-   * vector classes, and JDK 17's C2 then no longer knows the exact class of the GEMM micro-kernel's
-   * accumulators after its loop: it does not intrinsify their stores, boxes every vector, and the
-   * whole GEMM runs ~30× slower (mnist-cnn inference: 190 images/s against 5,500 on JDK 25, on a
-   * Sapphire Rapids; {@code -XX:+PrintIntrinsics} shows {@code VectorSupport::store} "failed to
-   * inline (intrinsic)" and the type profile at {@code intoArray} naming Float256Vector and
-   * Float512Vector). JDK 25 keeps the types; JDKs between were not measured. There, convolutions take
-   * im2col and GEMM, which never mix widths.
+   * With 16-lane vectors (AVX-512) the direct convolution kernels hold a group of 16 channels in one
+   * vector ({@link #convRowWide}, {@link #convKernelGradWide}); with 8 lanes (AVX2) in two 256-bit
+   * ones. Never both widths in one JVM: when the Vector API's shared {@code FloatVector} methods see
+   * two vector classes, JDK 17's C2 loses the exact class of the GEMM micro-kernel's accumulators
+   * after its loop, does not intrinsify their stores, boxes every vector, and the whole GEMM runs ~30×
+   * slower (mnist-cnn inference: 177 images/s against 4,589 with one width, on a Sapphire Rapids;
+   * {@code -XX:+PrintIntrinsics} shows {@code VectorSupport::store} "failed to inline (intrinsic)",
+   * and the type profile at {@code intoArray} names Float256Vector and Float512Vector). JDK 25 keeps
+   * the types, and there the 16-lane kernels are a little faster than the 256-bit ones (MNIST's
+   * first convolution in a training step, {@code LayerProfile mnist-cnn 128 30}: forward 2.1 against
+   * 2.5 ms, backward 4.3 against 4.5). On wider vectors still, where the 256-bit kernels would mix
+   * widths, JDKs before 25 take im2col and GEMM for every convolution.
    */
-  private static final boolean DIRECT_CONVOLUTION = L <= 8 || Runtime.version().feature() >= 25;
+  static final boolean WIDE = L == 16;
+
+  private static final boolean DIRECT_CONVOLUTION = L <= 16 || Runtime.version().feature() >= 25;
 
   @Override
   public boolean directConvolution() {
@@ -554,6 +560,10 @@ public final class VectorKernels extends ScalarKernels {
   @Override
   public void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
       int count, float[] out, int outOff, int outC) {
+    if (WIDE) {
+      convRowWide(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
+      return;
+    }
     if (L < 8 || count < CONV_PIXELS) { // no 256-bit vectors, or too few pixels for a tile
       convPixels(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
       return;
@@ -657,6 +667,10 @@ public final class VectorKernels extends ScalarKernels {
   @Override
   public void convKernelGrad(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut, int dOff,
       int outC, float beta, float[] dK, int dkOff) {
+    if (WIDE) {
+      convKernelGradWide(src, corners, from, to, taps, nTaps, dOut, dOff, outC, beta, dK, dkOff);
+      return;
+    }
     int o = 0;
     // 16 channels at a time: four taps per pass over the pixels, then single taps.
     for (; L >= 8 && o + 16 <= outC; o += 16) {
@@ -787,6 +801,185 @@ public final class VectorKernels extends ScalarKernels {
     }
     sums.intoArray(lanes, 0);
     for (int j = skip; j < 8; j++) {
+      dK[k + j] = beta == 0f ? lanes[j] : lanes[j] + beta * dK[k + j];
+    }
+  }
+
+  // ---- 512-bit direct convolution (L = 16): one vector holds a group of 16 channels ----
+
+  /** Pixels of a {@link #convTileWide} tile: eight accumulators keep both FMA ports busy. */
+  private static final int WIDE_PIXELS = 8;
+
+  /** {@link #convRow} with 16-lane vectors: tiles of {@link #WIDE_PIXELS} pixels by 16 channels. */
+  private static void convRowWide(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride,
+      float[] bias, int count, float[] out, int outOff, int outC) {
+    if (count < WIDE_PIXELS) {
+      convPixels(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
+      return;
+    }
+    float[] tile = (outC & 15) == 0 ? null : new float[WIDE_PIXELS * 16];
+    for (int x0 = 0; x0 < count; x0 += WIDE_PIXELS) {
+      int x = Math.min(x0, count - WIDE_PIXELS); // the last group shifts left: a few pixels computed twice, same bits
+      for (int j = 0; j < outC; j += 16) {
+        int o = outOff + x * outC + j;
+        if (j + 16 <= outC) {
+          convTileWide(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, out, o, outC);
+        } else { // the last channels: through an 8×16 buffer
+          convTileWide(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, tile, 0, 16);
+          for (int r = 0; r < WIDE_PIXELS; r++) {
+            System.arraycopy(tile, r * 16, out, o + r * outC, outC - j);
+          }
+        }
+      }
+    }
+  }
+
+  /** Eight pixels by the 16 channels from column {@code j} into {@code dst} (pixel rows {@code ds} apart), then the bias. */
+  private static void convTileWide(float[] src, int base, int step, int[] taps, int nTaps, float[] w, int wStride,
+      int j, float[] bias, float[] dst, int d, int ds) {
+    int s1 = 1 * step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step, s5 = 5 * step, s6 = 6 * step, s7 = 7 * step;
+    FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+    FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+    for (int t = 0, wi = j; t < nTaps; t++, wi += wStride) {
+      int o = base + taps[t];
+      FloatVector b = FloatVector.fromArray(S, w, wi);
+      c0 = FloatVector.broadcast(S, src[o]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[o + s1]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[o + s2]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[o + s3]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[o + s4]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[o + s5]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[o + s6]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[o + s7]).fma(b, c7);
+    }
+    if (bias != null) {
+      FloatVector bv = FloatVector.fromArray(S, bias, j);
+      c0 = c0.add(bv);
+      c1 = c1.add(bv);
+      c2 = c2.add(bv);
+      c3 = c3.add(bv);
+      c4 = c4.add(bv);
+      c5 = c5.add(bv);
+      c6 = c6.add(bv);
+      c7 = c7.add(bv);
+    }
+    c0.intoArray(dst, d + 0 * ds);
+    c1.intoArray(dst, d + 1 * ds);
+    c2.intoArray(dst, d + 2 * ds);
+    c3.intoArray(dst, d + 3 * ds);
+    c4.intoArray(dst, d + 4 * ds);
+    c5.intoArray(dst, d + 5 * ds);
+    c6.intoArray(dst, d + 6 * ds);
+    c7.intoArray(dst, d + 7 * ds);
+  }
+
+  /**
+   * {@link #convKernelGrad} with 16-lane vectors: groups of 16 channels, eight taps per pass over the
+   * pixels, then four, then single taps; when the channels are not a multiple of 16, the last group
+   * shifts left to end at outC and writes only the lanes not written yet (each lane is its own chain:
+   * the same bits). Fewer than 16 channels in all: scalar fused chains, the lanes' bits.
+   */
+  private static void convKernelGradWide(float[] src, int[] corners, int from, int to, int[] taps, int nTaps,
+      float[] dOut, int dOff, int outC, float beta, float[] dK, int dkOff) {
+    float[] lanes = null;
+    int o = 0;
+    while (o < outC && outC >= 16) {
+      int skip = Math.max(0, o + 16 - outC), at = o - skip;
+      if (skip > 0) {
+        lanes = new float[16];
+      }
+      int t = 0;
+      for (; t + 8 <= nTaps; t += 8) {
+        gradTileWide8(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+      }
+      for (; t + 4 <= nTaps; t += 4) {
+        gradTileWide4(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+      }
+      for (; t < nTaps; t++) {
+        gradTileWide1(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+      }
+      o = at + 16;
+    }
+    for (; o < outC; o++) {
+      for (int t = 0; t < nTaps; t++) {
+        float sum = 0f;
+        for (int q = from; q < to; q++) {
+          sum = Math.fma(src[corners[q] + taps[t]], dOut[dOff + q * outC + o], sum);
+        }
+        int e = dkOff + t * outC + o;
+        dK[e] = beta == 0f ? sum : sum + beta * dK[e];
+      }
+    }
+  }
+
+  /** Taps t..t+7 by 16 channels: 8 accumulators, one dOut vector and 8 broadcasts per pixel. */
+  private static void gradTileWide8(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
+      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+    int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3], t4 = taps[t + 4], t5 = taps[t + 5], t6 = taps[t + 6], t7 = taps[t + 7];
+    FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+    FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+    for (int q = from; q < to; q++) {
+      int c = corners[q];
+      FloatVector g = FloatVector.fromArray(S, dOut, d + q * outC);
+      c0 = FloatVector.broadcast(S, src[c + t0]).fma(g, c0);
+      c1 = FloatVector.broadcast(S, src[c + t1]).fma(g, c1);
+      c2 = FloatVector.broadcast(S, src[c + t2]).fma(g, c2);
+      c3 = FloatVector.broadcast(S, src[c + t3]).fma(g, c3);
+      c4 = FloatVector.broadcast(S, src[c + t4]).fma(g, c4);
+      c5 = FloatVector.broadcast(S, src[c + t5]).fma(g, c5);
+      c6 = FloatVector.broadcast(S, src[c + t6]).fma(g, c6);
+      c7 = FloatVector.broadcast(S, src[c + t7]).fma(g, c7);
+    }
+    gradStoreWide(c0, beta, dK, k, skip, lanes);
+    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
+    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
+    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
+    gradStoreWide(c4, beta, dK, k + 4 * outC, skip, lanes);
+    gradStoreWide(c5, beta, dK, k + 5 * outC, skip, lanes);
+    gradStoreWide(c6, beta, dK, k + 6 * outC, skip, lanes);
+    gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
+  }
+
+  /** Taps t..t+3 by 16 channels: 4 accumulators, one dOut vector and 4 broadcasts per pixel. */
+  private static void gradTileWide4(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
+      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+    int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
+    FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+    for (int q = from; q < to; q++) {
+      int c = corners[q];
+      FloatVector g = FloatVector.fromArray(S, dOut, d + q * outC);
+      c0 = FloatVector.broadcast(S, src[c + t0]).fma(g, c0);
+      c1 = FloatVector.broadcast(S, src[c + t1]).fma(g, c1);
+      c2 = FloatVector.broadcast(S, src[c + t2]).fma(g, c2);
+      c3 = FloatVector.broadcast(S, src[c + t3]).fma(g, c3);
+    }
+    gradStoreWide(c0, beta, dK, k, skip, lanes);
+    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
+    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
+    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
+  }
+
+  /** Taps t..t+0 by 16 channels: 1 accumulator, one dOut vector and 1 broadcast per pixel. */
+  private static void gradTileWide1(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
+      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+    int t0 = taps[t];
+    FloatVector c0 = FloatVector.zero(S);
+    for (int q = from; q < to; q++) {
+      int c = corners[q];
+      FloatVector g = FloatVector.fromArray(S, dOut, d + q * outC);
+      c0 = FloatVector.broadcast(S, src[c + t0]).fma(g, c0);
+    }
+    gradStoreWide(c0, beta, dK, k, skip, lanes);
+  }
+
+  /** {@code dK[k..k+16) = sums}, or {@code sums + beta·dK}, for lanes {@code skip..16} only (through {@code lanes}) when skip > 0. */
+  private static void gradStoreWide(FloatVector sums, float beta, float[] dK, int k, int skip, float[] lanes) {
+    if (skip == 0) {
+      (beta == 0f ? sums : sums.add(FloatVector.fromArray(S, dK, k).mul(beta))).intoArray(dK, k);
+      return;
+    }
+    sums.intoArray(lanes, 0);
+    for (int j = skip; j < 16; j++) {
       dK[k + j] = beta == 0f ? lanes[j] : lanes[j] + beta * dK[k + j];
     }
   }

@@ -49,7 +49,7 @@ public final class LayerProfile {
         outs[i] = t;
       }
       Tensor d = Tensor.zeros(t.shape()).fillUniform(-1e-3f, 1e-3f, rnd);
-      for (int i = layers.size() - 1; i >= 0; i--) {
+      for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Trainer: stops where no dInput is needed
         long t0 = System.nanoTime();
         d = layers.get(i).backward(d);
         if (s >= 0) {

@@ -181,9 +181,18 @@ public abstract class Layer {
     return n;
   }
 
-  /** Whether the model should ask this layer for dInput (false for the first layer). */
+  /**
+   * Whether the model should ask this layer for dInput: {@link dev.neurona.layers.model.Sequential}
+   * sets it false for the layers with no parameters before them (the first layer, and any layer after
+   * parameter-free preprocessing), whose input gradient nothing would use.
+   */
   public final void setNeedsInputGradient(boolean needs) {
     this.needsInputGradient = needs;
+  }
+
+  /** Whether {@link #backward} computes dInput (see {@link #setNeedsInputGradient}). */
+  public final boolean needsInputGradient() {
+    return needsInputGradient;
   }
 
   /**

@@ -116,8 +116,4 @@ public final class TestLinear extends Layer implements HasActivation {
     return c;
   }
 
-  /** Whether the model told this layer to skip dInput. */
-  public boolean needsInputGradient() {
-    return needsInputGradient;
-  }
 }

@@ -445,8 +445,13 @@ public final class Trainer {
       held.add(p.grad().copy());
       p.zeroGrad();
     }
-    Layer first = model.layers().get(0);
-    first.setNeedsInputGradient(true); // a model's first layer skips dInput (Sequential.add); here it is wanted
+    // Layers with no parameters before them skip dInput (Sequential.markInputGradients); here it is wanted.
+    List<Layer> layers = model.layers();
+    boolean[] needed = new boolean[layers.size()];
+    for (int i = 0; i < needed.length; i++) {
+      needed[i] = layers.get(i).needsInputGradient();
+      layers.get(i).setNeedsInputGradient(true);
+    }
     try {
       Tensor out = forwardAll(x, false);
       Tensor grad = Tensor.zeros(out.shape());
@@ -458,7 +463,9 @@ public final class Trainer {
       }
       return new Gradients(l, byName, dx);
     } finally {
-      first.setNeedsInputGradient(false);
+      for (int i = 0; i < needed.length; i++) {
+        layers.get(i).setNeedsInputGradient(needed[i]);
+      }
       for (int i = 0; i < params.size(); i++) {
         params.get(i).grad().copyFrom(held.get(i));
       }
@@ -503,13 +510,18 @@ public final class Trainer {
     return fused() ? loss.computeFromSoftmax(out, y, grad) : loss.compute(out, y, grad);
   }
 
-  /** Backward through every layer from {@code grad} (see {@link #lossAndGradient}); returns dLoss/dInput. */
+  /**
+   * Backward through the layers from {@code grad} (see {@link #lossAndGradient}) down to the first one
+   * with parameters; returns dLoss/dInput when every layer was asked for it ({@link #gradients}), else null.
+   */
   private Tensor backwardAll(Tensor grad) {
     List<Layer> layers = model.layers();
     Layer last = layers.get(layers.size() - 1);
     // Fused: dLoss/dz = (p - y)/batch goes straight to the softmax layer's pre-activation.
     Tensor d = fused() ? ((HasActivation) last).backwardFromPreActivation(grad) : last.backward(grad);
-    for (int i = layers.size() - 2; i >= 0; i--) {
+    // A layer with no parameters before it returns no dInput (Sequential.markInputGradients): the
+    // layers before it have nothing to compute.
+    for (int i = layers.size() - 2; i >= 0 && d != null; i--) {
       d = layers.get(i).backward(d);
     }
     return d;

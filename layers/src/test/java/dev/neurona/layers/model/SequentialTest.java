@@ -55,6 +55,19 @@ class SequentialTest {
   }
 
   @Test
+  void layersWithNoParametersBeforeThemSkipTheirInputGradient() {
+    // Known once built: added before the input shape, flagged when input() builds them.
+    TestFlatten flatten = new TestFlatten();
+    TestLinear a = new TestLinear(3, "relu");
+    TestFlatten between = new TestFlatten();
+    TestLinear b = new TestLinear(2, "softmax");
+    Sequential m = new Sequential().add(flatten).add(a).add(between).add(b);
+    m.input(2, 2);
+    assertThat(List.of(flatten.needsInputGradient(), a.needsInputGradient(), between.needsInputGradient(),
+        b.needsInputGradient())).containsExactly(false, false, true, true);
+  }
+
+  @Test
   void userNamesAreKeptAndDuplicatesRejected() {
     Sequential m = new Sequential().input(2);
     m.add(new TestLinear(2, null).name("test_linear"));

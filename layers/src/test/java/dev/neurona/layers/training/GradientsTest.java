@@ -81,7 +81,7 @@ class GradientsTest {
 
     Sequential twin = cnn(11);
     List<Layer> layers = twin.layers();
-    layers.get(0).setNeedsInputGradient(true);
+    layers.forEach(l -> l.setNeedsInputGradient(true)); // as gradients() does
     Tensor h = X;
     for (Layer l : layers) {
       h = l.forward(h, false);
@@ -102,6 +102,30 @@ class GradientsTest {
     assertThatThrownBy(() -> g.parameter("dense_2.kernel")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'dense_2.kernel'").hasMessageContaining("dense_1.kernel");
     assertThatThrownBy(() -> g.parameters().clear()).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void trainingSkipsTheInputGradientsBeforeTheFirstParametersWithTheSameResult() {
+    // cnn() starts with Rescaling, then a convolution: neither needs dInput in training, so a step
+    // stops after the convolution's kernel gradient. The weights after two steps are those of a
+    // twin asked for every input gradient, bit for bit; gradients() asks for them all and then
+    // leaves the flags as they were.
+    Sequential m = cnn(31);
+    List<Layer> layers = m.layers();
+    assertThat(layers.stream().map(Layer::needsInputGradient).toList())
+        .containsExactly(false, false, true, true, true, true, true);
+    Sequential twin = cnn(31);
+    twin.layers().forEach(l -> l.setNeedsInputGradient(true));
+    for (int step = 0; step < 2; step++) {
+      assertThat(m.trainOnBatch(X, Y)).isEqualTo(twin.trainOnBatch(X, Y));
+    }
+    List<Tensor> expected = twin.getWeights(), actual = m.getWeights();
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i).data()).containsExactly(expected.get(i).data());
+    }
+    assertThat(m.gradients(X, Y).input().shape()).isEqualTo(X.shape());
+    assertThat(layers.stream().map(Layer::needsInputGradient).toList())
+        .containsExactly(false, false, true, true, true, true, true);
   }
 
   @Test

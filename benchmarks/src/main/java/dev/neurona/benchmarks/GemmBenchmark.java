@@ -114,7 +114,8 @@ public class GemmBenchmark {
     }
   }
 
-  private static float[] fill(float[] x, Random random) {
+  /** Uniform values in [-1, 1). */
+  static float[] fill(float[] x, Random random) {
     for (int i = 0; i < x.length; i++) {
       x[i] = random.nextFloat() * 2 - 1;
     }

@@ -4,7 +4,6 @@ import dev.neurona.core.gemm.Gemm;
 import dev.neurona.core.gemm.MicroKernel;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code rowMajorA}: A read in place from rows {@code lda} = 800 floats apart ({@link MicroKernel#tileRowMajorA},
  *       the path of an im2col convolution with a 5×5×32 patch).
  * </ul>
- * The {@code gflops} secondary result counts {@code 2·mr·nr·kc} per tile.
+ * The {@code gflops} secondary result ({@link GemmBenchmark.Flops}) counts {@code 2·mr·nr·kc} per tile.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -62,9 +61,9 @@ public class MicroKernelBenchmark {
       mr = kernel.mr();
       nr = kernel.nr();
       Random random = new Random(42);
-      a = fill(new float[ROWS * LDA], random);
-      ap = fill(new float[ROWS * kc], random);
-      bp = fill(new float[2 * kc * nr], random);
+      a = GemmBenchmark.fill(new float[ROWS * LDA], random);
+      ap = GemmBenchmark.fill(new float[ROWS * kc], random);
+      bp = GemmBenchmark.fill(new float[2 * kc * nr], random);
       acc = new float[mr * nr];
       path = mode.equals("inL1") ? 0 : mode.equals("packedFromL2") ? 1 : 2;
     }
@@ -77,27 +76,8 @@ public class MicroKernelBenchmark {
     }
   }
 
-  /** Secondary result: GFLOP/s. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Flops {
-    public double gflops;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      gflops = 0;
-    }
-  }
-
-  private static float[] fill(float[] x, Random random) {
-    for (int i = 0; i < x.length; i++) {
-      x[i] = random.nextFloat() * 2 - 1;
-    }
-    return x;
-  }
-
   @Benchmark
-  public float[] tiles(Data d, Flops f) {
+  public float[] tiles(Data d, GemmBenchmark.Flops f) {
     MicroKernel k = d.kernel;
     int mr = d.mr, kc = d.kc, sliver = kc * d.nr;
     for (int j = 0; j < 2; j++) { // B sliver outside, A slivers inside: the driver's order

@@ -809,6 +809,8 @@ public final class VectorKernels extends ScalarKernels {
   }
 
   // ---- 512-bit direct convolution (L = 16): one vector holds a group of 16 channels ----
+  // These repeat the 256-bit kernels above with S for W: C2 intrinsifies a Vector API call only when
+  // its species is a constant in the method, so the width cannot be a parameter.
 
   /** Pixels of a {@link #convTileWide} tile: eight accumulators keep both FMA ports busy. */
   private static final int WIDE_PIXELS = 8;

@@ -917,7 +917,7 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** Taps t..t+7 by 16 channels: 8 accumulators, one dOut vector and 8 broadcasts per pixel. */
+  /** Taps t..t+7 by 16 channels: eight accumulators, one dOut vector and eight broadcasts per pixel. */
   private static void gradTileWide8(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
       int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3], t4 = taps[t + 4], t5 = taps[t + 5], t6 = taps[t + 6], t7 = taps[t + 7];
@@ -945,7 +945,7 @@ public final class VectorKernels extends ScalarKernels {
     gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
   }
 
-  /** Taps t..t+3 by 16 channels: 4 accumulators, one dOut vector and 4 broadcasts per pixel. */
+  /** Taps t..t+3 by 16 channels: four accumulators, one dOut vector and four broadcasts per pixel. */
   private static void gradTileWide4(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
       int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
@@ -964,7 +964,7 @@ public final class VectorKernels extends ScalarKernels {
     gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
   }
 
-  /** Taps t..t+0 by 16 channels: 1 accumulator, one dOut vector and 1 broadcast per pixel. */
+  /** One tap by 16 channels: one accumulator, one dOut vector and one broadcast per pixel. */
   private static void gradTileWide1(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
       int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
     int t0 = taps[t];

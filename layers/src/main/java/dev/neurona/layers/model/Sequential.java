@@ -221,7 +221,6 @@ public final class Sequential {
     }
     layers.add(layer);
     names.add(n);
-    markInputGradients();
     if (inputShape != null) {
       try {
         buildFrom(layers.size() - 1, layers.size() == 1 ? inputShape : layers.get(layers.size() - 2).outputShape());

@@ -538,7 +538,7 @@ public final class VectorKernels extends ScalarKernels {
 
   /**
    * With 16-lane vectors (AVX-512) the direct convolution kernels hold a group of 16 channels in one
-   * vector ({@link #convRowWide}, {@link #convKernelGradWide}); with 8 lanes (AVX2) in two 256-bit
+   * vector ({@link #convTileWide}, {@link #convKernelGradWide}); with 8 lanes (AVX2) in two 256-bit
    * ones. Never both widths in one JVM: when the Vector API's shared {@code FloatVector} methods see
    * two vector classes, JDK 17's C2 loses the exact class of the GEMM micro-kernel's accumulators
    * after its loop, does not intrinsify their stores, boxes every vector, and the whole GEMM runs ~30×
@@ -563,28 +563,35 @@ public final class VectorKernels extends ScalarKernels {
   @Override
   public void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
       int count, float[] out, int outOff, int outC) {
-    if (WIDE) {
-      convRowWide(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
-      return;
-    }
-    if (L < 8 || count < CONV_PIXELS) { // no 256-bit vectors, or too few pixels for a tile
+    int pixels = WIDE ? WIDE_PIXELS : CONV_PIXELS;
+    if (L < 8 || count < pixels) { // no 256-bit vectors, or too few pixels for a tile
       convPixels(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
       return;
     }
-    float[] tile = (outC & 15) == 0 ? null : new float[CONV_PIXELS * 16];
-    for (int x0 = 0; x0 < count; x0 += CONV_PIXELS) {
-      int x = Math.min(x0, count - CONV_PIXELS); // the last group shifts left: a few pixels computed twice, same bits
+    float[] tile = (outC & 15) == 0 ? null : new float[pixels * 16];
+    for (int x0 = 0; x0 < count; x0 += pixels) {
+      int x = Math.min(x0, count - pixels); // the last group shifts left: a few pixels computed twice, same bits
       for (int j = 0; j < outC; j += 16) {
         int o = outOff + x * outC + j;
         if (j + 16 <= outC) {
-          convTile6(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, out, o, outC);
-        } else { // the last channels: through a 6×16 buffer
-          convTile6(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, tile, 0, 16);
-          for (int r = 0; r < CONV_PIXELS; r++) {
+          convTile(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, out, o, outC);
+        } else { // the last channels: through a pixels×16 buffer
+          convTile(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, tile, 0, 16);
+          for (int r = 0; r < pixels; r++) {
             System.arraycopy(tile, r * 16, out, o + r * outC, outC - j);
           }
         }
       }
+    }
+  }
+
+  /** One tile of {@link #convRow}: {@link #convTileWide} with 16 lanes, else {@link #convTile6}. */
+  private static void convTile(float[] src, int base, int step, int[] taps, int nTaps, float[] w, int wStride, int j,
+      float[] bias, float[] dst, int d, int ds) {
+    if (WIDE) { // a constant: C2 keeps one branch
+      convTileWide(src, base, step, taps, nTaps, w, wStride, j, bias, dst, d, ds);
+    } else {
+      convTile6(src, base, step, taps, nTaps, w, wStride, j, bias, dst, d, ds);
     }
   }
 
@@ -702,7 +709,14 @@ public final class VectorKernels extends ScalarKernels {
       }
       o = at + 8;
     }
-    for (; o < outC; o++) { // fewer than 8 channels in all: scalar fused chains, the lanes' bits
+    // Fewer than 8 channels in all: scalar fused chains, the lanes' bits.
+    gradChannels(src, corners, from, to, taps, nTaps, dOut, dOff, o, outC, beta, dK, dkOff);
+  }
+
+  /** Channels {@code o..outC} of {@link #convKernelGrad}, a scalar fused chain each: the bits of a vector lane. */
+  private static void gradChannels(float[] src, int[] corners, int from, int to, int[] taps, int nTaps, float[] dOut,
+      int dOff, int o, int outC, float beta, float[] dK, int dkOff) {
+    for (; o < outC; o++) {
       for (int t = 0; t < nTaps; t++) {
         float sum = 0f;
         for (int q = from; q < to; q++) {
@@ -815,30 +829,6 @@ public final class VectorKernels extends ScalarKernels {
   /** Pixels of a {@link #convTileWide} tile: eight accumulators keep both FMA ports busy. */
   private static final int WIDE_PIXELS = 8;
 
-  /** {@link #convRow} with 16-lane vectors: tiles of {@link #WIDE_PIXELS} pixels by 16 channels. */
-  private static void convRowWide(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride,
-      float[] bias, int count, float[] out, int outOff, int outC) {
-    if (count < WIDE_PIXELS) {
-      convPixels(src, srcOff, step, taps, nTaps, w, wStride, bias, count, out, outOff, outC);
-      return;
-    }
-    float[] tile = (outC & 15) == 0 ? null : new float[WIDE_PIXELS * 16];
-    for (int x0 = 0; x0 < count; x0 += WIDE_PIXELS) {
-      int x = Math.min(x0, count - WIDE_PIXELS); // the last group shifts left: a few pixels computed twice, same bits
-      for (int j = 0; j < outC; j += 16) {
-        int o = outOff + x * outC + j;
-        if (j + 16 <= outC) {
-          convTileWide(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, out, o, outC);
-        } else { // the last channels: through an 8×16 buffer
-          convTileWide(src, srcOff + x * step, step, taps, nTaps, w, wStride, j, bias, tile, 0, 16);
-          for (int r = 0; r < WIDE_PIXELS; r++) {
-            System.arraycopy(tile, r * 16, out, o + r * outC, outC - j);
-          }
-        }
-      }
-    }
-  }
-
   /** Eight pixels by the 16 channels from column {@code j} into {@code dst} (pixel rows {@code ds} apart), then the bias. */
   private static void convTileWide(float[] src, int base, int step, int[] taps, int nTaps, float[] w, int wStride,
       int j, float[] bias, float[] dst, int d, int ds) {
@@ -905,16 +895,7 @@ public final class VectorKernels extends ScalarKernels {
       }
       o = at + 16;
     }
-    for (; o < outC; o++) {
-      for (int t = 0; t < nTaps; t++) {
-        float sum = 0f;
-        for (int q = from; q < to; q++) {
-          sum = Math.fma(src[corners[q] + taps[t]], dOut[dOff + q * outC + o], sum);
-        }
-        int e = dkOff + t * outC + o;
-        dK[e] = beta == 0f ? sum : sum + beta * dK[e];
-      }
-    }
+    gradChannels(src, corners, from, to, taps, nTaps, dOut, dOff, o, outC, beta, dK, dkOff);
   }
 
   /** Taps t..t+7 by 16 channels: eight accumulators, one dOut vector and eight broadcasts per pixel. */

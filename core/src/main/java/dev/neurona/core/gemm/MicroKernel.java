@@ -52,6 +52,22 @@ public interface MicroKernel {
   void tileTransposedA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc);
 
   /**
+   * As {@link #tile} with {@code kc = segs·segLen}, but each row of A is gathered in place from
+   * {@code segs} runs of {@code segLen} contiguous floats, run {@code s} of row {@code r} starting at
+   * {@code a[rowOff[ro + r] + s·segStep]}:
+   * {@code acc[r·nr + j] = Σ_{s,q} a[rowOff[ro + r] + s·segStep + q]·bp[bpOff + (s·segLen + q)·nr + j]},
+   * {@code s} then {@code q} ascending. A convolution on NHWC images is this product with no
+   * column matrix: the rows are output pixels ({@code rowOff}: each window's corner), the runs are
+   * the window's rows ({@code kW·inC} contiguous floats, {@code segStep} = one image row apart).
+   * Same summation order and per-step rounding as {@link #tile}: the bits of {@code tile} on the
+   * gathered sliver. Every {@code mr} offsets must be valid (the driver repeats a real one for
+   * rows it will not write).
+   */
+  // a: the image(s); rowOff[ro .. ro + mr): row starts; bp a (segs·segLen)×nr sliver; acc an mr×nr tile.
+  void tileWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp, int bpOff,
+      float[] acc);
+
+  /**
    * The raw sums of a few rows of A against {@code kc} rows of an unpacked, row-major B, for
    * products with fewer rows than a tile, where packing B would cost more than the product (a dense
    * layer predicting one sample streams its weights once instead):

@@ -83,6 +83,34 @@ final class ScalarMicroKernel implements MicroKernel {
     store(acc, 3 * NR, c30, c31, c32, c33);
   }
 
+  @Override
+  public void tileWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp, int bpOff,
+      float[] acc) {
+    float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+    float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+    float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+    float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+    for (int s = 0, bi = bpOff; s < segs; s++) {
+      int r0 = rowOff[ro] + s * segStep, r1 = rowOff[ro + 1] + s * segStep;
+      int r2 = rowOff[ro + 2] + s * segStep, r3 = rowOff[ro + 3] + s * segStep;
+      for (int q = 0; q < segLen; q++, bi += NR) {
+        float b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
+        float a0 = a[r0 + q];
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        float a1 = a[r1 + q];
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        float a2 = a[r2 + q];
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        float a3 = a[r3 + q];
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      }
+    }
+    store(acc, 0, c00, c01, c02, c03);
+    store(acc, NR, c10, c11, c12, c13);
+    store(acc, 2 * NR, c20, c21, c22, c23);
+    store(acc, 3 * NR, c30, c31, c32, c33);
+  }
+
   private static void store(float[] acc, int o, float x0, float x1, float x2, float x3) {
     acc[o] = x0;
     acc[o + 1] = x1;

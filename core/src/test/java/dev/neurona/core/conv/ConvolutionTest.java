@@ -51,7 +51,14 @@ class ConvolutionTest {
         new Case(14, 14, 1, 3, 3, 2, 2, Padding.VALID, 32, 1),
         new Case(11, 9, 3, 3, 2, 2, 1, Padding.SAME, 7, 3), // rectangular kernel and stride
         new Case(10, 12, 1, 1, 4, 1, 3, Padding.VALID, 1, 17),
-        new Case(3, 3, 1, 5, 5, 1, 1, Padding.SAME, 7, 3)); // window larger than the image
+        new Case(3, 3, 1, 5, 5, 1, 1, Padding.SAME, 7, 3), // window larger than the image
+        // inC a multiple of the tile width (16 or 32 columns): the input gradient by the window GEMM
+        new Case(10, 9, 32, 3, 3, 1, 1, Padding.SAME, 40, 3),
+        new Case(9, 12, 32, 5, 3, 1, 1, Padding.VALID, 33, 2),
+        new Case(7, 7, 64, 2, 2, 1, 1, Padding.SAME, 5, 3),
+        new Case(19, 17, 16, 3, 3, 1, 1, Padding.SAME, 16, 2), // several row blocks per image
+        new Case(12, 10, 32, 5, 5, 2, 2, Padding.SAME, 16, 3), // strided windows read in place
+        new Case(8, 8, 32, 3, 3, 1, 1, Padding.VALID, 24, 5)); // no padding: the images read in place
   }
 
   private static final double U = 0x1p-24;

@@ -217,6 +217,43 @@ class GemmTest {
   }
 
   @Test
+  void tileWindowsHasTheBitsOfTileOnTheGatheredSliver() {
+    // Rows read in place from runs of an "image" (offsets in any order, repeated, overlapping) must sum
+    // exactly as tile does over the same values packed: odd run lengths, one run, many runs.
+    Random random = new Random(41);
+    int[][] shapes = {{5, 160, 576}, {3, 48, 1472}, {1, 7, 0}, {4, 33, 40}};
+    for (MicroKernel kernel : GemmTesting.kernels()) {
+      int mr = kernel.mr(), nr = kernel.nr();
+      for (int[] shape : shapes) {
+        int segs = shape[0], segLen = shape[1], segStep = shape[2], kc = segs * segLen;
+        float[] a = GemmTesting.randomArray(random, 4000 + segs * segStep);
+        int[] rowOff = new int[mr + 3];
+        for (int r = 0; r < rowOff.length; r++) {
+          rowOff[r] = r == 4 ? rowOff[1] : random.nextInt(3000); // a repeated row, as the driver's last tile
+        }
+        int ro = 2;
+        float[] ap = new float[kc * mr];
+        for (int s = 0; s < segs; s++) {
+          for (int q = 0; q < segLen; q++) {
+            for (int r = 0; r < mr; r++) {
+              ap[(s * segLen + q) * mr + r] = a[rowOff[ro + r] + s * segStep + q];
+            }
+          }
+        }
+        float[] bp = GemmTesting.randomArray(random, 3 + kc * nr);
+        float[] expected = new float[mr * nr], actual = new float[mr * nr];
+        kernel.tile(kc, ap, 0, bp, 3, expected);
+        kernel.tileWindows(segs, segLen, segStep, a, rowOff, ro, bp, 3, actual);
+        for (int i = 0; i < expected.length; i++) {
+          assertThat(Float.floatToIntBits(actual[i]))
+              .as("%s, %d runs of %d, acc[%d]", kernel.name(), segs, segLen, i)
+              .isEqualTo(Float.floatToIntBits(expected[i]));
+        }
+      }
+    }
+  }
+
+  @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
     // Parallel thresholds lowered to 0 so that small shapes split: two k-blocks, edge tiles, two B
     // panels, split B slivers, more A blocks than MC asks for, the direct path (n ≤ 2), and the

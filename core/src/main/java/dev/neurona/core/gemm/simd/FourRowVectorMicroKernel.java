@@ -160,6 +160,50 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
   }
 
   @Override
+  public void tileWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp, int bpOff,
+      float[] acc) {
+    tileWindows4(segs, segLen, segStep, a, rowOff, ro, bp, bpOff, acc);
+  }
+
+  /** VectorMicroKernel's eight-row window loop with four rows. */
+  private static void tileWindows4(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp,
+      int bpOff, float[] acc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    for (int s = 0, bi = bpOff; s < segs; s++) {
+      int shift = s * segStep;
+      int o0 = rowOff[ro] + shift, o1 = rowOff[ro + 1] + shift;
+      int o2 = rowOff[ro + 2] + shift, o3 = rowOff[ro + 3] + shift;
+      for (int q = 0; q < segLen; q++, bi += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+        FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+        FloatVector a0 = FloatVector.broadcast(S, a[o0 + q]);
+        c00 = a0.fma(b0, c00);
+        c01 = a0.fma(b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, a[o1 + q]);
+        c10 = a1.fma(b0, c10);
+        c11 = a1.fma(b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, a[o2 + q]);
+        c20 = a2.fma(b0, c20);
+        c21 = a2.fma(b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, a[o3 + q]);
+        c30 = a3.fma(b0, c30);
+        c31 = a3.fma(b1, c31);
+      }
+    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+  }
+
+  @Override
   public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
       int ldd) {
     for (int r = 0; r < MR; r++) {

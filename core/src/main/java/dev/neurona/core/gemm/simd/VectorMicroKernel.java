@@ -289,6 +289,131 @@ public class VectorMicroKernel implements MicroKernel {
   }
 
   @Override
+  public void tileWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp, int bpOff,
+      float[] acc) {
+    if (MR == 8) {
+      tileWindows8(segs, segLen, segStep, a, rowOff, ro, bp, bpOff, acc);
+    } else {
+      tileWindows6(segs, segLen, segStep, a, rowOff, ro, bp, bpOff, acc);
+    }
+  }
+
+  /** {@link #tileWindows8} with six rows. */
+  private static void tileWindows6(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp,
+      int bpOff, float[] acc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    for (int s = 0, bi = bpOff; s < segs; s++) {
+      int shift = s * segStep;
+      int o0 = rowOff[ro] + shift, o1 = rowOff[ro + 1] + shift;
+      int o2 = rowOff[ro + 2] + shift, o3 = rowOff[ro + 3] + shift;
+      int o4 = rowOff[ro + 4] + shift, o5 = rowOff[ro + 5] + shift;
+      for (int q = 0; q < segLen; q++, bi += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+        FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+        FloatVector a0 = FloatVector.broadcast(S, a[o0 + q]);
+        c00 = a0.fma(b0, c00);
+        c01 = a0.fma(b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, a[o1 + q]);
+        c10 = a1.fma(b0, c10);
+        c11 = a1.fma(b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, a[o2 + q]);
+        c20 = a2.fma(b0, c20);
+        c21 = a2.fma(b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, a[o3 + q]);
+        c30 = a3.fma(b0, c30);
+        c31 = a3.fma(b1, c31);
+        FloatVector a4 = FloatVector.broadcast(S, a[o4 + q]);
+        c40 = a4.fma(b0, c40);
+        c41 = a4.fma(b1, c41);
+        FloatVector a5 = FloatVector.broadcast(S, a[o5 + q]);
+        c50 = a5.fma(b0, c50);
+        c51 = a5.fma(b1, c51);
+      }
+    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+  }
+
+  /** {@link #tile8}'s loop with each row's A values read from its own window runs: one offset per row, moved one image row per run. */
+  private static void tileWindows8(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp,
+      int bpOff, float[] acc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    for (int s = 0, bi = bpOff; s < segs; s++) {
+      int shift = s * segStep;
+      int o0 = rowOff[ro] + shift, o1 = rowOff[ro + 1] + shift;
+      int o2 = rowOff[ro + 2] + shift, o3 = rowOff[ro + 3] + shift;
+      int o4 = rowOff[ro + 4] + shift, o5 = rowOff[ro + 5] + shift;
+      int o6 = rowOff[ro + 6] + shift, o7 = rowOff[ro + 7] + shift;
+      for (int q = 0; q < segLen; q++, bi += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+        FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+        FloatVector a0 = FloatVector.broadcast(S, a[o0 + q]);
+        c00 = a0.fma(b0, c00);
+        c01 = a0.fma(b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, a[o1 + q]);
+        c10 = a1.fma(b0, c10);
+        c11 = a1.fma(b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, a[o2 + q]);
+        c20 = a2.fma(b0, c20);
+        c21 = a2.fma(b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, a[o3 + q]);
+        c30 = a3.fma(b0, c30);
+        c31 = a3.fma(b1, c31);
+        FloatVector a4 = FloatVector.broadcast(S, a[o4 + q]);
+        c40 = a4.fma(b0, c40);
+        c41 = a4.fma(b1, c41);
+        FloatVector a5 = FloatVector.broadcast(S, a[o5 + q]);
+        c50 = a5.fma(b0, c50);
+        c51 = a5.fma(b1, c51);
+        FloatVector a6 = FloatVector.broadcast(S, a[o6 + q]);
+        c60 = a6.fma(b0, c60);
+        c61 = a6.fma(b1, c61);
+        FloatVector a7 = FloatVector.broadcast(S, a[o7 + q]);
+        c70 = a7.fma(b0, c70);
+        c71 = a7.fma(b1, c71);
+      }
+    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+    c60.intoArray(acc, 6 * NR);
+    c61.intoArray(acc, 6 * NR + L);
+    c70.intoArray(acc, 7 * NR);
+    c71.intoArray(acc, 7 * NR + L);
+  }
+
+  @Override
   public void rows(int rows, int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, int ldb, int cols,
       float[] acc) {
     java.util.Arrays.fill(acc, 0, rows * cols, 0f);

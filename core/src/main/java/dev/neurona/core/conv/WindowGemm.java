@@ -1,0 +1,221 @@
+package dev.neurona.core.conv;
+
+import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.gemm.MicroKernel;
+import java.util.Arrays;
+
+/**
+ * A convolution as a GEMM whose A operand is read from the images in place ("implicit GEMM"): no
+ * column matrix. On NHWC images the window of an output pixel is {@code kH} runs of
+ * {@code kW·C} contiguous floats, one per window row, one (padded) image row apart, so
+ * {@link MicroKernel#tileWindows} sums a tile of {@code mr} output pixels × {@code nr} output
+ * channels straight from the image: row {@code r} of the tile reads from its own window corner.
+ * im2col wrote those runs out first ({@code patch} floats per pixel, 25× the image for a 5×5
+ * window) and the GEMM read them back.
+ *
+ * <p>The work is cut into blocks of whole output rows of one image ({@link #rowsPerBlock}); a block
+ * reads the band of source rows its windows cover, copied with its zero padding into a buffer of
+ * the calling thread, or in place when the convolution has no padding. Its pixels are taken
+ * {@code mr} at a time in row-major order (a tile may span two output rows: each row of the tile has
+ * its own offset); the last tile repeats its last pixel's offset for rows it does not write.
+ *
+ * <p>Every output element is one chain of products over the window ({@code kH} runs in order),
+ * then {@code + bias}: its value depends on neither the block nor the thread, so results are
+ * bit-identical for any thread count. The same operator with the kernel flipped and its channels
+ * swapped computes a stride-1 convolution's input gradient ({@link #inputGradient}).
+ */
+final class WindowGemm {
+  /** About this many output pixels per block (whole output rows): a band of source rows stays in L1/L2. */
+  static final int BLOCK_PIXELS = 128;
+
+  private static final ThreadLocal<float[]> BAND = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<int[]> OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
+  private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[0]);
+  /** The calling thread's packed B (forward and input gradient alike), storage reused across calls. */
+  private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+
+  // Source (srcH, srcW, srcC) per image, window (kH, kW), stride, padding; output (outH, outW, outC).
+  final int srcH, srcW, srcC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW, outC;
+  /** Padded extent that the windows cover: the band buffer's row width, in pixels. */
+  final int paddedW;
+  /** No zero padding anywhere: blocks read the source in place. */
+  final boolean inPlace;
+  final MicroKernel mk;
+  /** B (patch, outC) in slivers of nr columns, each {@code (patch, nr)}, zero-padded columns. */
+  final float[] packed;
+
+  private WindowGemm(int srcH, int srcW, int srcC, int kH, int kW, int strideH, int strideW, int padTop, int padLeft,
+      int outH, int outW, int outC, MicroKernel mk, float[] packed) {
+    this.srcH = srcH;
+    this.srcW = srcW;
+    this.srcC = srcC;
+    this.kH = kH;
+    this.kW = kW;
+    this.strideH = strideH;
+    this.strideW = strideW;
+    this.padTop = padTop;
+    this.padLeft = padLeft;
+    this.outH = outH;
+    this.outW = outW;
+    this.outC = outC;
+    this.mk = mk;
+    this.packed = packed;
+    this.paddedW = (outW - 1) * strideW + kW;
+    int paddedH = (outH - 1) * strideH + kH;
+    this.inPlace = padTop == 0 && padLeft == 0 && paddedW == srcW && paddedH <= srcH;
+  }
+
+  /** The forward convolution of {@code g}: B is the kernel {@code (kH·kW·inC, outC)} as stored. */
+  static WindowGemm forward(ConvGeometry g, float[] kernel) {
+    MicroKernel mk = Gemm.kernel();
+    int patch = g.patchSize(), outC = g.outC;
+    float[] bp = pack(mk, patch, outC, (k, col) -> kernel[k * outC + col]);
+    return new WindowGemm(g.inH, g.inW, g.inC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft,
+        g.outH, g.outW, outC, mk, bp);
+  }
+
+  /**
+   * {@code dInput = conv(dOut, flipped kernel)} for a stride-1 convolution {@code g}: input pixel
+   * {@code (y, x)} collects {@code dOut (y + padTop - ky, x + padLeft - kx)·K (ky, kx)}, a convolution
+   * of dOut padded by {@code kH - 1 - padTop} (top) and {@code kW - 1 - padLeft} (left) with the kernel
+   * turned 180° and its channels swapped: {@code K' (ky, kx, o, c) = K (kH-1-ky, kW-1-kx, c, o)}.
+   */
+  static WindowGemm inputGradient(ConvGeometry g, float[] kernel) {
+    if (g.strideH != 1 || g.strideW != 1) {
+      throw new IllegalArgumentException("conv2d: the window GEMM's input gradient is for stride 1, got " + g);
+    }
+    MicroKernel mk = Gemm.kernel();
+    int kH = g.kH, kW = g.kW, inC = g.inC, outC = g.outC;
+    float[] bp = pack(mk, kH * kW * outC, inC, (k, c) -> {
+      int tap = k / outC, o = k - tap * outC, ky = tap / kW, kx = tap - ky * kW;
+      return kernel[(((kH - 1 - ky) * kW + (kW - 1 - kx)) * inC + c) * outC + o];
+    });
+    return new WindowGemm(g.outH, g.outW, outC, kH, kW, 1, 1, kH - 1 - g.padTop, kW - 1 - g.padLeft,
+        g.inH, g.inW, inC, mk, bp);
+  }
+
+  private interface Element {
+    float at(int k, int col);
+  }
+
+  /** B {@code (k, n)} into the calling thread's buffer: slivers of nr columns, each k rows of nr floats. */
+  private static float[] pack(MicroKernel mk, int k, int n, Element b) {
+    int nr = mk.nr(), slivers = (n + nr - 1) / nr;
+    float[] bp = PACKED.get();
+    if (bp.length < slivers * k * nr) {
+      bp = new float[slivers * k * nr];
+      PACKED.set(bp);
+    }
+    for (int j = 0; j < slivers; j++) {
+      int cols = Math.min(nr, n - j * nr);
+      for (int p = 0; p < k; p++) {
+        int o = (j * k + p) * nr;
+        for (int c = 0; c < cols; c++) {
+          bp[o + c] = b.at(p, j * nr + c);
+        }
+        Arrays.fill(bp, o + cols, o + nr, 0f);
+      }
+    }
+    return bp;
+  }
+
+  int srcSize() {
+    return srcH * srcW * srcC;
+  }
+
+  int outSize() {
+    return outH * outW * outC;
+  }
+
+  /** Output rows per block: about {@link #BLOCK_PIXELS} pixels. Depends only on the geometry. */
+  int rowsPerBlock() {
+    return Math.min(outH, Math.max(1, (BLOCK_PIXELS + outW - 1) / outW));
+  }
+
+  int blocksPerImage() {
+    int rows = rowsPerBlock();
+    return (outH + rows - 1) / rows;
+  }
+
+  /**
+   * Output rows {@code [oy0, oy1)} of image {@code n}:
+   * {@code out[outOff + (pixel - oy0·outW)·outC + c] = Σ window · B + bias[c]} (bias may be null),
+   * overwriting. Uses the calling thread's buffers.
+   */
+  void rows(float[] src, int n, int oy0, int oy1, float[] bias, float[] out, int outOff) {
+    int mr = mk.mr(), nr = mk.nr(), patch = kH * kW * srcC, run = kW * srcC;
+    int bandTop = oy0 * strideH - padTop; // first source row the band holds (may be negative: padding)
+    int bandRows = (oy1 - 1 - oy0) * strideH + kH;
+    float[] a;
+    int base;
+    if (inPlace) {
+      a = src;
+      base = n * srcSize() + bandTop * srcW * srcC;
+    } else {
+      a = band(src, n, bandTop, bandRows);
+      base = 0;
+    }
+    int rowStep = paddedW * srcC, pixels = (oy1 - oy0) * outW, tiles = (pixels + mr - 1) / mr;
+    int[] offsets = offsets(OFFSETS, tiles * mr);
+    for (int p = 0; p < tiles * mr; p++) {
+      int q = Math.min(p, pixels - 1), oy = q / outW, ox = q - oy * outW;
+      offsets[p] = base + oy * strideH * rowStep + ox * strideW * srcC;
+    }
+    float[] acc = scratch(ACC, mr * nr);
+    for (int t = 0; t < tiles; t++) {
+      int rows = Math.min(mr, pixels - t * mr);
+      for (int j = 0; j * nr < outC; j++) {
+        int cols = Math.min(nr, outC - j * nr), o = outOff + t * mr * outC + j * nr;
+        mk.tileWindows(kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc);
+        if (rows == mr && cols == nr && bias != null) {
+          mk.update(acc, 1f, 1f, bias, j * nr, 0, out, o, outC);
+        } else if (rows == mr && cols == nr) {
+          mk.update(acc, 1f, 0f, null, 0, 0, out, o, outC);
+        } else {
+          for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+              // update's formula: 1·acc + 1·bias, one rounding (1·x is exact)
+              out[o + r * outC + c] = bias == null ? acc[r * nr + c] : acc[r * nr + c] + bias[j * nr + c];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Source rows {@code [top, top + rows)} of image n, zero where outside, left padding added: {@code (rows, paddedW, srcC)}. */
+  private float[] band(float[] src, int n, int top, int rows) {
+    int width = paddedW * srcC;
+    float[] band = scratch(BAND, rows * width);
+    int image = n * srcSize(), copyW = Math.min(srcW, paddedW - padLeft) * srcC, left = padLeft * srcC;
+    for (int r = 0; r < rows; r++) {
+      int y = top + r, o = r * width;
+      if (y < 0 || y >= srcH) {
+        Arrays.fill(band, o, o + width, 0f);
+        continue;
+      }
+      Arrays.fill(band, o, o + left, 0f);
+      System.arraycopy(src, image + y * srcW * srcC, band, o + left, copyW);
+      Arrays.fill(band, o + left + copyW, o + width, 0f);
+    }
+    return band;
+  }
+
+  private static float[] scratch(ThreadLocal<float[]> cache, int n) {
+    float[] a = cache.get();
+    if (a.length < n) {
+      a = new float[n];
+      cache.set(a);
+    }
+    return a;
+  }
+
+  private static int[] offsets(ThreadLocal<int[]> cache, int n) {
+    int[] a = cache.get();
+    if (a.length < n) {
+      a = new int[n];
+      cache.set(a);
+    }
+    return a;
+  }
+}

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * <p>How: a GEMM. With {@code rows = batch·outH·outW} and {@code patch = kH·kW·inC}, the
  * stacked column matrix {@code cols (rows, patch)} (see {@link Im2col}) turns the convolution into
  * {@code out (rows, outC) = cols · kernel (patch, outC)}. The forward pass, and the input gradient
- * of a stride-1 convolution whose {@code inC} fills the GEMM's tiles, never build that matrix:
+ * of a stride-1 convolution whose {@code inC} fills the GEMM's tiles, never build that matrix where
+ * {@link WindowGemm#enabled} (JDK 25 on, or the scalar kernel):
  * {@link WindowGemm} reads each pixel's window from the image in place (MNIST's second convolution,
  * JDK 25, one thread: forward 4,965 → 5,412 images/s, input gradient 4,796 → 4,983; flowers'
  * second convolution forward 20.9 → 14.2 ms per batch of 32). The kernel gradient and the other
@@ -89,7 +90,7 @@ public final class Convolution {
       });
       return;
     }
-    if (!Blocks.isPointwise(g)) {
+    if (windowForward(g)) {
       WindowGemm w = WindowGemm.forward(g, kernel);
       int rows = w.rowsPerBlock(), blocks = w.blocksPerImage(), outRow = g.outW * g.outC;
       Parallel.forRange(batch * blocks, 1, (from, to) -> {
@@ -105,12 +106,13 @@ public final class Convolution {
       return;
     }
     Blocks plan = Blocks.of(g);
-    // 1×1, stride 1, unpadded: the input rows are the column matrix; kernel (inC, outC) is op(B) of every block.
+    // kernel (patch, outC) is op(B) of every block's product.
     PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
     Parallel.forRange(plan.blocks(batch), 1, (from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
       for (int i = from; i < to; i++) {
         int r0 = plan.from(i), r1 = plan.to(i, batch);
-        pointwiseRows(g, input, kernel, packed, bias, relu, output, r0 * g.outC, r0, r1);
+        forwardRows(g, plan, input, kernel, packed, bias, relu, output, r0 * g.outC, r0, r1, cols);
       }
     });
   }
@@ -155,7 +157,7 @@ public final class Convolution {
       });
       return;
     }
-    if (!Blocks.isPointwise(g)) {
+    if (windowForward(g)) {
       WindowGemm w = WindowGemm.forward(g, kernel);
       int rows = w.rowsPerBlock(), outRow = g.outW * g.outC;
       Parallel.forRange(batch, 1, (from, to) -> {
@@ -177,12 +179,13 @@ public final class Convolution {
     PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
     // A group is imagesPerBlock whole images (one block) or one image (blocksPerImage blocks).
     Parallel.forRange(plan.groups(batch), 1, (from, to) -> {
+      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
       float[] conv = scratch(CONVOLVED, plan.imagesPerBlock * imageOut);
       for (int group = from; group < to; group++) {
         int first = group * plan.blocksPerImage, groupStart = plan.from(first);
         for (int i = first; i < first + plan.blocksPerImage; i++) {
           int r0 = plan.from(i), r1 = plan.to(i, batch);
-          pointwiseRows(g, input, kernel, packed, bias, relu, conv, (r0 - groupStart) * g.outC, r0, r1);
+          forwardRows(g, plan, input, kernel, packed, bias, relu, conv, (r0 - groupStart) * g.outC, r0, r1, cols);
         }
         int image0 = group * plan.imagesPerBlock, images = Math.min(batch - image0, plan.imagesPerBlock);
         for (int n = 0; n < images; n++) {
@@ -366,12 +369,11 @@ public final class Convolution {
   }
 
   /**
-   * Output rows {@code [r0, r1)} of a pointwise convolution at {@code output[outOff]}:
-   * {@code out (m, outC) = input rows (m, inC) · kernel (inC, outC) + bias}, then ReLU when asked,
-   * while the rows are in cache.
+   * Output rows {@code [r0, r1)} at {@code output[outOff]}: {@code out (m, outC) = cols (m, patch) · kernel (patch, outC) + bias},
+   * then ReLU when asked, while the rows are in cache.
    */
-  private static void pointwiseRows(ConvGeometry g, float[] input, float[] kernel, PackedB packed, float[] bias,
-      boolean relu, float[] output, int outOff, int r0, int r1) {
+  private static void forwardRows(ConvGeometry g, Blocks plan, float[] input, float[] kernel, PackedB packed, float[] bias,
+      boolean relu, float[] output, int outOff, int r0, int r1, float[] cols) {
     int m = r1 - r0, patch = g.patchSize(), outC = g.outC;
     float beta = 0f;
     if (bias != null) {
@@ -381,7 +383,12 @@ public final class Convolution {
       }
       beta = 1f;
     }
-    product(m, input, r0 * patch, patch, packed, false, kernel, outC, beta, output, outOff);
+    if (plan.pointwise) {
+      product(m, input, r0 * patch, patch, packed, false, kernel, outC, beta, output, outOff);
+    } else {
+      Im2col.im2colRows(g, input, 0, r0, r1, cols, 0);
+      product(m, cols, 0, patch, packed, false, kernel, outC, beta, output, outOff);
+    }
     if (relu) {
       KernelProvider.kernels().relu(output, outOff, output, outOff, m * outC);
     }
@@ -446,7 +453,13 @@ public final class Convolution {
    * flowers' 16 → 32 backward 49 → 52 ms with the window GEMM, so it keeps col2im.
    */
   private static boolean windowInputGradient(ConvGeometry g) {
-    return g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g) && g.inC % Gemm.kernel().nr() == 0;
+    return WindowGemm.enabled() && g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g)
+        && g.inC % Gemm.kernel().nr() == 0;
+  }
+
+  /** Every forward convolution but the pointwise ones (no lowering there) takes the window GEMM where it is {@link WindowGemm#enabled}. */
+  private static boolean windowForward(ConvGeometry g) {
+    return WindowGemm.enabled() && !Blocks.isPointwise(g);
   }
 
   /**

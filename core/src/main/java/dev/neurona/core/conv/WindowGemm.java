@@ -25,6 +25,20 @@ import java.util.Arrays;
  * swapped computes a stride-1 convolution's input gradient ({@link #inputGradient}).
  */
 final class WindowGemm {
+  /**
+   * Whether convolutions take the window GEMM: always with the scalar micro-kernel, with the Vector
+   * API one from JDK 25 on. JDK 17's C2 boxes the vector accumulators of {@code tileWindows}' two
+   * nested loops (runs, then k within a run): MNIST's second convolution forward on one thread ran at
+   * 112 images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2).
+   * One flat loop over k avoids the boxing there but ran at 66–86 GFLOP/s, below im2col's 92.
+   * JDKs 18 to 24 are not measured, so they keep im2col too.
+   */
+  static boolean enabled() {
+    return ENABLED;
+  }
+
+  private static final boolean ENABLED = Gemm.kernel() == Gemm.scalarKernel() || Runtime.version().feature() >= 25;
+
   /** About this many output pixels per block (whole output rows): a band of source rows stays in L1/L2. */
   static final int BLOCK_PIXELS = 128;
 

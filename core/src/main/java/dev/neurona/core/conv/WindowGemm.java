@@ -137,10 +137,6 @@ final class WindowGemm {
     return srcH * srcW * srcC;
   }
 
-  int outSize() {
-    return outH * outW * outC;
-  }
-
   /** Output rows per block: about {@link #BLOCK_PIXELS} pixels. Depends only on the geometry. */
   int rowsPerBlock() {
     return Math.min(outH, Math.max(1, (BLOCK_PIXELS + outW - 1) / outW));

@@ -91,18 +91,7 @@ public final class Convolution {
       return;
     }
     if (windowForward(g)) {
-      WindowGemm w = WindowGemm.forward(g, kernel);
-      int rows = w.rowsPerBlock(), blocks = w.blocksPerImage(), outRow = g.outW * g.outC;
-      Parallel.forRange(batch * blocks, 1, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          int n = i / blocks, oy0 = (i - n * blocks) * rows, oy1 = Math.min(g.outH, oy0 + rows);
-          int off = n * g.outSize() + oy0 * outRow;
-          w.rows(input, n, oy0, oy1, bias, output, off);
-          if (relu) {
-            KernelProvider.kernels().relu(output, off, output, off, (oy1 - oy0) * outRow);
-          }
-        }
-      });
+      WindowGemm.forward(g, kernel).batch(input, batch, bias, relu, output);
       return;
     }
     Blocks plan = Blocks.of(g);
@@ -409,14 +398,7 @@ public final class Convolution {
       throw new IllegalArgumentException("conv2d: dOut and dInput must be different arrays");
     }
     if (windowInputGradient(g)) {
-      WindowGemm w = WindowGemm.inputGradient(g, kernel);
-      int rows = w.rowsPerBlock(), blocks = w.blocksPerImage(), inRow = g.inW * g.inC;
-      Parallel.forRange(batch * blocks, 1, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          int n = i / blocks, y0 = (i - n * blocks) * rows, y1 = Math.min(g.inH, y0 + rows);
-          w.rows(dOut, n, y0, y1, null, dInput, n * g.inSize() + y0 * inRow);
-        }
-      });
+      WindowGemm.inputGradient(g, kernel).batch(dOut, batch, null, false, dInput);
       return;
     }
     Blocks plan = Blocks.of(g);
@@ -545,7 +527,7 @@ public final class Convolution {
   }
 
   /** The thread's buffer from {@code cache}, grown to at least {@code n} floats. Contents are stale. */
-  private static float[] scratch(ThreadLocal<float[]> cache, int n) {
+  static float[] scratch(ThreadLocal<float[]> cache, int n) {
     float[] a = cache.get();
     if (a.length < n) {
       a = new float[n];

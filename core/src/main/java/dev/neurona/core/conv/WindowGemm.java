@@ -1,7 +1,9 @@
 package dev.neurona.core.conv;
 
+import dev.neurona.core.Parallel;
 import dev.neurona.core.gemm.Gemm;
 import dev.neurona.core.gemm.MicroKernel;
+import dev.neurona.core.kernels.KernelProvider;
 import java.util.Arrays;
 
 /**
@@ -115,11 +117,7 @@ final class WindowGemm {
   /** B {@code (k, n)} into the calling thread's buffer: slivers of nr columns, each k rows of nr floats. */
   private static float[] pack(MicroKernel mk, int k, int n, Element b) {
     int nr = mk.nr(), slivers = (n + nr - 1) / nr;
-    float[] bp = PACKED.get();
-    if (bp.length < slivers * k * nr) {
-      bp = new float[slivers * k * nr];
-      PACKED.set(bp);
-    }
+    float[] bp = Convolution.scratch(PACKED, slivers * k * nr);
     for (int j = 0; j < slivers; j++) {
       int cols = Math.min(nr, n - j * nr);
       for (int p = 0; p < k; p++) {
@@ -142,9 +140,28 @@ final class WindowGemm {
     return Math.min(outH, Math.max(1, (BLOCK_PIXELS + outW - 1) / outW));
   }
 
-  int blocksPerImage() {
+  private int blocksPerImage() {
     int rows = rowsPerBlock();
     return (outH + rows - 1) / rows;
+  }
+
+  /**
+   * Every output row of {@code batch} images, blocks in parallel: {@code out (batch, outH, outW, outC)}
+   * overwritten with {@link #rows}, then {@code max(out, 0)} per block while it is in cache when
+   * {@code relu}.
+   */
+  void batch(float[] src, int batch, float[] bias, boolean relu, float[] out) {
+    int rows = rowsPerBlock(), blocks = blocksPerImage(), outRow = outW * outC;
+    Parallel.forRange(batch * blocks, 1, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int n = i / blocks, oy0 = (i - n * blocks) * rows, oy1 = Math.min(outH, oy0 + rows);
+        int off = (n * outH + oy0) * outRow;
+        rows(src, n, oy0, oy1, bias, out, off);
+        if (relu) {
+          KernelProvider.kernels().relu(out, off, out, off, (oy1 - oy0) * outRow);
+        }
+      }
+    });
   }
 
   /**
@@ -171,7 +188,7 @@ final class WindowGemm {
       int q = Math.min(p, pixels - 1), oy = q / outW, ox = q - oy * outW;
       offsets[p] = base + oy * strideH * rowStep + ox * strideW * srcC;
     }
-    float[] acc = scratch(ACC, mr * nr);
+    float[] acc = Convolution.scratch(ACC, mr * nr);
     for (int t = 0; t < tiles; t++) {
       int rows = Math.min(mr, pixels - t * mr);
       for (int j = 0; j * nr < outC; j++) {
@@ -196,7 +213,7 @@ final class WindowGemm {
   /** Source rows {@code [top, top + rows)} of image n, zero where outside, left padding added: {@code (rows, paddedW, srcC)}. */
   private float[] band(float[] src, int n, int top, int rows) {
     int width = paddedW * srcC;
-    float[] band = scratch(BAND, rows * width);
+    float[] band = Convolution.scratch(BAND, rows * width);
     int image = n * srcSize(), copyW = Math.min(srcW, paddedW - padLeft) * srcC, left = padLeft * srcC;
     for (int r = 0; r < rows; r++) {
       int y = top + r, o = r * width;
@@ -209,15 +226,6 @@ final class WindowGemm {
       Arrays.fill(band, o + left + copyW, o + width, 0f);
     }
     return band;
-  }
-
-  private static float[] scratch(ThreadLocal<float[]> cache, int n) {
-    float[] a = cache.get();
-    if (a.length < n) {
-      a = new float[n];
-      cache.set(a);
-    }
-    return a;
   }
 
   private static int[] offsets(ThreadLocal<int[]> cache, int n) {

@@ -77,7 +77,9 @@ public final class Convolution {
     }
     if (direct(g)) {
       Direct d = new Direct(g, kernel, bias, relu);
-      Parallel.forRange(batch * g.outH, g.outH, (from, to) -> {
+      // Whole images per task, unless there are fewer images than threads (then each task pads its image).
+      int grain = batch >= Parallel.threads() ? g.outH : Math.max(1, g.outH / Parallel.threads());
+      Parallel.forRange(batch * g.outH, grain, (from, to) -> {
         float[] image = d.pad ? scratch(PADDED, d.paddedSize()) : null;
         for (int r = from, padded = -1; r < to; r++) {
           int n = r / g.outH;
@@ -129,6 +131,16 @@ public final class Convolution {
     }
     Kernels k = KernelProvider.kernels();
     int imageOut = g.outSize();
+    if (batch < Parallel.threads()) {
+      // Fewer images than threads (a single prediction): the fused loops below share out whole images, so
+      // convolve with every thread (forward shares out rows), then pool. The same bits, fused or not.
+      float[] conv = scratch(CONVOLVED, batch * imageOut);
+      forward(g, batch, input, kernel, bias, conv, relu);
+      for (int n = 0; n < batch; n++) {
+        k.maxPoolForward(pool, conv, n * imageOut, output, n * pool.outSize(), null, 0);
+      }
+      return;
+    }
     if (direct(g)) {
       Direct d = new Direct(g, kernel, bias, relu);
       Parallel.forRange(batch, 1, (from, to) -> {

@@ -447,6 +447,33 @@ class ConvolutionTest {
   }
 
   @Test
+  void fusedMaxPoolOfFewerImagesThanThreadsHasTheBitsOfOneThread() {
+    // With fewer images than threads, forwardMaxPool convolves with every thread and then pools; the
+    // fused per-image loops run on one thread. Both must give the same bits (window GEMM, direct and
+    // im2col geometries).
+    ConvGeometry[] geometries = {ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64),
+        ConvGeometry.of(28, 28, 1, 5, 5, 1, 1, Padding.SAME, 32), ConvGeometry.of(13, 11, 3, 3, 3, 2, 2, Padding.SAME, 7)};
+    Random rnd = new Random(19);
+    int before = Parallel.threads();
+    try {
+      for (ConvGeometry g : geometries) {
+        ConvGeometry pool = ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.VALID, g.outC);
+        float[] in = random(rnd, 2 * g.inSize()), k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
+        for (int batch = 1; batch <= 2; batch++) {
+          float[] single = new float[batch * pool.outSize()], shared = new float[single.length];
+          Parallel.setThreads(1);
+          Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, single);
+          Parallel.setThreads(3);
+          Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, shared);
+          assertSameBits(g + ", batch " + batch, single, shared, single.length);
+        }
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  @Test
   void blocksTileTheRowsInOrderAndStayCacheSized() {
     cases().forEach(cs -> {
       ConvGeometry g = cs.g();

@@ -68,6 +68,18 @@ public final class ConvGeometry {
     return new ConvGeometry(inH, inW, inC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW, outC);
   }
 
+  /**
+   * The stride-1 convolution that takes this one's output gradient to its input gradient: source
+   * {@code (outH, outW, outC)}, the same window (turned 180° by the caller's kernel), padding
+   * {@code kH - 1 - padTop} above and {@code kW - 1 - padLeft} left, output {@code (inH, inW, inC)}.
+   */
+  ConvGeometry transposed() {
+    if (strideH != 1 || strideW != 1) {
+      throw new IllegalArgumentException("the transposed geometry is for stride 1, got " + this);
+    }
+    return new ConvGeometry(outH, outW, outC, kH, kW, 1, 1, kH - 1 - padTop, kW - 1 - padLeft, inH, inW, inC);
+  }
+
   private static void positive(String what, int v) {
     if (v < 1) {
       throw new IllegalArgumentException(what + " must be >= 1, got " + v);

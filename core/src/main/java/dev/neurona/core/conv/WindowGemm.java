@@ -50,8 +50,8 @@ final class WindowGemm {
   /** The calling thread's packed B (forward and input gradient alike), storage reused across calls. */
   private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
-  // Source (srcH, srcW, srcC) per image, window (kH, kW), stride, padding; output (outH, outW, outC).
-  final int srcH, srcW, srcC, kH, kW, strideH, strideW, padTop, padLeft, outH, outW, outC;
+  /** The operator: source images {@code (inH, inW, inC)}, window, strides, padding, output {@code (outH, outW, outC)}. */
+  final ConvGeometry g;
   /** Padded extent that the windows cover: the band buffer's row width, in pixels. */
   final int paddedW;
   /** No zero padding anywhere: blocks read the source in place. */
@@ -60,25 +60,13 @@ final class WindowGemm {
   /** B (patch, outC) in slivers of nr columns, each {@code (patch, nr)}, zero-padded columns. */
   final float[] packed;
 
-  private WindowGemm(int srcH, int srcW, int srcC, int kH, int kW, int strideH, int strideW, int padTop, int padLeft,
-      int outH, int outW, int outC, MicroKernel mk, float[] packed) {
-    this.srcH = srcH;
-    this.srcW = srcW;
-    this.srcC = srcC;
-    this.kH = kH;
-    this.kW = kW;
-    this.strideH = strideH;
-    this.strideW = strideW;
-    this.padTop = padTop;
-    this.padLeft = padLeft;
-    this.outH = outH;
-    this.outW = outW;
-    this.outC = outC;
+  private WindowGemm(ConvGeometry g, MicroKernel mk, float[] packed) {
+    this.g = g;
     this.mk = mk;
     this.packed = packed;
-    this.paddedW = (outW - 1) * strideW + kW;
-    int paddedH = (outH - 1) * strideH + kH;
-    this.inPlace = padTop == 0 && padLeft == 0 && paddedW == srcW && paddedH <= srcH;
+    this.paddedW = (g.outW - 1) * g.strideW + g.kW;
+    int paddedH = (g.outH - 1) * g.strideH + g.kH;
+    this.inPlace = g.padTop == 0 && g.padLeft == 0 && paddedW == g.inW && paddedH <= g.inH;
   }
 
   /** The forward convolution of {@code g}: B is the kernel {@code (kH·kW·inC, outC)} as stored. */
@@ -86,8 +74,7 @@ final class WindowGemm {
     MicroKernel mk = Gemm.kernel();
     int patch = g.patchSize(), outC = g.outC;
     float[] bp = pack(mk, patch, outC, (k, col) -> kernel[k * outC + col]);
-    return new WindowGemm(g.inH, g.inW, g.inC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft,
-        g.outH, g.outW, outC, mk, bp);
+    return new WindowGemm(g, mk, bp);
   }
 
   /**
@@ -97,17 +84,13 @@ final class WindowGemm {
    * turned 180° and its channels swapped: {@code K' (ky, kx, o, c) = K (kH-1-ky, kW-1-kx, c, o)}.
    */
   static WindowGemm inputGradient(ConvGeometry g, float[] kernel) {
-    if (g.strideH != 1 || g.strideW != 1) {
-      throw new IllegalArgumentException("conv2d: the window GEMM's input gradient is for stride 1, got " + g);
-    }
     MicroKernel mk = Gemm.kernel();
     int kH = g.kH, kW = g.kW, inC = g.inC, outC = g.outC;
     float[] bp = pack(mk, kH * kW * outC, inC, (k, c) -> {
       int tap = k / outC, o = k - tap * outC, ky = tap / kW, kx = tap - ky * kW;
       return kernel[(((kH - 1 - ky) * kW + (kW - 1 - kx)) * inC + c) * outC + o];
     });
-    return new WindowGemm(g.outH, g.outW, outC, kH, kW, 1, 1, kH - 1 - g.padTop, kW - 1 - g.padLeft,
-        g.inH, g.inW, inC, mk, bp);
+    return new WindowGemm(g.transposed(), mk, bp);
   }
 
   private interface Element {
@@ -131,18 +114,14 @@ final class WindowGemm {
     return bp;
   }
 
-  int srcSize() {
-    return srcH * srcW * srcC;
-  }
-
   /** Output rows per block: about {@link #BLOCK_PIXELS} pixels. Depends only on the geometry. */
   int rowsPerBlock() {
-    return Math.min(outH, Math.max(1, (BLOCK_PIXELS + outW - 1) / outW));
+    return Math.min(g.outH, Math.max(1, (BLOCK_PIXELS + g.outW - 1) / g.outW));
   }
 
   private int blocksPerImage() {
     int rows = rowsPerBlock();
-    return (outH + rows - 1) / rows;
+    return (g.outH + rows - 1) / rows;
   }
 
   /**
@@ -151,11 +130,11 @@ final class WindowGemm {
    * {@code relu}.
    */
   void batch(float[] src, int batch, float[] bias, boolean relu, float[] out) {
-    int rows = rowsPerBlock(), blocks = blocksPerImage(), outRow = outW * outC;
+    int rows = rowsPerBlock(), blocks = blocksPerImage(), outRow = g.outW * g.outC;
     Parallel.forRange(batch * blocks, 1, (from, to) -> {
       for (int i = from; i < to; i++) {
-        int n = i / blocks, oy0 = (i - n * blocks) * rows, oy1 = Math.min(outH, oy0 + rows);
-        int off = (n * outH + oy0) * outRow;
+        int n = i / blocks, oy0 = (i - n * blocks) * rows, oy1 = Math.min(g.outH, oy0 + rows);
+        int off = (n * g.outH + oy0) * outRow;
         rows(src, n, oy0, oy1, bias, out, off);
         if (relu) {
           KernelProvider.kernels().relu(out, off, out, off, (oy1 - oy0) * outRow);
@@ -170,39 +149,39 @@ final class WindowGemm {
    * overwriting. Uses the calling thread's buffers.
    */
   void rows(float[] src, int n, int oy0, int oy1, float[] bias, float[] out, int outOff) {
-    int mr = mk.mr(), nr = mk.nr(), patch = kH * kW * srcC, run = kW * srcC;
-    int bandTop = oy0 * strideH - padTop; // first source row the band holds (may be negative: padding)
-    int bandRows = (oy1 - 1 - oy0) * strideH + kH;
+    int mr = mk.mr(), nr = mk.nr(), patch = g.patchSize(), run = g.kW * g.inC;
+    int bandTop = oy0 * g.strideH - g.padTop; // first source row the band holds (may be negative: padding)
+    int bandRows = (oy1 - 1 - oy0) * g.strideH + g.kH;
     float[] a;
     int base;
     if (inPlace) {
       a = src;
-      base = n * srcSize() + bandTop * srcW * srcC;
+      base = n * g.inSize() + bandTop * g.inW * g.inC;
     } else {
       a = band(src, n, bandTop, bandRows);
       base = 0;
     }
-    int rowStep = paddedW * srcC, pixels = (oy1 - oy0) * outW, tiles = (pixels + mr - 1) / mr;
+    int rowStep = paddedW * g.inC, pixels = (oy1 - oy0) * g.outW, tiles = (pixels + mr - 1) / mr;
     int[] offsets = offsets(OFFSETS, tiles * mr);
     for (int p = 0; p < tiles * mr; p++) {
-      int q = Math.min(p, pixels - 1), oy = q / outW, ox = q - oy * outW;
-      offsets[p] = base + oy * strideH * rowStep + ox * strideW * srcC;
+      int q = Math.min(p, pixels - 1), oy = q / g.outW, ox = q - oy * g.outW;
+      offsets[p] = base + oy * g.strideH * rowStep + ox * g.strideW * g.inC;
     }
     float[] acc = Convolution.scratch(ACC, mr * nr);
     for (int t = 0; t < tiles; t++) {
       int rows = Math.min(mr, pixels - t * mr);
-      for (int j = 0; j * nr < outC; j++) {
-        int cols = Math.min(nr, outC - j * nr), o = outOff + t * mr * outC + j * nr;
-        mk.tileWindows(kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc);
+      for (int j = 0; j * nr < g.outC; j++) {
+        int cols = Math.min(nr, g.outC - j * nr), o = outOff + t * mr * g.outC + j * nr;
+        mk.tileWindows(g.kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc);
         if (rows == mr && cols == nr && bias != null) {
-          mk.update(acc, 1f, 1f, bias, j * nr, 0, out, o, outC);
+          mk.update(acc, 1f, 1f, bias, j * nr, 0, out, o, g.outC);
         } else if (rows == mr && cols == nr) {
-          mk.update(acc, 1f, 0f, null, 0, 0, out, o, outC);
+          mk.update(acc, 1f, 0f, null, 0, 0, out, o, g.outC);
         } else {
           for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
               // update's formula: 1·acc + 1·bias, one rounding (1·x is exact)
-              out[o + r * outC + c] = bias == null ? acc[r * nr + c] : acc[r * nr + c] + bias[j * nr + c];
+              out[o + r * g.outC + c] = bias == null ? acc[r * nr + c] : acc[r * nr + c] + bias[j * nr + c];
             }
           }
         }
@@ -210,19 +189,19 @@ final class WindowGemm {
     }
   }
 
-  /** Source rows {@code [top, top + rows)} of image n, zero where outside, left padding added: {@code (rows, paddedW, srcC)}. */
+  /** Source rows {@code [top, top + rows)} of image n, zero where outside, left padding added: {@code (rows, paddedW, inC)}. */
   private float[] band(float[] src, int n, int top, int rows) {
-    int width = paddedW * srcC;
+    int width = paddedW * g.inC;
     float[] band = Convolution.scratch(BAND, rows * width);
-    int image = n * srcSize(), copyW = Math.min(srcW, paddedW - padLeft) * srcC, left = padLeft * srcC;
+    int image = n * g.inSize(), copyW = Math.min(g.inW, paddedW - g.padLeft) * g.inC, left = g.padLeft * g.inC;
     for (int r = 0; r < rows; r++) {
       int y = top + r, o = r * width;
-      if (y < 0 || y >= srcH) {
+      if (y < 0 || y >= g.inH) {
         Arrays.fill(band, o, o + width, 0f);
         continue;
       }
       Arrays.fill(band, o, o + left, 0f);
-      System.arraycopy(src, image + y * srcW * srcC, band, o + left, copyW);
+      System.arraycopy(src, image + y * g.inW * g.inC, band, o + left, copyW);
       Arrays.fill(band, o + left + copyW, o + width, 0f);
     }
     return band;

@@ -349,7 +349,12 @@ public class VectorMicroKernel implements MicroKernel {
     c51.intoArray(acc, 5 * NR + L);
   }
 
-  /** {@link #tile8}'s loop with each row's A values read from its own window runs: one offset per row, moved one image row per run. */
+  /**
+   * {@link #tile8}'s loop with each row's A values read from its own window runs: one offset per row,
+   * moved one image row per run. Convolutions call it from JDK 25 on only
+   * ({@code dev.neurona.core.conv.WindowGemm.enabled}): JDK 17's C2 boxes the accumulators of these
+   * two nested loops (30–40× slower), which the single-loop tiles above do not suffer.
+   */
   private static void tileWindows8(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp,
       int bpOff, float[] acc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

@@ -160,17 +160,10 @@ public final class Convolution {
     }
     if (windowForward(g)) {
       WindowGemm w = WindowGemm.forward(g, kernel);
-      int rows = w.rowsPerBlock(), outRow = g.outW * g.outC;
       Parallel.forRange(batch, 1, (from, to) -> {
         float[] conv = scratch(CONVOLVED, imageOut);
         for (int n = from; n < to; n++) {
-          for (int oy0 = 0; oy0 < g.outH; oy0 += rows) {
-            int oy1 = Math.min(g.outH, oy0 + rows);
-            w.rows(input, n, oy0, oy1, bias, conv, oy0 * outRow);
-            if (relu) {
-              k.relu(conv, oy0 * outRow, conv, oy0 * outRow, (oy1 - oy0) * outRow);
-            }
-          }
+          w.image(input, n, bias, relu, conv, 0);
           k.maxPoolForward(pool, conv, 0, output, n * pool.outSize(), null, 0);
         }
       });

@@ -115,7 +115,7 @@ final class WindowGemm {
   }
 
   /** Output rows per block: about {@link #BLOCK_PIXELS} pixels. Depends only on the geometry. */
-  int rowsPerBlock() {
+  private int rowsPerBlock() {
     return Math.min(g.outH, Math.max(1, (BLOCK_PIXELS + g.outW - 1) / g.outW));
   }
 
@@ -134,21 +134,26 @@ final class WindowGemm {
     Parallel.forRange(batch * blocks, 1, (from, to) -> {
       for (int i = from; i < to; i++) {
         int n = i / blocks, oy0 = (i - n * blocks) * rows, oy1 = Math.min(g.outH, oy0 + rows);
-        int off = (n * g.outH + oy0) * outRow;
-        rows(src, n, oy0, oy1, bias, out, off);
-        if (relu) {
-          KernelProvider.kernels().relu(out, off, out, off, (oy1 - oy0) * outRow);
-        }
+        rows(src, n, oy0, oy1, bias, relu, out, (n * g.outH + oy0) * outRow);
       }
     });
+  }
+
+  /** Every output row of image {@code n} into {@code out[outOff ..]}, block after block on the calling thread, as {@link #batch}. */
+  void image(float[] src, int n, float[] bias, boolean relu, float[] out, int outOff) {
+    int rows = rowsPerBlock(), outRow = g.outW * g.outC;
+    for (int oy0 = 0; oy0 < g.outH; oy0 += rows) {
+      rows(src, n, oy0, Math.min(g.outH, oy0 + rows), bias, relu, out, outOff + oy0 * outRow);
+    }
   }
 
   /**
    * Output rows {@code [oy0, oy1)} of image {@code n}:
    * {@code out[outOff + (pixel - oy0·outW)·outC + c] = Σ window · B + bias[c]} (bias may be null),
-   * overwriting. Uses the calling thread's buffers.
+   * overwriting, then {@code max(out, 0)} over those rows while they are in cache when {@code relu}.
+   * Uses the calling thread's buffers.
    */
-  void rows(float[] src, int n, int oy0, int oy1, float[] bias, float[] out, int outOff) {
+  private void rows(float[] src, int n, int oy0, int oy1, float[] bias, boolean relu, float[] out, int outOff) {
     int mr = mk.mr(), nr = mk.nr(), patch = g.patchSize(), run = g.kW * g.inC;
     int bandTop = oy0 * g.strideH - g.padTop; // first source row the band holds (may be negative: padding)
     int bandRows = (oy1 - 1 - oy0) * g.strideH + g.kH;
@@ -186,6 +191,9 @@ final class WindowGemm {
           }
         }
       }
+    }
+    if (relu) {
+      KernelProvider.kernels().relu(out, outOff, out, outOff, pixels * g.outC);
     }
   }
 

@@ -55,10 +55,13 @@ public final class Gemm {
   /**
    * Rows of the vector kernel's tile on 256-bit vectors (AVX2, 16 registers): {@code property} (4 or
    * 6) when set, else 6 on JDK 17 and 4 on later JDKs. The 6×16 tile needs 15 of the 16 registers:
-   * JDK 17's C2 keeps it in registers, JDK 25's issues a step's six broadcasts first and spills
-   * accumulators every step (MNIST CNN training step, images/s: JDK 17 824 with 6 rows, 688 with 4;
-   * JDK 25 550 with 6, 877 with 4). The tile height never changes a result: each C element is the
-   * same chain of fused multiply-adds. 512-bit vectors always take 8 rows.
+   * JDK 17's C2 keeps it in registers, JDK 25's loads three broadcasts ahead of their FMAs and spills
+   * two accumulators every step (MNIST CNN training step, images/s: JDK 17 824 with 6 rows, 688 with 4;
+   * JDK 25 550 with 6, 877 with 4). The cause is C2's register-pressure-aware local scheduling: with
+   * {@code -XX:-OptoRegScheduling} JDK 25 compiles the 6×16 loop as JDK 17 does (83 against 35–39
+   * GFLOP/s alone, AMD EPYC), but its window tile then runs slower and the networks with it, so the
+   * default stays 4. The tile height never changes a result: each C element is the same chain of
+   * fused multiply-adds. 512-bit vectors always take 8 rows.
    */
   static int tileRows(String property, int jdkFeature) {
     if (property == null) {

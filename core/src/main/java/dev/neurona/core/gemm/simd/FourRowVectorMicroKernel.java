@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The 256-bit (AVX2) Vector API micro-kernel with a 4×16 tile: 8 accumulators, 2 B vectors and up
  * to 6 broadcasts in the 16 ymm registers. {@link VectorMicroKernel}'s 6×16 tile fits the registers
- * exactly (12 + 2 + 1), which JDK 17's C2 keeps; later C2s (JDK 25 measured) issue all six
- * broadcasts of a k step first and then spill accumulators to the stack every step. Measured on an
+ * exactly (12 + 2 + 1), which JDK 17's C2 keeps; later C2s (JDK 25 measured) load three broadcasts
+ * ahead of their FMAs and spill two accumulators to the stack every step (their register-pressure
+ * scheduling does it: see {@code Gemm.tileRows}). Measured on an
  * AMD EPYC (Zen 3, AVX2), MNIST CNN training step, images/s (LayerProfile, three runs each):
  * JDK 25: 550 with 6 rows, 877 with 4; JDK 17: 824 with 6 rows, 688 with 4. So
  * {@code dev.neurona.core.gemm.Gemm} picks this kernel on 256-bit vectors after JDK 17

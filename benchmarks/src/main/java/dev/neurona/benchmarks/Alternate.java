@@ -124,6 +124,10 @@ public final class Alternate {
       flops[0] = 2.0 * m * n * k;
       return () -> sgemm.invoke(null, ta, tb, m, n, k, 1f, x, 0, ta ? m : k, y, 0, tb ? k : n, 0f, c, 0, n);
     }
+    if (!List.of("forward", "inputgrad", "kernelgrad").contains(kind[0])) {
+      throw new IllegalArgumentException("Alternate: unknown workload kind '" + kind[0]
+          + "' (sgemm, forward, inputgrad, kernelgrad)");
+    }
     int[] d = convolution(arg[0]);
     int batch = arg.length > 1 ? Integer.parseInt(arg[1]) : 128;
     Class<?> geometry = cl.loadClass("dev.neurona.core.conv.ConvGeometry");
@@ -146,13 +150,9 @@ public final class Alternate {
         Method m = conv.getMethod("backwardInput", p.toArray(new Class<?>[0]));
         return () -> m.invoke(null, g, batch, dOut, weights, dInput);
       }
-      case "kernelgrad": {
+      default: // kernelgrad
         Method m = conv.getMethod("backwardKernel", p.toArray(new Class<?>[0]));
         return () -> m.invoke(null, g, batch, input, dOut, dKernel);
-      }
-      default:
-        throw new IllegalArgumentException("Alternate: unknown workload kind '" + kind[0]
-            + "' (sgemm, forward, inputgrad, kernelgrad)");
     }
   }
 

@@ -117,7 +117,8 @@ public final class Alternate {
       int m = Integer.parseInt(arg[0]), n = Integer.parseInt(arg[1]), k = Integer.parseInt(arg[2]);
       String ops = arg.length > 3 ? arg[3] : "NN";
       boolean ta = ops.charAt(0) == 'T', tb = ops.charAt(1) == 'T';
-      float[] x = fill(new float[m * k], rnd), y = fill(new float[k * n], rnd), c = new float[m * n];
+      float[] x = GemmBenchmark.fill(new float[m * k], rnd), y = GemmBenchmark.fill(new float[k * n], rnd);
+      float[] c = new float[m * n];
       Method sgemm = cl.loadClass("dev.neurona.core.gemm.Gemm").getMethod("sgemm", boolean.class, boolean.class, int.class,
           int.class, int.class, float.class, float[].class, int.class, int.class, float[].class, int.class, int.class,
           float.class, float[].class, int.class, int.class);
@@ -136,7 +137,8 @@ public final class Alternate {
         int.class).invoke(null, d[0], d[1], d[2], d[3], d[3], 1, 1, padding.getField("SAME").get(null), d[4]);
     Class<?> conv = cl.loadClass("dev.neurona.core.conv.Convolution");
     int in = batch * d[0] * d[1] * d[2], out = batch * d[0] * d[1] * d[4], kernel = d[3] * d[3] * d[2] * d[4];
-    float[] input = fill(new float[in], rnd), dOut = fill(new float[out], rnd), weights = fill(new float[kernel], rnd);
+    float[] input = GemmBenchmark.fill(new float[in], rnd), dOut = GemmBenchmark.fill(new float[out], rnd);
+    float[] weights = GemmBenchmark.fill(new float[kernel], rnd);
     float[] output = new float[out], dInput = new float[in], dKernel = new float[kernel], bias = new float[d[4]];
     flops[0] = 2.0 * out * d[3] * d[3] * d[2];
     List<Class<?>> p = new ArrayList<>(List.of(geometry, int.class, float[].class, float[].class, float[].class));
@@ -154,12 +156,5 @@ public final class Alternate {
         Method m = conv.getMethod("backwardKernel", p.toArray(new Class<?>[0]));
         return () -> m.invoke(null, g, batch, input, dOut, dKernel);
     }
-  }
-
-  private static float[] fill(float[] x, Random rnd) {
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rnd.nextFloat() * 2f - 1f;
-    }
-    return x;
   }
 }

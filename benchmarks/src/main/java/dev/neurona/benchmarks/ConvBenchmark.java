@@ -58,10 +58,10 @@ public class ConvBenchmark {
         ? ConvGeometry.of(28, 28, 1, 5, 5, 1, 1, Padding.SAME, 32)
         : ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64);
     Random rnd = new Random(7);
-    input = random(rnd, BATCH * g.inSize());
-    kernel = random(rnd, g.patchSize() * g.outC);
-    bias = random(rnd, g.outC);
-    dOut = random(rnd, BATCH * g.outSize());
+    input = GemmBenchmark.fill(new float[BATCH * g.inSize()], rnd);
+    kernel = GemmBenchmark.fill(new float[g.patchSize() * g.outC], rnd);
+    bias = GemmBenchmark.fill(new float[g.outC], rnd);
+    dOut = GemmBenchmark.fill(new float[BATCH * g.outSize()], rnd);
     output = new float[BATCH * g.outSize()];
     dInput = new float[BATCH * g.inSize()];
     dKernel = new float[g.patchSize() * g.outC];
@@ -70,14 +70,6 @@ public class ConvBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     Parallel.setThreads(threadsBefore);
-  }
-
-  private static float[] random(Random rnd, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = rnd.nextFloat() * 2f - 1f;
-    }
-    return x;
   }
 
   @Benchmark

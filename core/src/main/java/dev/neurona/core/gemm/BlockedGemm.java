@@ -317,7 +317,7 @@ final class BlockedGemm {
         } else {
           panel = buf.b(nSlivers * nr * kc);
           base = 0;
-          packBGroup(transB, b, bOff, ldb, pc, kc, jc, ncur, nr, panel);
+          packBGroup(kernel, transB, b, bOff, ldb, pc, kc, jc, ncur, panel);
         }
         for (int ic = i0; ic < i1; ic += mc) {
           macro(kernel, transA, a, aOff, lda, ic, Math.min(mc, i1 - ic), pc, kc, panel, base, nSlivers, jc, j1,
@@ -374,7 +374,7 @@ final class BlockedGemm {
             base = packed.offset(pc, s0 * nr);
           } else {
             base = 0;
-            packBGroup(transB, b, bOff, ldb, pc, kc, s0 * nr, Math.min(n, s1 * nr) - s0 * nr, nr, bPack);
+            packBGroup(kernel, transB, b, bOff, ldb, pc, kc, s0 * nr, Math.min(n, s1 * nr) - s0 * nr, bPack);
           }
           for (int s = s0; s < s1; s++) {
             int j = s * nr;
@@ -566,28 +566,22 @@ final class BlockedGemm {
 
   /**
    * Packs op(B)[pc..pc+kc, j0..j0+cols] as consecutive kc×nr slivers, the last one zero-padded. For
-   * a non-transposed B it walks whole rows of the group (long contiguous reads, one page per row),
-   * rather than one sliver at a time.
+   * a non-transposed B the kernel's {@link MicroKernel#packSlivers} walks whole rows of the group
+   * (long contiguous reads, one page per row) rather than one sliver at a time.
    */
-  static void packBGroup(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int cols, int nr,
-      float[] dst) {
-    int slivers = ceilDiv(cols, nr);
+  static void packBGroup(MicroKernel kernel, boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
+      int cols, float[] dst) {
+    int nr = kernel.nr(), slivers = ceilDiv(cols, nr);
     if (transB) {
       for (int s = 0; s < slivers; s++) {
         packB(true, b, bOff, ldb, pc, kc, j0 + s * nr, Math.min(nr, cols - s * nr), nr, dst, s * nr * kc);
       }
       return;
     }
-    for (int p = 0; p < kc; p++) {
-      int src = bOff + (pc + p) * ldb + j0;
-      for (int s = 0; s < slivers; s++) {
-        int w = Math.min(nr, cols - s * nr);
-        int d = s * nr * kc + p * nr;
-        System.arraycopy(b, src + s * nr, dst, d, w);
-        for (int q = w; q < nr; q++) {
-          dst[d + q] = 0f;
-        }
-      }
+    int full = cols / nr;
+    kernel.packSlivers(kc, full, b, bOff + pc * ldb + j0, ldb, dst, 0);
+    if (full < slivers) {
+      packB(false, b, bOff, ldb, pc, kc, j0 + full * nr, cols - full * nr, nr, dst, full * nr * kc);
     }
   }
 

@@ -80,6 +80,22 @@ public interface MicroKernel {
       float[] acc);
 
   /**
+   * Packs {@code kc} rows of a row-major B into {@code slivers} whole slivers, the BLIS "packm" step:
+   * {@code dst[dOff + s·nr·kc + p·nr + q] = b[bOff + p·ldb + s·nr + q]} for {@code p < kc},
+   * {@code s < slivers}, {@code q < nr}. Row by row, so B is read in long contiguous runs. A plain
+   * copy: the same floats whichever kernel packs them.
+   */
+  // b: kc rows ldb apart, slivers·nr floats used of each; dst: slivers kc×nr slivers, one after another.
+  default void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff) {
+    int nr = nr();
+    for (int p = 0; p < kc; p++) {
+      for (int s = 0; s < slivers; s++) {
+        System.arraycopy(b, bOff + p * ldb + s * nr, dst, dOff + (s * kc + p) * nr, nr);
+      }
+    }
+  }
+
+  /**
    * Writes a full tile: {@code dst[dOff + r·ldd + j] = alpha·acc[r·nr + j] + beta·src[sOff + r·lds + j]},
    * two rounded products and a rounded sum, or {@code alpha·acc} alone when {@code beta == 0}
    * ({@code src} is not read then, so NaNs in it do not propagate). {@code src} and {@code dst}

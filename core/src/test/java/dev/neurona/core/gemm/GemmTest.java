@@ -217,6 +217,27 @@ class GemmTest {
   }
 
   @Test
+  void packSliversCopiesRowsIntoSliversAndNothingElse() {
+    // Each kernel's packing (the vector one with vector moves) against the formula, at offsets, with a
+    // leading dimension wider than the slivers, and the floats around the slivers left alone.
+    Random random = new Random(43);
+    for (MicroKernel kernel : GemmTesting.kernels()) {
+      int nr = kernel.nr();
+      for (int[] shape : new int[][] {{1, 1}, {7, 3}, {313, 4}}) {
+        int kc = shape[0], slivers = shape[1], ldb = slivers * nr + 5, bOff = 2, dOff = 3;
+        float[] b = GemmTesting.randomArray(random, bOff + kc * ldb);
+        float[] dst = GemmTesting.randomArray(random, dOff + slivers * kc * nr + 4), before = dst.clone();
+        kernel.packSlivers(kc, slivers, b, bOff, ldb, dst, dOff);
+        for (int i = 0; i < dst.length; i++) {
+          int x = i - dOff, s = x / (kc * nr), p = x / nr - s * kc, q = x % nr;
+          float expected = x < 0 || s >= slivers ? before[i] : b[bOff + p * ldb + s * nr + q];
+          assertThat(dst[i]).as("%s, kc %d, %d slivers, dst[%d]", kernel.name(), kc, slivers, i).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
   void tileWindowsHasTheBitsOfTileOnTheGatheredSliver() {
     // Rows read in place from runs of an "image" (offsets in any order, repeated, overlapping) must sum
     // exactly as tile does over the same values packed: odd run lengths, one run, many runs.

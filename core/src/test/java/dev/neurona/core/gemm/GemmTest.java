@@ -302,6 +302,32 @@ class GemmTest {
   }
 
   @Test
+  void aFewRowsTimesAWideTransposedBHaveTheBitsOfTheUntransposedProduct() {
+    // C = A·Bᵀ with few rows runs as Cᵀ = B·Aᵀ (BlockedGemm.transposes): the same chains, the same
+    // bits, whatever C held (beta), alpha, the k-blocks (k over KC), offsets and leading dimensions.
+    Random rnd = new Random(47);
+    int[][] shapes = {{3, 40, 60}, {32, 1250, 500}, {17, 300, BlockedGemm.KC + 50}, {BlockedGemm.TRANSPOSE_MAX_M, 260, 9}};
+    int compared = 0;
+    for (MicroKernel kernel : kernels()) {
+      for (int[] shape : shapes) {
+        int m = shape[0], n = shape[1], k = shape[2], lda = k + 3, ldb = k + 1, ldc = n + 5;
+        assertThat(BlockedGemm.transposes(false, true, m, n, k)).as("%dx%dx%d", m, n, k).isTrue();
+        float[] a = GemmTesting.randomArray(rnd, 2 + m * lda), b = GemmTesting.randomArray(rnd, 1 + n * ldb);
+        for (float beta : new float[] {0f, 0.5f}) {
+          float[] c0 = GemmTesting.randomArray(rnd, 4 + m * ldc), plain = c0.clone(), swapped = c0.clone();
+          BlockedGemm.sgemm(kernel, 0, 0, false, false, true, m, n, k, 1.25f, a, 2, lda, b, 1, ldb, beta, plain, 4, ldc);
+          BlockedGemm.sgemm(kernel, 0, 0, true, false, true, m, n, k, 1.25f, a, 2, lda, b, 1, ldb, beta, swapped, 4, ldc);
+          assertThat(swapped).as("%s %dx%dx%d beta %s", kernel.name(), m, n, k, beta).containsExactly(plain);
+          assertThat(plain).isNotEqualTo(c0);
+          compared++;
+        }
+      }
+    }
+    assertThat(compared).isEqualTo(kernels().size() * shapes.length * 2);
+    assertThat(BlockedGemm.transposes(false, true, 128, 3136, 1024)).as("MNIST's 128 rows keep A·Bᵀ").isFalse();
+  }
+
+  @Test
   void aFewRowsHaveTheBitsTheyHaveAmongManyRows() {
     // Fewer rows than a tile take the streaming path (MicroKernel.rows); each of them must equal its
     // row of a product with many rows (the blocked path): one sample's prediction = its row in a batch.

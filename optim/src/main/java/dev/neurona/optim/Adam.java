@@ -1,6 +1,8 @@
 package dev.neurona.optim;
 
 import dev.neurona.core.Parameter;
+import dev.neurona.core.kernels.KernelProvider;
+import dev.neurona.core.kernels.Kernels;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +34,7 @@ import java.util.Map;
  * }</pre>
  */
 public final class Adam extends AbstractOptimizer<Adam.Moments> {
+  private static final Kernels K = KernelProvider.kernels();
   static final String NAME = "adam";
   private static final String OWNER = "Adam";
 
@@ -151,7 +154,8 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
     }
   }
 
-  // w, grad, m, v, vHat: the parameter's size, flat; elements [from, to). probe stays 0 unless a written value is not finite.
+  // w, grad, m, v, vHat: the parameter's size, flat; elements [from, to). The loop itself, as plain Java, is
+  // ScalarKernels.adam (the reference; the Vector API kernel gives the same bits).
   @Override
   protected boolean update(Parameter p, Moments s, float lr, long t, int from, int to) {
     float[] w = p.value().data();
@@ -164,24 +168,7 @@ public final class Adam extends AbstractOptimizer<Adam.Moments> {
     float decay = lr * weightDecay;
     float oneMinusBeta1 = 1 - beta1;
     float oneMinusBeta2 = 1 - beta2;
-    float eps = epsilon;
-    float probe = 0f;
-    for (int i = from; i < to; i++) {
-      float g = grad[i];
-      float wi = w[i] - decay * w[i]; // w = w − lr·wd·w
-      float mi = m[i] + oneMinusBeta1 * (g - m[i]); // m = m + (1 − β1)·(g − m)
-      float vi = v[i] + oneMinusBeta2 * (g * g - v[i]); // v = v + (1 − β2)·(g² − v)
-      m[i] = mi;
-      v[i] = vi;
-      if (vHat != null) {
-        vi = Math.max(vHat[i], vi); // v̂ = max(v̂, v)
-        vHat[i] = vi;
-      }
-      wi = wi - alpha * mi / ((float) Math.sqrt(vi) + eps); // w = w − α·m / (√v̂ + ε)
-      w[i] = wi;
-      probe += wi * 0f + mi * 0f + vi * 0f;
-    }
-    return probe == 0f;
+    return K.adam(w, grad, m, v, vHat, from, to - from, alpha, decay, oneMinusBeta1, oneMinusBeta2, epsilon);
   }
 
   @Override

@@ -46,6 +46,17 @@ public interface Kernels {
    */
   float maxAbs(float[] x, int off, int n);
 
+  /**
+   * One Adam step on elements {@code [off, off + n)} of a parameter, each operation rounded as
+   * written (so every implementation gives the same bits):
+   * {@code w -= decay·w; m += b1c·(g − m); v += b2c·(g·g − v);} with {@code vHat} (AMSGrad, may be
+   * null) {@code vHat = max(vHat, v)} and the step then uses it for {@code v};
+   * {@code w -= alpha·m / (√v + eps)}. Here {@code b1c = 1 − β1}, {@code b2c = 1 − β2} and
+   * {@code alpha} is the bias-corrected rate. Returns true when every value it wrote is finite.
+   */
+  boolean adam(float[] w, float[] g, float[] m, float[] v, float[] vHat, int off, int n, float alpha, float decay,
+      float b1c, float b2c, float eps);
+
   /** {@code out[i] = max(x[i], 0)}. */
   void relu(float[] x, int xOff, float[] out, int outOff, int n);
 

@@ -81,6 +81,28 @@ public class ScalarKernels implements Kernels {
   }
 
   @Override
+  public boolean adam(float[] w, float[] g, float[] m, float[] v, float[] vHat, int off, int n, float alpha,
+      float decay, float b1c, float b2c, float eps) {
+    float probe = 0f; // stays 0 unless a written value is not finite
+    for (int i = off, end = off + n; i < end; i++) {
+      float gi = g[i];
+      float wi = w[i] - decay * w[i]; // w = w − lr·wd·w
+      float mi = m[i] + b1c * (gi - m[i]); // m = m + (1 − β1)·(g − m)
+      float vi = v[i] + b2c * (gi * gi - v[i]); // v = v + (1 − β2)·(g² − v)
+      m[i] = mi;
+      v[i] = vi;
+      if (vHat != null) {
+        vi = Math.max(vHat[i], vi); // v̂ = max(v̂, v)
+        vHat[i] = vi;
+      }
+      wi = wi - alpha * mi / ((float) Math.sqrt(vi) + eps); // w = w − α·m / (√v̂ + ε)
+      w[i] = wi;
+      probe += wi * 0f + mi * 0f + vi * 0f;
+    }
+    return probe == 0f;
+  }
+
+  @Override
   public void relu(float[] x, int xOff, float[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = Math.max(x[xOff + i], 0f);

@@ -40,7 +40,7 @@ class KernelsTest {
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
       "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "convRow",
-      "convKernelGrad", "directConvolution");
+      "convKernelGrad", "directConvolution", "adam");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
@@ -201,6 +201,37 @@ class KernelsTest {
             data(rnd, B_OFF + n + GUARD, true)}, (k, x) -> k.axpy(alpha, x[0], A_OFF, x[1], B_OFF, n));
       }
     }
+  }
+
+  @Test
+  void adam() {
+    // One Adam step: every array it writes (w, m, v, vHat) bit-identical, with and without AMSGrad and
+    // weight decay, specials included; and the same answer to "was everything written finite?".
+    for (int n : sizes(true)) {
+      Random rnd = new Random(700 + n);
+      for (boolean ams : new boolean[] {false, true}) {
+        for (boolean specials : new boolean[] {false, true}) {
+          float decay = ams ? 1e-4f : 0f;
+          float[][] x = {data(rnd, A_OFF + n + GUARD, specials), data(rnd, A_OFF + n + GUARD, specials),
+              data(rnd, A_OFF + n + GUARD, -0.1f, 0.1f, false), data(rnd, A_OFF + n + GUARD, 0f, 0.01f, false),
+              data(rnd, A_OFF + n + GUARD, 0f, 0.01f, false)};
+          String what = "adam n=" + n + (ams ? " amsgrad" : "") + (specials ? " specials" : "");
+          sameBits(what, x, (k, a) -> k.adam(a[0], a[1], a[2], a[3], ams ? a[4] : null, A_OFF, n, 3e-3f, decay, 0.1f,
+              1e-3f, 1e-7f));
+          boolean[] finite = new boolean[2];
+          float[][] s = deepCopy(x), v = deepCopy(x);
+          finite[0] = scalar.adam(s[0], s[1], s[2], s[3], ams ? s[4] : null, A_OFF, n, 3e-3f, decay, 0.1f, 1e-3f, 1e-7f);
+          finite[1] = vec().adam(v[0], v[1], v[2], v[3], ams ? v[4] : null, A_OFF, n, 3e-3f, decay, 0.1f, 1e-3f, 1e-7f);
+          assertThat(finite[1]).as(what + ": finite").isEqualTo(finite[0]);
+          if (!specials) {
+            assertThat(finite[0]).as(what + ": finite data stays finite").isTrue();
+          }
+        }
+      }
+    }
+    float[] inf = {0f, Float.POSITIVE_INFINITY, 0f};
+    assertThat(scalar.adam(new float[3], inf, new float[3], new float[3], null, 0, 3, 1e-3f, 0f, 0.1f, 1e-3f, 1e-7f))
+        .as("an infinite gradient").isFalse();
   }
 
   @Test

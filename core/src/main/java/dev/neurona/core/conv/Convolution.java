@@ -465,6 +465,31 @@ public final class Convolution {
   /** As above; {@code allowDirect} false forces im2col and GEMM (tests compare the two). */
   static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel,
       boolean allowDirect) {
+    backwardKernel(g, batch, input, dOut, dKernel, allowDirect, transposedKernelGradient(g));
+  }
+
+  /**
+   * Whether {@link #backwardKernel} computes {@code dKᵀ (outC, patch) = dOutᵀ · cols} rather than
+   * {@code dK (patch, outC) = colsᵀ · dOut}: when the tiles waste less work that way. The tile's
+   * {@code nr} columns run along the product's n, its {@code mr} rows along m, and a partial edge
+   * sliver costs a whole one: captcha's 5×5×20 → 50 convolution fills 50/64 of its 16-column
+   * slivers as {@code colsᵀ·dOut} (n = 50) but 500/512 of them as {@code dOutᵀ·cols} (n = 500),
+   * 17% fewer multiply-adds in all (AVX2); the GEMM then packs the column matrix as its B, with vector
+   * moves ({@code MicroKernel.packSlivers}). Measured alternately in one JVM ({@code Alternate
+   * kernelgrad:captcha2,32}, JDK 25, AMD EPYC): 0.92 and 0.90 of the time on 1 thread, 0.87 and 1.03
+   * on 2. Each element is the same chain of fused multiply-adds over the same k-blocks either way
+   * ({@code fma(a, b, s) = fma(b, a, s)}), so the bits do not change.
+   */
+  static boolean transposedKernelGradient(ConvGeometry g) {
+    int mr = Gemm.kernel().mr(), nr = Gemm.kernel().nr(), patch = g.patchSize(), outC = g.outC;
+    long plain = (long) ceilDiv(patch, mr) * mr * ceilDiv(outC, nr) * nr;
+    long transposed = (long) ceilDiv(outC, mr) * mr * ceilDiv(patch, nr) * nr;
+    return outC > 2 && patch > 2 && transposed * 16 < plain * 15; // n ≤ 2 would take the GEMM's unfused loop
+  }
+
+  /** As above, {@code transpose} choosing the orientation of the product (tests compare the two). */
+  static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel,
+      boolean allowDirect, boolean transpose) {
     check(g, batch, "input", input, g.inSize());
     check(g, batch, "dOut", dOut, g.outSize());
     checkKernel(g, "dKernel", dKernel);
@@ -474,6 +499,7 @@ public final class Convolution {
     int chunks = ceilDiv(plan.groups(batch), groupsPerChunk);
     float[] partials = scratch(PARTIALS, chunks * kSize);
     Direct direct = allowDirect && direct(g) ? new Direct(g, null, null, false) : null;
+    boolean transposed = transpose && direct == null; // the direct kernel writes (patch, outC)
     Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
       float[] cols = null;
       int[] padded = {-1, -1};
@@ -495,11 +521,22 @@ public final class Convolution {
           a = cols;
           aOff = 0;
         }
-        Gemm.sgemm(true, false, patch, outC, r1 - r0, 1f, a, aOff, patch, dOut, r0 * outC, outC, beta, partials, c * kSize, outC);
+        if (transposed) {
+          // dKᵀ (outC, patch) = dOutᵀ · cols
+          Gemm.sgemm(true, false, outC, patch, r1 - r0, 1f, dOut, r0 * outC, outC, a, aOff, patch, beta, partials,
+              c * kSize, patch);
+        } else {
+          Gemm.sgemm(true, false, patch, outC, r1 - r0, 1f, a, aOff, patch, dOut, r0 * outC, outC, beta, partials,
+              c * kSize, outC);
+        }
         beta = 1f;
       }
     });
-    addInChunkOrder(partials, chunks, kSize, dKernel);
+    if (transposed) {
+      addTransposedInChunkOrder(partials, chunks, outC, patch, dKernel);
+    } else {
+      addInChunkOrder(partials, chunks, kSize, dKernel);
+    }
   }
 
   /** {@code dBias (outC) += Σ over batch and pixels of dOut}; summed per fixed chunk of rows, chunks in order. */
@@ -527,6 +564,24 @@ public final class Convolution {
     Parallel.forRange(size, 1 << 13, (from, to) -> {
       for (int c = 0; c < chunks; c++) {
         KernelProvider.kernels().add(target, from, partials, c * size + from, target, from, to - from);
+      }
+    });
+  }
+
+  /**
+   * {@code target (cols, rows) += partial 0ᵀ, then partial 1ᵀ, ...}, each partial {@code (rows, cols)}:
+   * {@link #addInChunkOrder} for partials computed transposed. Each element sees the same additions in
+   * the same order, so the same bits. Split over the target's rows.
+   */
+  private static void addTransposedInChunkOrder(float[] partials, int chunks, int rows, int cols, float[] target) {
+    int size = rows * cols;
+    Parallel.forRange(cols, Math.max(1, (1 << 13) / rows), (from, to) -> {
+      for (int j = from; j < to; j++) {
+        for (int c = 0; c < chunks; c++) {
+          for (int i = 0, t = j * rows, p = c * size + j; i < rows; i++, p += cols) {
+            target[t + i] += partials[p];
+          }
+        }
       }
     });
   }

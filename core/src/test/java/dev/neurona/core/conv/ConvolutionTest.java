@@ -287,17 +287,30 @@ class ConvolutionTest {
         ConvGeometry.of(90, 90, 3, 3, 3, 1, 1, Padding.SAME, 13), ConvGeometry.of(9, 7, 2, 2, 3, 1, 2, Padding.VALID, 5),
         ConvGeometry.of(4, 4, 1, 2, 2, 1, 1, Padding.VALID, 3)};
     int[] batches = {9, 5, 3, 4, 2, 11, 2};
-    Random rnd = new Random(11);
+    assertSameKernelGradients(geometries, batches, new Random(11),
+        (g, batch, in, dOut, dK) -> Convolution.backwardKernel(g, batch, in, dOut, dK, false),
+        (g, batch, in, dOut, dK) -> Convolution.backwardKernel(g, batch, in, dOut, dK, true));
+  }
+
+  /** A way of computing {@code dK += input ⋆ dOut}. */
+  @FunctionalInterface
+  private interface KernelGradient {
+    void add(ConvGeometry g, int batch, float[] in, float[] dOut, float[] dK);
+  }
+
+  /** Both ways, on random operands, into the same random gradient: the same bits, and the gradient changed. */
+  private static void assertSameKernelGradients(ConvGeometry[] geometries, int[] batches, Random rnd,
+      KernelGradient expected, KernelGradient actual) {
     for (int i = 0; i < geometries.length; i++) {
       ConvGeometry g = geometries[i];
       int batch = batches[i];
       float[] in = random(rnd, batch * g.inSize()), dOut = random(rnd, batch * g.outSize());
       float[] start = random(rnd, g.patchSize() * g.outC);
-      float[] direct = start.clone(), gemm = start.clone();
-      Convolution.backwardKernel(g, batch, in, dOut, direct, true);
-      Convolution.backwardKernel(g, batch, in, dOut, gemm, false);
-      assertSameBits(g + ", batch " + batch, gemm, direct, gemm.length);
-      assertThat(direct).isNotEqualTo(start);
+      float[] want = start.clone(), got = start.clone();
+      expected.add(g, batch, in, dOut, want);
+      actual.add(g, batch, in, dOut, got);
+      assertSameBits(g + ", batch " + batch, want, got, want.length);
+      assertThat(got).isNotEqualTo(start);
     }
   }
 
@@ -310,18 +323,9 @@ class ConvolutionTest {
         ConvGeometry.of(10, 10, 20, 5, 5, 1, 1, Padding.SAME, 50), ConvGeometry.of(6, 5, 7, 1, 1, 1, 1, Padding.VALID, 5),
         ConvGeometry.of(13, 11, 9, 3, 3, 2, 2, Padding.SAME, 19), ConvGeometry.of(8, 8, 3, 3, 3, 1, 1, Padding.VALID, 40)};
     int[] batches = {32, 9, 4, 3};
-    Random rnd = new Random(13);
-    for (int i = 0; i < geometries.length; i++) {
-      ConvGeometry g = geometries[i];
-      int batch = batches[i];
-      float[] in = random(rnd, batch * g.inSize()), dOut = random(rnd, batch * g.outSize());
-      float[] start = random(rnd, g.patchSize() * g.outC);
-      float[] plain = start.clone(), transposed = start.clone();
-      Convolution.backwardKernel(g, batch, in, dOut, plain, false, false);
-      Convolution.backwardKernel(g, batch, in, dOut, transposed, false, true);
-      assertSameBits(g + ", batch " + batch, plain, transposed, plain.length);
-      assertThat(transposed).isNotEqualTo(start);
-    }
+    assertSameKernelGradients(geometries, batches, new Random(13),
+        (g, batch, in, dOut, dK) -> Convolution.backwardKernel(g, batch, in, dOut, dK, false, false),
+        (g, batch, in, dOut, dK) -> Convolution.backwardKernel(g, batch, in, dOut, dK, false, true));
     ConvGeometry captcha = geometries[0];
     // With vector tiles (16 or 32 columns) 50 channels fill few of them; the scalar 4x4 tile wastes nothing either way.
     assertThat(Convolution.transposedKernelGradient(captcha)).as("captcha's 5x5x20 -> 50 goes transposed")

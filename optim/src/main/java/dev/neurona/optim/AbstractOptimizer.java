@@ -49,7 +49,8 @@ public abstract class AbstractOptimizer<S extends AbstractOptimizer.State> imple
 
   /** Gradient elements per parallel range of the check and the update (an eighth of a megabyte). */
   private static final int GRAIN = 1 << 15;
-  private static final Kernels K = KernelProvider.kernels();
+  /** The kernels every optimizer runs on (the Vector API ones when present). */
+  static final Kernels K = KernelProvider.kernels();
   /** Gradients must stay below this in magnitude: from 2^64 (about 1.8e19) on, {@code g·g} overflows float. */
   static final float GRADIENT_LIMIT = 0x1p64f;
 

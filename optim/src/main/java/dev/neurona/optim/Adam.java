@@ -1,8 +1,6 @@
 package dev.neurona.optim;
 
 import dev.neurona.core.Parameter;
-import dev.neurona.core.kernels.KernelProvider;
-import dev.neurona.core.kernels.Kernels;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +32,6 @@ import java.util.Map;
  * }</pre>
  */
 public final class Adam extends AbstractOptimizer<Adam.Moments> {
-  private static final Kernels K = KernelProvider.kernels();
   static final String NAME = "adam";
   private static final String OWNER = "Adam";
 

@@ -641,17 +641,23 @@ final class BlockedGemm {
    */
   static void packBGroup(MicroKernel kernel, boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
       int cols, float[] dst) {
+    packBGroup(kernel, transB, b, bOff, ldb, pc, kc, j0, cols, dst, 0);
+  }
+
+  /** As above, the first sliver at {@code dst[dOff]}. */
+  static void packBGroup(MicroKernel kernel, boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0,
+      int cols, float[] dst, int dOff) {
     int nr = kernel.nr(), slivers = ceilDiv(cols, nr);
     if (transB) {
       for (int s = 0; s < slivers; s++) {
-        packB(true, b, bOff, ldb, pc, kc, j0 + s * nr, Math.min(nr, cols - s * nr), nr, dst, s * nr * kc);
+        packB(true, b, bOff, ldb, pc, kc, j0 + s * nr, Math.min(nr, cols - s * nr), nr, dst, dOff + s * nr * kc);
       }
       return;
     }
     int full = cols / nr;
-    kernel.packSlivers(kc, full, b, bOff + pc * ldb + j0, ldb, dst, 0);
+    kernel.packSlivers(kc, full, b, bOff + pc * ldb + j0, ldb, dst, dOff);
     if (full < slivers) {
-      packB(false, b, bOff, ldb, pc, kc, j0 + full * nr, cols - full * nr, nr, dst, full * nr * kc);
+      packB(false, b, bOff, ldb, pc, kc, j0 + full * nr, cols - full * nr, nr, dst, dOff + full * nr * kc);
     }
   }
 

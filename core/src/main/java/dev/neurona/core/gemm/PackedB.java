@@ -50,11 +50,8 @@ public final class PackedB {
       for (int x = from; x < to; x++) {
         int pc = x / slivers * p.kBlock, s = x % slivers;
         int kc = Math.min(p.kBlock, k - pc);
-        if (!transB && (s + 1) * nr <= n) {
-          kernel.packSlivers(kc, 1, b, bOff + pc * ldb + s * nr, ldb, p.data, p.offset(pc, s * nr));
-        } else {
-          BlockedGemm.packB(transB, b, bOff, ldb, pc, kc, s * nr, Math.min(nr, n - s * nr), nr, p.data, p.offset(pc, s * nr));
-        }
+        BlockedGemm.packBGroup(kernel, transB, b, bOff, ldb, pc, kc, s * nr, Math.min(nr, n - s * nr), p.data,
+            p.offset(pc, s * nr));
       }
     };
     if (size >= 1 << 20) {

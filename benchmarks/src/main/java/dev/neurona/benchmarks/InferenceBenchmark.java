@@ -20,7 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** {@code predict} of the MNIST tutorial networks on a batch of 128 images; the score is images per second. */
+/**
+ * {@code predict} of the tutorial networks on a batch of 128 images ({@code predict}), and on
+ * {@value #MANY} images in batches of 128 in one call ({@code predictBatches}: the large Dense kernels
+ * are packed once per call instead of once per batch); the score is images per second.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -30,6 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class InferenceBenchmark {
   static final int BATCH = 128;
+  static final int MANY = 4 * BATCH;
 
   @Param({"mnist-cnn", "mnist-keras", "captcha", "flowers"})
   public String net;
@@ -39,6 +44,7 @@ public class InferenceBenchmark {
 
   private Sequential model;
   private Tensor x;
+  private Tensor many;
   private int threadsBefore;
 
   @Setup(Level.Trial)
@@ -47,6 +53,7 @@ public class InferenceBenchmark {
     Parallel.setThreads(threads);
     model = Nets.build(net, 1);
     x = Nets.inputs(model, BATCH, new Random(3));
+    many = Nets.inputs(model, MANY, new Random(4));
   }
 
   @TearDown(Level.Trial)
@@ -57,5 +64,11 @@ public class InferenceBenchmark {
   @Benchmark
   public Tensor predict() {
     return model.predict(x, BATCH);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(MANY)
+  public Tensor predictBatches() {
+    return model.predict(many, BATCH);
   }
 }

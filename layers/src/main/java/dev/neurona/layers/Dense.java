@@ -4,6 +4,7 @@ import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.gemm.PackedB;
 import dev.neurona.core.kernels.KernelProvider;
 import dev.neurona.core.kernels.Kernels;
 import dev.neurona.layers.init.Initializer;
@@ -160,22 +161,38 @@ public final class Dense extends Layer implements HasActivation {
     checkInput(x);
     input = x;
     output = reuse(output, Shape.of(x.dim(0), units));
-    return affine(x, output);
+    return affine(x, null, output);
   }
 
-  /** x (batch, in) → y (batch, units): {@link #affine} into a workspace buffer, keeping nothing. */
+  /**
+   * x (batch, in) → y (batch, units): {@link #affine} into a workspace buffer, keeping nothing. In a
+   * call of several batches the kernel is packed for the GEMM once, on the first
+   * ({@link Workspace#packedWeights}), instead of batch after batch inside each product: MNIST's
+   * 3136 → 1024 layer at batch 128, 2 threads, 10.8 against 7.7 ms per batch (see benchmarks/README.md).
+   */
   @Override
   public Tensor infer(Tensor x, Workspace ws) {
     checkInput(x);
-    return affine(x, ws.tensor(Shape.of(x.dim(0), units)));
+    int in = x.dim(1);
+    // Small kernels stay unpacked: they sit in cache, and below k·n = 4096 a product may take the
+    // GEMM's direct loop, whose bits the packed product does not promise.
+    PackedB w = units > 2 && (long) in * units > PACK_MIN ? ws.packedWeights(kernel.value().data(), in, units) : null;
+    return affine(x, w, ws.tensor(Shape.of(x.dim(0), units)));
   }
 
-  /** The maths of both passes: z = x·W + b into y, then y = activation(z) in place. */
-  private Tensor affine(Tensor x, Tensor y) {
+  /** Kernels of at most this many floats are not packed ahead of an inference call. */
+  private static final int PACK_MIN = 1 << 14;
+
+  /** The maths of both passes: z = x·W + b into y (W packed when {@code w} is not null), then y = activation(z) in place. */
+  private Tensor affine(Tensor x, PackedB w, Tensor y) {
     int batch = x.dim(0);
     int in = x.dim(1);
     float[] z = y.data();
-    Gemm.sgemm(false, false, batch, units, in, 1f, x.data(), 0, in, kernel.value().data(), 0, units, 0f, z, 0, units);
+    if (w != null) {
+      Gemm.sgemm(false, batch, 1f, x.data(), 0, in, w, 0f, z, 0, units);
+    } else {
+      Gemm.sgemm(false, false, batch, units, in, 1f, x.data(), 0, in, kernel.value().data(), 0, units, 0f, z, 0, units);
+    }
     if (bias != null) {
       K.addBias(z, 0, batch, units, bias.value().data(), 0);
     }

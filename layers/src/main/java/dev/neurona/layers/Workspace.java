@@ -2,6 +2,8 @@ package dev.neurona.layers;
 
 import dev.neurona.core.Shape;
 import dev.neurona.core.Tensor;
+import dev.neurona.core.gemm.Gemm;
+import dev.neurona.core.gemm.PackedB;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,14 +19,33 @@ import java.util.List;
  * batch size again and again allocates nothing after its first pass; every buffer of a pass is
  * distinct from the others of that pass.
  *
+ * <p>A call of several passes (a {@code predict} or {@code evaluate} over many batches, under the
+ * model's read lock, so its weights do not change) starts with {@link #beginCall}; a layer may then
+ * pack its weights for the GEMM once and reuse the packing in every later pass of the call
+ * ({@link #packedWeights}). The next call packs them again (into the same storage, kept like the
+ * buffers), so it sees any change made between calls.
+ *
  * <p>Not thread-safe: one pass at a time. A tensor returned holds whatever the previous pass left
  * in it; the layer overwrites all of it.
  */
 public final class Workspace {
   private final List<Tensor> tensors = new ArrayList<>();
   private final List<int[]> ints = new ArrayList<>();
+  private final List<Packing> packings = new ArrayList<>();
   private int nextTensor;
   private int nextInts;
+  private int nextPacking;
+  /** Counts {@link #beginCall}s: a packing made in an earlier call is stale. */
+  private long call;
+  /** Whether the current call runs more than one pass, so that packing weights once pays. */
+  private boolean packWeights;
+
+  /** One packed weight matrix: its source array and the call it was packed in. */
+  private static final class Packing {
+    PackedB packed;
+    float[] source;
+    long call;
+  }
 
   /** An empty workspace; buffers are created on first use. */
   public Workspace() {}
@@ -33,6 +54,49 @@ public final class Workspace {
   public void reset() {
     nextTensor = 0;
     nextInts = 0;
+    nextPacking = 0;
+  }
+
+  /**
+   * Starts a call that runs {@code passes} passes (and its first pass: {@link #reset()}). Weights
+   * packed by {@link #packedWeights} in earlier calls are packed again when asked for, so the
+   * caller must keep the weights unchanged from here to the end of the call (the model's read lock).
+   *
+   * @param passes how many passes (batches) the call will run; packing pays only from two on
+   */
+  public void beginCall(int passes) {
+    reset();
+    call++;
+    packWeights = passes > 1;
+  }
+
+  /**
+   * The weight matrix {@code b} ({@code k×n}, row-major) packed for {@link Gemm#sgemm(boolean, int, float,
+   * float[], int, int, PackedB, float, float[], int, int) Gemm.sgemm}, packed on the first request of
+   * the call and handed out again to the same request of its later passes (by position, as
+   * {@link #tensor}); or null when packing would not pay: outside a call of two or more passes. A
+   * product against the packing gives the bits of the unpacked one (for n > 2 and k·n > 4096).
+   *
+   * @param b the weights, k×n row-major; must not change during the call
+   * @param k rows of {@code b}
+   * @param n columns of {@code b}
+   * @return the packing, valid until the next {@link #beginCall}; or null: multiply by {@code b} itself
+   */
+  public PackedB packedWeights(float[] b, int k, int n) {
+    if (!packWeights) {
+      return null;
+    }
+    int i = nextPacking++;
+    if (i == packings.size()) {
+      packings.add(new Packing());
+    }
+    Packing p = packings.get(i);
+    if (p.call != call || p.source != b || p.packed.k() != k || p.packed.n() != n) {
+      p.packed = Gemm.packB(Gemm.kernel(), false, k, n, b, 0, n, p.packed);
+      p.source = b;
+      p.call = call;
+    }
+    return p.packed;
   }
 
   /**

@@ -219,4 +219,52 @@ class DenseTest {
     assertThat(d.bias().grad().data()).containsExactly(dB, org.assertj.core.data.Offset.offset(1e-5f));
     assertThat(dX.data()).containsExactly(dXRef, org.assertj.core.data.Offset.offset(1e-5f));
   }
+
+  /**
+   * In a call of several passes the kernel is packed once and reused by the later passes: the same
+   * bits as the unpacked product, batch by batch; the next call packs again and sees a kernel
+   * changed in between.
+   */
+  @Test
+  void inferPacksTheKernelOncePerCallOfSeveralPassesWithTheUnpackedBits() {
+    Dense d = built(new Dense(130, "relu"), 150, 5); // 150·130 floats: packed
+    Workspace ws = new Workspace();
+    Tensor x1 = Tensor.uniform(Shape.of(7, 150), -1, 1, 1);
+    Tensor x2 = Tensor.uniform(Shape.of(3, 150), -1, 1, 2);
+    float[] plain1 = d.forward(x1, false).data().clone();
+    float[] plain2 = d.forward(x2, false).data().clone();
+
+    ws.beginCall(2);
+    var first = ws.packedWeights(d.kernel().value().data(), 150, 130);
+    assertThat(first).isNotNull();
+    ws.reset();
+    assertThat(d.infer(x1, ws).data()).containsExactly(plain1);
+    ws.reset();
+    assertThat(d.infer(x2, ws).data()).containsExactly(plain2);
+    ws.reset();
+    assertThat(ws.packedWeights(d.kernel().value().data(), 150, 130)).isSameAs(first);
+
+    d.kernel().value().data()[7] += 0.5f;
+    float[] changed = d.forward(x1, false).data().clone();
+    assertThat(changed).isNotEqualTo(plain1);
+    ws.beginCall(2);
+    assertThat(d.infer(x1, ws).data()).containsExactly(changed);
+  }
+
+  @Test
+  void aSinglePassOrASmallKernelIsNotPacked() {
+    Workspace ws = new Workspace();
+    float[] w = new float[150 * 130];
+    assertThat(ws.packedWeights(w, 150, 130)).as("outside a call").isNull();
+    ws.beginCall(1);
+    assertThat(ws.packedWeights(w, 150, 130)).as("a call of one pass").isNull();
+    ws.beginCall(2);
+    assertThat(ws.packedWeights(w, 150, 130)).isNotNull();
+
+    Dense small = built(new Dense(10), 20, 3); // 200 floats: multiplied unpacked
+    Tensor x = Tensor.uniform(Shape.of(4, 20), -1, 1, 4);
+    float[] plain = small.forward(x, false).data().clone();
+    ws.beginCall(3);
+    assertThat(small.infer(x, ws).data()).containsExactly(plain);
+  }
 }

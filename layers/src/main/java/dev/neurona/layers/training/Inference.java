@@ -27,7 +27,9 @@ import java.util.concurrent.locks.Lock;
  * weights under them), and check that the outputs are finite.
  *
  * <p>Workspaces are pooled: a call takes one (or makes one) and puts it back, so a serving thread
- * reuses the buffers of its earlier calls. The pool keeps at most {@link #POOL} idle workspaces; a
+ * reuses the buffers of its earlier calls. Each call begins with {@link Workspace#beginCall}, so
+ * weights packed for the GEMM are packed once per call of several batches and never carried into
+ * the next call. The pool keeps at most {@link #POOL} idle workspaces; a
  * burst of more concurrent calls than that leaves the extra ones to the garbage collector.
  */
 final class Inference {
@@ -53,6 +55,7 @@ final class Inference {
     Workspace ws = take();
     Lock read = readLock();
     try {
+      ws.beginCall(passes(n, batchSize));
       for (int from = 0; from < n; from += batchSize) {
         int cnt = Math.min(batchSize, n - from);
         ws.reset();
@@ -90,6 +93,7 @@ final class Inference {
     Workspace ws = take();
     Lock read = readLock();
     try {
+      ws.beginCall(passes(n, batchSize));
       for (int from = 0; from < n; from += batchSize) {
         int cnt = Math.min(batchSize, n - from);
         ws.reset();
@@ -149,7 +153,7 @@ final class Inference {
     Workspace ws = take();
     Lock read = readLock();
     try {
-      ws.reset();
+      ws.beginCall(1);
       Tensor y = run(x, ws);
       requireFinite(op, x, y, 0);
       return y.data().clone();
@@ -171,6 +175,7 @@ final class Inference {
     Workspace ws = take();
     Lock read = readLock();
     try {
+      ws.beginCall(passes(idx.length, batches.batchSize));
       for (int from = 0; from < idx.length; from += batches.batchSize) {
         int to = Math.min(from + batches.batchSize, idx.length);
         Batch batch = batches.fill(idx, from, to);
@@ -274,6 +279,11 @@ final class Inference {
       }
     }
     return l.parameters().isEmpty() ? "" : " (its weights are finite: its finite inputs were too large for float)";
+  }
+
+  /** Batches of {@code batchSize} in {@code n} samples. */
+  private static int passes(int n, int batchSize) {
+    return (int) ((n + (long) batchSize - 1) / batchSize);
   }
 
   private static int firstNonFinite(float[] a) {

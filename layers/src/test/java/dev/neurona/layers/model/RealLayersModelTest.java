@@ -119,4 +119,33 @@ class RealLayersModelTest {
       Parallel.setThreads(before);
     }
   }
+
+  /**
+   * predict over several batches packs the large Dense kernel once per call: every sample gets the
+   * bits it gets alone, and a kernel changed by hand between two calls is seen by the second.
+   */
+  @Test
+  void predictOverSeveralBatchesGivesEachSampleItsOwnBitsAndSeesChangedWeights() {
+    Sequential model = new Sequential(4)
+        .input(12, 12, 2)
+        .add(new Conv2D(8, 3, "same", "relu"))
+        .add(new Flatten())
+        .add(new Dense(40, "relu")) // 1152·40 floats: packed once per call
+        .add(new Dense(5, "softmax"));
+    Tensor x = Tensor.uniform(dev.neurona.core.Shape.of(11, 12, 12, 2), 0, 1, 9);
+    int in = 12 * 12 * 2;
+    float[][] alone = new float[11][];
+    for (int i = 0; i < 11; i++) {
+      alone[i] = model.predict(java.util.Arrays.copyOfRange(x.data(), i * in, (i + 1) * in));
+    }
+    Tensor batched = model.predict(x, 4);
+    for (int i = 0; i < 11; i++) {
+      assertThat(java.util.Arrays.copyOfRange(batched.data(), i * 5, (i + 1) * 5)).as("sample %d", i).containsExactly(alone[i]);
+    }
+
+    ((Dense) model.layer("dense")).kernel().value().data()[3] += 1f;
+    float[] changed = model.predict(java.util.Arrays.copyOfRange(x.data(), 0, in));
+    assertThat(changed).isNotEqualTo(alone[0]);
+    assertThat(java.util.Arrays.copyOfRange(model.predict(x, 4).data(), 0, 5)).containsExactly(changed);
+  }
 }

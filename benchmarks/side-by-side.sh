@@ -38,7 +38,8 @@ for net in mnist-cnn mnist-keras captcha flowers; do
     if [[ $net != flowers ]]; then
       echo "neurona $java $net train b128: $(jmh "$java" TrainStepBenchmark -p net=$net -p batch=128 images) images/s"
     fi
-    echo "neurona $java $net infer b128: $(jmh "$java" '\.InferenceBenchmark.predict' -p net=$net ops) images/s"
+    echo "neurona $java $net infer b128: $(jmh "$java" '\.InferenceBenchmark.predict$' -p net=$net ops) images/s"
+    echo "neurona $java $net infer 4 x b128 in one call: $(jmh "$java" '\.InferenceBenchmark.predictBatches$' -p net=$net ops) images/s"
   done
   "$TF_PYTHON" "$BENCH_TF" throughput --models "${TF_NAME[$net]}" --batch 128 --infer 2>&1 | grep "img/s"
 done

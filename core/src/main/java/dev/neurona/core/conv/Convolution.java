@@ -114,7 +114,9 @@ public final class Convolution {
    * images is convolved into a buffer of the calling thread and pooled from there, while it is still
    * in cache, so the convolution's output (4× the pooled one for a 2×2 window) never goes to memory.
    * The same blocks, kernels and pooling as {@link #forward} followed by
-   * {@link dev.neurona.core.kernels.Kernels#maxPoolForward} with no argmax: the same bits.
+   * {@link dev.neurona.core.kernels.Kernels#maxPoolForward} with no argmax: the same bits. Except for a
+   * 5×5 stride-1 convolution pooled 2×2 ({@link Winograd}, unless turned off there): that one runs with
+   * 2.8× fewer multiplications, each output within a few float roundings of the direct sum.
    *
    * @param pool the pooling geometry; its input must be this convolution's output ({@code outH, outW, outC})
    */
@@ -128,6 +130,10 @@ public final class Convolution {
     check(pool, batch, "pooled output", output, pool.outSize());
     if (input == output) {
       throw new IllegalArgumentException("conv2d + max pooling: input and output must be different arrays");
+    }
+    if (Winograd.enabled() && Winograd.applies(g, pool)) {
+      Winograd.forwardMaxPool(g, batch, input, kernel, bias, relu, pool, output);
+      return;
     }
     Kernels k = KernelProvider.kernels();
     int imageOut = g.outSize();

@@ -125,6 +125,30 @@ public interface Kernels {
       int outC, float beta, float[] dK, int dkOff);
 
   /**
+   * The input transform of one tile of a Winograd F(2×2, 5×5) convolution
+   * ({@link dev.neurona.core.conv.Winograd}), every channel: {@code V = Bᵀ·d·B} for the 6×6 window
+   * {@code d[y][x] = d[dOff + y·rowStride + x·channels + c]}, written as
+   * {@code v[vOff + (6a + b)·vStride + c] = V[a][b]}, {@code c < channels}. Columns first into
+   * {@code tmp} (at least {@code 36·channels} floats), then rows, each output a left-to-right sum of
+   * rounded products by the small integers of {@code Bᵀ} (no fused multiply-add): every
+   * implementation gives the same bits.
+   */
+  // d: 6 rows rowStride apart, 6 pixels channels apart; v: 36 rows of channels, vStride apart.
+  void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff, int vStride);
+
+  /**
+   * The output transform of one tile of a Winograd F(2×2, 5×5) convolution followed by 2×2 max
+   * pooling, every channel: {@code Y = Aᵀ·M·A} (the tile's 2×2 convolution outputs) for
+   * {@code M[a][b] = m[mOff + (6a + b)·mStride + c]}, then
+   * {@code out[outOff + c] = max(Y) + bias[c]} ({@code bias} may be null), then {@code max(·, 0)}
+   * with {@code relu}. Columns first into {@code tmp} (at least {@code 12·channels} floats), then rows,
+   * left-to-right sums, no fused multiply-add: every implementation gives the same bits.
+   */
+  // m: 36 rows of ≥ channels floats, mStride apart; out: channels floats.
+  void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu, float[] tmp,
+      float[] out, int outOff);
+
+  /**
    * Whether {@link #convRow} and {@link #convKernelGrad} run at their speed on this JVM, so that
    * convolutions with small patches take the direct path; when false, every convolution takes im2col
    * and GEMM (the same bits either way). True unless an implementation says why not.

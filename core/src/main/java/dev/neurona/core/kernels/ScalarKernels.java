@@ -229,4 +229,85 @@ public class ScalarKernels implements Kernels {
       dK[dkOff + e] = beta == 0f ? s[e] : s[e] + beta * dK[dkOff + e];
     }
   }
+
+  @Override
+  public void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
+      int vStride) {
+    winogradInput(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
+  }
+
+  /**
+   * {@link #winogradInput} for channels {@code [from, to)}. {@code Bᵀ} of F(2, 5) on the points 0, 1, −1, 2, −½ and ∞,
+   * each row scaled to small integers (the scales go to {@code G}, see {@link dev.neurona.core.conv.Winograd}):
+   * {@code [2 3 −4 −3 2 0; 0 2 5 1 −2 0; 0 2 1 −5 2 0; 0 −1 −2 1 2 0; 0 −2 1 2 −1 0; 0 2 3 −4 −3 2]}.
+   */
+  protected static void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
+      int vOff, int vStride, int from, int to) {
+    int s = 6 * channels;
+    for (int x = 0; x < 6; x++) { // tmp[a][x] = Σ_y Bᵀ[a][y]·d[y][x]
+      int col = dOff + x * channels;
+      for (int c = from; c < to; c++) {
+        float d0 = d[col + c], d1 = d[col + rowStride + c], d2 = d[col + 2 * rowStride + c];
+        float d3 = d[col + 3 * rowStride + c], d4 = d[col + 4 * rowStride + c], d5 = d[col + 5 * rowStride + c];
+        int t = x * channels + c;
+        tmp[t] = 2 * d0 + 3 * d1 - 4 * d2 - 3 * d3 + 2 * d4;
+        tmp[t + s] = 2 * d1 + 5 * d2 + d3 - 2 * d4;
+        tmp[t + 2 * s] = 2 * d1 + d2 - 5 * d3 + 2 * d4;
+        tmp[t + 3 * s] = d3 - d1 - 2 * d2 + 2 * d4;
+        tmp[t + 4 * s] = d2 - 2 * d1 + 2 * d3 - d4;
+        tmp[t + 5 * s] = 2 * d1 + 3 * d2 - 4 * d3 - 3 * d4 + 2 * d5;
+      }
+    }
+    for (int a = 0; a < 6; a++) { // V[a][b] = Σ_x tmp[a][x]·Bᵀ[b][x]
+      int row = a * s, out = vOff + 6 * a * vStride;
+      for (int c = from; c < to; c++) {
+        float t0 = tmp[row + c], t1 = tmp[row + channels + c], t2 = tmp[row + 2 * channels + c];
+        float t3 = tmp[row + 3 * channels + c], t4 = tmp[row + 4 * channels + c], t5 = tmp[row + 5 * channels + c];
+        v[out + c] = 2 * t0 + 3 * t1 - 4 * t2 - 3 * t3 + 2 * t4;
+        v[out + vStride + c] = 2 * t1 + 5 * t2 + t3 - 2 * t4;
+        v[out + 2 * vStride + c] = 2 * t1 + t2 - 5 * t3 + 2 * t4;
+        v[out + 3 * vStride + c] = t3 - t1 - 2 * t2 + 2 * t4;
+        v[out + 4 * vStride + c] = t2 - 2 * t1 + 2 * t3 - t4;
+        v[out + 5 * vStride + c] = 2 * t1 + 3 * t2 - 4 * t3 - 3 * t4 + 2 * t5;
+      }
+    }
+  }
+
+  @Override
+  public void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu, float[] tmp,
+      float[] out, int outOff) {
+    winogradMaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
+  }
+
+  /**
+   * {@link #winogradMaxPool} for channels {@code [from, to)}. {@code Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −½ 1]}:
+   * {@code tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]}, then {@code Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b]}.
+   */
+  protected static void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int from, int to) {
+    int a = 6 * mStride, s = 6 * channels;
+    for (int b = 0; b < 6; b++) {
+      int col = mOff + b * mStride;
+      for (int c = from; c < to; c++) {
+        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
+        float m4 = m[col + 4 * a + c], m5 = m[col + 5 * a + c];
+        tmp[b * channels + c] = m0 + m1 + m2 + m3 + m4;
+        tmp[s + b * channels + c] = m1 - m2 + 2 * m3 - 0.5f * m4 + m5;
+      }
+    }
+    for (int c = from; c < to; c++) {
+      float p = Float.NEGATIVE_INFINITY;
+      for (int i = 0; i < 2; i++) {
+        int r = i * s + c;
+        float t0 = tmp[r], t1 = tmp[r + channels], t2 = tmp[r + 2 * channels], t3 = tmp[r + 3 * channels];
+        float t4 = tmp[r + 4 * channels], t5 = tmp[r + 5 * channels];
+        float y0 = t0 + t1 + t2 + t3 + t4, y1 = t1 - t2 + 2 * t3 - 0.5f * t4 + t5;
+        p = i == 0 ? Math.max(y0, y1) : Math.max(p, Math.max(y0, y1));
+      }
+      if (bias != null) {
+        p += bias[c];
+      }
+      out[outOff + c] = relu ? Math.max(p, 0f) : p;
+    }
+  }
 }

@@ -207,10 +207,23 @@ class ConvolutionTest {
     assertThat(fused).as("%s: some outputs are positive, some clipped", cs).contains(0f);
   }
 
-  /** Convolution and max pooling fused: the bits of the convolution (with or without ReLU) followed by the pooling kernel. */
+  /**
+   * Convolution and max pooling fused: the bits of the convolution (with or without ReLU) followed by the pooling
+   * kernel, with the {@link Winograd} path off (it has its own tests below).
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void fusedMaxPoolGivesTheBitsOfConvolutionThenPooling(Case cs) {
+    boolean winograd = Winograd.enabled();
+    Winograd.setEnabled(false);
+    try {
+      fusedMaxPoolGivesTheBits(cs);
+    } finally {
+      Winograd.setEnabled(winograd);
+    }
+  }
+
+  private static void fusedMaxPoolGivesTheBits(Case cs) {
     ConvGeometry g = cs.g();
     Random rnd = new Random(13);
     float[] in = random(rnd, cs.batch * g.inSize());
@@ -234,6 +247,105 @@ class ConvolutionTest {
         assertThat(fused[expected.length]).as("nothing written past the batch").isNaN();
       }
     }
+  }
+
+  /** 5×5 stride-1 convolutions pooled 2×2 that take the {@link Winograd} path, with the batch sizes they come in. */
+  static Stream<Case> winogradCases() {
+    return Stream.of(
+        new Case(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64, 3), // MNIST conv2: 147 tiles, a partial last chunk
+        new Case(10, 10, 20, 5, 5, 1, 1, Padding.SAME, 50, 2), // captcha conv2: channels not a multiple of 8 or 16
+        new Case(13, 11, 8, 5, 5, 1, 1, Padding.SAME, 17, 2), // odd output: the last row and column are not pooled
+        new Case(12, 15, 9, 5, 5, 1, 1, Padding.VALID, 16, 5), // no padding: every tile inside the image
+        new Case(4, 4, 8, 5, 5, 1, 1, Padding.SAME, 3, 1)); // an image smaller than the tile
+  }
+
+  /**
+   * The Winograd path is not the bits of the direct sums, but within the same bound of the exact value:
+   * each pooled output against the exact convolution (ReLU and bias included), {@code γ_n·Σ|terms|} of
+   * the window's largest sum with {@code n = patch + 1}. Its errors are far inside that bound (about
+   * 10⁻⁵ of it here); a wrong tile, channel or transform coefficient breaks it by orders of magnitude.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("winogradCases")
+  void winogradMaxPoolIsWithinTheBoundOfTheExactConvolution(Case cs) {
+    ConvGeometry g = cs.g(), pool = ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.VALID, g.outC);
+    assertThat(Winograd.enabled() && Winograd.applies(g, pool)).as("%s takes the Winograd path", cs).isTrue();
+    Random rnd = new Random(23);
+    float[] in = random(rnd, cs.batch * g.inSize()), k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
+    Ref conv = refForward(g, cs.batch, in, k, bias);
+    for (boolean relu : new boolean[] {false, true}) {
+      double[] value = new double[cs.batch * pool.outSize()], abs = new double[value.length];
+      for (int n = 0; n < cs.batch; n++) {
+        for (int py = 0; py < pool.outH; py++) {
+          for (int px = 0; px < pool.outW; px++) {
+            for (int c = 0; c < g.outC; c++) {
+              int o = ((n * pool.outH + py) * pool.outW + px) * g.outC + c;
+              value[o] = Double.NEGATIVE_INFINITY;
+              for (int i = 0; i < 4; i++) {
+                int r = ((n * g.outH + 2 * py + i / 2) * g.outW + 2 * px + i % 2) * g.outC + c;
+                value[o] = Math.max(value[o], conv.value()[r]);
+                abs[o] = Math.max(abs[o], conv.abs()[r]);
+              }
+              value[o] = relu ? Math.max(value[o], 0) : value[o];
+            }
+          }
+        }
+      }
+      float[] out = new float[value.length + 3];
+      Arrays.fill(out, Float.NaN);
+      Convolution.forwardMaxPool(g, cs.batch, in, k, bias, relu, pool, out);
+      assertWithinBound(cs + ", Winograd, relu " + relu, Arrays.copyOf(out, value.length), new Ref(value, abs),
+          g.patchSize() + 1);
+      assertThat(out[value.length]).as("nothing written past the batch").isNaN();
+    }
+  }
+
+  /** Each image's pooled output on the Winograd path has the same bits alone as in any batch, on any thread count. */
+  @Test
+  void winogradMaxPoolGivesEachImageTheSameBitsAloneAsInABatch() {
+    ConvGeometry g = ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64);
+    ConvGeometry pool = ConvGeometry.of(14, 14, 64, 2, 2, 2, 2, Padding.VALID, 64);
+    int batch = 7, before = Parallel.threads();
+    Random rnd = new Random(29);
+    float[] in = random(rnd, batch * g.inSize()), k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
+    float[] all = new float[batch * pool.outSize()];
+    try {
+      Parallel.setThreads(3);
+      Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, all);
+      Parallel.setThreads(1);
+      for (int n = 0; n < batch; n++) {
+        float[] one = new float[pool.outSize()];
+        Convolution.forwardMaxPool(g, 1, Arrays.copyOfRange(in, n * g.inSize(), (n + 1) * g.inSize()), k, bias, true,
+            pool, one);
+        assertSameBits("image " + n, Arrays.copyOfRange(all, n * one.length, (n + 1) * one.length), one, one.length);
+      }
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  /**
+   * The transformed filters are kept between calls for a kernel array, but a kernel changed in place is
+   * always seen: the output after the change has the bits of a first call with a copy of the changed kernel.
+   */
+  @Test
+  void winogradSeesAKernelChangedInPlaceBetweenCalls() {
+    ConvGeometry g = ConvGeometry.of(10, 10, 20, 5, 5, 1, 1, Padding.SAME, 50);
+    ConvGeometry pool = ConvGeometry.of(10, 10, 50, 2, 2, 2, 2, Padding.VALID, 50);
+    Random rnd = new Random(31);
+    float[] in = random(rnd, 2 * g.inSize()), k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
+    float[] before = new float[2 * pool.outSize()], after = before.clone(), fresh = before.clone();
+    Convolution.forwardMaxPool(g, 2, in, k, bias, false, pool, before);
+    k[k.length - 1] += 0.5f; // the last filter's last tap: only output channel 49 moves
+    Convolution.forwardMaxPool(g, 2, in, k, bias, false, pool, after);
+    Convolution.forwardMaxPool(g, 2, in, k.clone(), bias, false, pool, fresh);
+    assertSameBits("changed kernel", fresh, after, after.length);
+    for (int i = 0; i < after.length; i++) {
+      if (i % g.outC != g.outC - 1) {
+        assertThat(after[i]).as("output %d", i).isEqualTo(before[i]);
+      }
+    }
+    assertThat(after).as("channel 49 moved").isNotEqualTo(before);
   }
 
   @Test

@@ -1003,4 +1003,82 @@ public final class VectorKernels extends ScalarKernels {
       dK[k + j] = beta == 0f ? lanes[j] : lanes[j] + beta * dK[k + j];
     }
   }
+
+  @Override
+  public void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
+      int vStride) {
+    int s = 6 * channels, bound = S.loopBound(channels);
+    for (int x = 0; x < 6; x++) { // the scalar kernel's sums, L channels at a time
+      int col = dOff + x * channels;
+      for (int c = 0; c < bound; c += L) {
+        FloatVector d0 = FloatVector.fromArray(S, d, col + c), d1 = FloatVector.fromArray(S, d, col + rowStride + c);
+        FloatVector d2 = FloatVector.fromArray(S, d, col + 2 * rowStride + c);
+        FloatVector d3 = FloatVector.fromArray(S, d, col + 3 * rowStride + c);
+        FloatVector d4 = FloatVector.fromArray(S, d, col + 4 * rowStride + c);
+        FloatVector d5 = FloatVector.fromArray(S, d, col + 5 * rowStride + c);
+        int t = x * channels + c;
+        d0.mul(2).add(d1.mul(3)).sub(d2.mul(4)).sub(d3.mul(3)).add(d4.mul(2)).intoArray(tmp, t);
+        d1.mul(2).add(d2.mul(5)).add(d3).sub(d4.mul(2)).intoArray(tmp, t + s);
+        d1.mul(2).add(d2).sub(d3.mul(5)).add(d4.mul(2)).intoArray(tmp, t + 2 * s);
+        d3.sub(d1).sub(d2.mul(2)).add(d4.mul(2)).intoArray(tmp, t + 3 * s);
+        d2.sub(d1.mul(2)).add(d3.mul(2)).sub(d4).intoArray(tmp, t + 4 * s);
+        d1.mul(2).add(d2.mul(3)).sub(d3.mul(4)).sub(d4.mul(3)).add(d5.mul(2)).intoArray(tmp, t + 5 * s);
+      }
+    }
+    for (int a = 0; a < 6; a++) {
+      int row = a * s, out = vOff + 6 * a * vStride;
+      for (int c = 0; c < bound; c += L) {
+        FloatVector t0 = FloatVector.fromArray(S, tmp, row + c), t1 = FloatVector.fromArray(S, tmp, row + channels + c);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, row + 2 * channels + c);
+        FloatVector t3 = FloatVector.fromArray(S, tmp, row + 3 * channels + c);
+        FloatVector t4 = FloatVector.fromArray(S, tmp, row + 4 * channels + c);
+        FloatVector t5 = FloatVector.fromArray(S, tmp, row + 5 * channels + c);
+        t0.mul(2).add(t1.mul(3)).sub(t2.mul(4)).sub(t3.mul(3)).add(t4.mul(2)).intoArray(v, out + c);
+        t1.mul(2).add(t2.mul(5)).add(t3).sub(t4.mul(2)).intoArray(v, out + vStride + c);
+        t1.mul(2).add(t2).sub(t3.mul(5)).add(t4.mul(2)).intoArray(v, out + 2 * vStride + c);
+        t3.sub(t1).sub(t2.mul(2)).add(t4.mul(2)).intoArray(v, out + 3 * vStride + c);
+        t2.sub(t1.mul(2)).add(t3.mul(2)).sub(t4).intoArray(v, out + 4 * vStride + c);
+        t1.mul(2).add(t2.mul(3)).sub(t3.mul(4)).sub(t4.mul(3)).add(t5.mul(2)).intoArray(v, out + 5 * vStride + c);
+      }
+    }
+    if (bound < channels) {
+      winogradInput(d, dOff, rowStride, channels, tmp, v, vOff, vStride, bound, channels);
+    }
+  }
+
+  @Override
+  public void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu, float[] tmp,
+      float[] out, int outOff) {
+    int a = 6 * mStride, s = 6 * channels, bound = S.loopBound(channels);
+    for (int b = 0; b < 6; b++) { // the scalar kernel's sums, L channels at a time
+      int col = mOff + b * mStride;
+      for (int c = 0; c < bound; c += L) {
+        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
+        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
+        FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
+        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, b * channels + c);
+        m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5).intoArray(tmp, s + b * channels + c);
+      }
+    }
+    for (int c = 0; c < bound; c += L) {
+      FloatVector p0 = aRows(tmp, c, channels), p1 = aRows(tmp, s + c, channels);
+      FloatVector p = p0.max(p1);
+      if (bias != null) {
+        p = p.add(FloatVector.fromArray(S, bias, c));
+      }
+      (relu ? p.max(0f) : p).intoArray(out, outOff + c);
+    }
+    if (bound < channels) {
+      winogradMaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
+    }
+  }
+
+  /** {@code max(y0, y1)} of one row {@code t} of {@code Aᵀ·M} (6 vectors {@code step} apart) against {@code Aᵀ}'s two rows. */
+  private static FloatVector aRows(float[] tmp, int r, int step) {
+    FloatVector t0 = FloatVector.fromArray(S, tmp, r), t1 = FloatVector.fromArray(S, tmp, r + step);
+    FloatVector t2 = FloatVector.fromArray(S, tmp, r + 2 * step), t3 = FloatVector.fromArray(S, tmp, r + 3 * step);
+    FloatVector t4 = FloatVector.fromArray(S, tmp, r + 4 * step), t5 = FloatVector.fromArray(S, tmp, r + 5 * step);
+    FloatVector y0 = t0.add(t1).add(t2).add(t3).add(t4), y1 = t1.sub(t2).add(t3.mul(2)).sub(t4.mul(0.5f)).add(t5);
+    return y0.max(y1);
+  }
 }

@@ -1025,9 +1025,10 @@ public final class VectorKernels extends ScalarKernels {
 
   /**
    * One column of {@code Bᵀ·x} for L channels: the six vectors {@code src[off + i·step]} to
-   * {@code dst[dOff + a·dStep]}, with the scalar kernel's sums. A method of its own so that each
-   * compilation stays small: JDK 17's C2 stops inlining the Vector API calls of one large method
-   * and runs them as plain Java (the whole transform inline: MNIST inference at half speed).
+   * {@code dst[dOff + a·dStep]}, with the scalar kernel's sums. All six are computed before the first
+   * store: with each stored as soon as computed, JDK 17's C2 lost the exact vector class of one of them
+   * and ran its store as plain Java ({@code -XX:+PrintIntrinsics}: {@code VectorSupport::store} "failed
+   * to inline (intrinsic)"; MNIST inference at half its speed), inline in the transform or not.
    */
   private static void bt(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
     FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);

@@ -271,8 +271,11 @@ public final class Conv2D extends Layer implements HasActivation {
   /**
    * Inference through this layer and the max pooling after it, fused: x (batch, inH, inW, inC) →
    * pool's output (batch, outH', outW', filters), without writing this layer's output to memory
-   * ({@link Convolution#forwardMaxPool}). The bits of {@code pool.infer(infer(x))}. Only for a linear
-   * or ReLU activation ({@link #fusesMaxPool}).
+   * ({@link Convolution#forwardMaxPool}). The bits of {@code pool.infer(infer(x))}, except for a 3×3 or
+   * 5×5 stride-1 convolution pooled 2×2 on 8 or more input channels, which runs as a Winograd
+   * convolution ({@link dev.neurona.core.conv.Winograd}: 2.25× or 2.8× fewer multiplications, each
+   * output within a few float roundings of those bits; off with {@code -Dneurona.conv.winograd=false}).
+   * Only for a linear or ReLU activation ({@link #fusesMaxPool}).
    */
   public Tensor inferMaxPool(Tensor x, MaxPool2D pool, Workspace ws) {
     checkInput(x);

@@ -24,6 +24,24 @@ class Conv2DTest {
   }
 
   @Test
+  void inferMaxPoolOfA5x5ConvolutionIsWithinRoundingOfConvolutionThenPooling() {
+    Conv2D conv = built(new Conv2D(24, 5, "same", "relu"), 2, 14, 14, 16); // MNIST's second layer, smaller
+    MaxPool2D pool = new MaxPool2D(2);
+    pool.build(conv.outputShape(), 4);
+    Tensor x = Tensor.uniform(Shape.of(2, 14, 14, 16), -1, 1, 9);
+    float[] expected = pool.infer(conv.infer(x, new Workspace()), new Workspace()).data();
+    float[] fused = conv.inferMaxPool(x, pool, new Workspace()).data();
+    float largest = 0f;
+    for (float v : expected) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    assertThat(largest).as("outputs of a useful size").isGreaterThan(0.1f);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(fused[i]).as("pooled output %d", i).isCloseTo(expected[i], within(largest * 1e-5f));
+    }
+  }
+
+  @Test
   void inferMaxPoolGivesTheBitsOfConvolutionThenPoolingAndOnlyFusesWhatItCan() {
     Conv2D conv = built(new Conv2D(20, 5, "same", "relu"), 3, 12, 10, 3); // a 75-float window: the direct path
     MaxPool2D pool = new MaxPool2D(2);

@@ -115,8 +115,9 @@ public final class Convolution {
    * in cache, so the convolution's output (4× the pooled one for a 2×2 window) never goes to memory.
    * The same blocks, kernels and pooling as {@link #forward} followed by
    * {@link dev.neurona.core.kernels.Kernels#maxPoolForward} with no argmax: the same bits. Except for a
-   * 5×5 stride-1 convolution pooled 2×2 ({@link Winograd}, unless turned off there): that one runs with
-   * 2.8× fewer multiplications, each output within a few float roundings of the direct sum.
+   * 3×3 or 5×5 stride-1 convolution pooled 2×2 ({@link Winograd}, unless turned off there): that one
+   * runs with 2.25× (3×3) or 2.8× (5×5) fewer multiplications, each output within a few float
+   * roundings of the direct sum.
    *
    * @param pool the pooling geometry; its input must be this convolution's output ({@code outH, outW, outC})
    */

@@ -125,28 +125,30 @@ public interface Kernels {
       int outC, float beta, float[] dK, int dkOff);
 
   /**
-   * The input transform of one tile of a Winograd F(2×2, 5×5) convolution
-   * ({@link dev.neurona.core.conv.Winograd}), every channel: {@code V = Bᵀ·d·B} for the 6×6 window
+   * The input transform of one tile of a Winograd F(2×2, r×r) convolution
+   * ({@link dev.neurona.core.conv.Winograd}), {@code r} = 3 or 5, every channel: {@code V = Bᵀ·d·B} for
+   * the {@code α×α} window ({@code α = r + 1})
    * {@code d[y][x] = d[dOff + y·rowStride + x·channels + c]}, written as
-   * {@code v[vOff + (6a + b)·vStride + c] = V[a][b]}, {@code c < channels}. Columns first into
-   * {@code tmp} (at least {@code 36·channels} floats), then rows, each output a left-to-right sum of
+   * {@code v[vOff + (α·a + b)·vStride + c] = V[a][b]}, {@code c < channels}. Columns first into
+   * {@code tmp} (at least {@code α²·channels} floats), then rows, each output a left-to-right sum of
    * rounded products by the small integers of {@code Bᵀ} (no fused multiply-add): every
    * implementation gives the same bits.
    */
-  // d: 6 rows rowStride apart, 6 pixels channels apart; v: 36 rows of channels, vStride apart.
-  void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff, int vStride);
+  // d: α rows rowStride apart, α pixels channels apart; v: α² rows of channels, vStride apart.
+  void winogradInput(int r, float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
+      int vStride);
 
   /**
-   * The output transform of one tile of a Winograd F(2×2, 5×5) convolution followed by 2×2 max
+   * The output transform of one tile of a Winograd F(2×2, r×r) convolution followed by 2×2 max
    * pooling, every channel: {@code Y = Aᵀ·M·A} (the tile's 2×2 convolution outputs) for
-   * {@code M[a][b] = m[mOff + (6a + b)·mStride + c]}, then
+   * {@code M[a][b] = m[mOff + (α·a + b)·mStride + c]}, then
    * {@code out[outOff + c] = max(Y) + bias[c]} ({@code bias} may be null), then {@code max(·, 0)}
-   * with {@code relu}. Columns first into {@code tmp} (at least {@code 12·channels} floats), then rows,
+   * with {@code relu}. Columns first into {@code tmp} (at least {@code 2α·channels} floats), then rows,
    * left-to-right sums, no fused multiply-add: every implementation gives the same bits.
    */
-  // m: 36 rows of ≥ channels floats, mStride apart; out: channels floats.
-  void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu, float[] tmp,
-      float[] out, int outOff);
+  // m: α² rows of ≥ channels floats, mStride apart; out: channels floats.
+  void winogradMaxPool(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff);
 
   /**
    * Whether {@link #convRow} and {@link #convKernelGrad} run at their speed on this JVM, so that

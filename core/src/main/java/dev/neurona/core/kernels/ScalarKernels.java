@@ -231,17 +231,61 @@ public class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
+  public void winogradInput(int r, float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
       int vStride) {
-    winogradInput(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
+    if (winogradSize(r) == 3) {
+      winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
+    } else {
+      winograd5Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
+    }
+  }
+
+  /** {@code r}, checked to be a window size the Winograd kernels have: 3 or 5. */
+  protected static int winogradSize(int r) {
+    if (r != 3 && r != 5) {
+      throw new IllegalArgumentException("winograd: the kernels are F(2x2, 3x3) and F(2x2, 5x5); got window " + r);
+    }
+    return r;
   }
 
   /**
-   * {@link #winogradInput} for channels {@code [from, to)}. {@code Bᵀ} of F(2, 5) on the points 0, 1, −1, 2, −½ and ∞,
+   * {@link #winogradInput} of F(2, 3) for channels {@code [from, to)}: {@code Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]}
+   * (the points 0, 1, −1 and ∞).
+   */
+  protected static void winograd3Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
+      int vOff, int vStride, int from, int to) {
+    int s = 4 * channels;
+    for (int x = 0; x < 4; x++) { // tmp[a][x] = Σ_y Bᵀ[a][y]·d[y][x]
+      int col = dOff + x * channels;
+      for (int c = from; c < to; c++) {
+        float d0 = d[col + c], d1 = d[col + rowStride + c], d2 = d[col + 2 * rowStride + c];
+        float d3 = d[col + 3 * rowStride + c];
+        int t = x * channels + c;
+        tmp[t] = d0 - d2;
+        tmp[t + s] = d1 + d2;
+        tmp[t + 2 * s] = d2 - d1;
+        tmp[t + 3 * s] = d1 - d3;
+      }
+    }
+    for (int a = 0; a < 4; a++) { // V[a][b] = Σ_x tmp[a][x]·Bᵀ[b][x]
+      int row = a * s, out = vOff + 4 * a * vStride;
+      for (int c = from; c < to; c++) {
+        float t0 = tmp[row + c], t1 = tmp[row + channels + c], t2 = tmp[row + 2 * channels + c];
+        float t3 = tmp[row + 3 * channels + c];
+        v[out + c] = t0 - t2;
+        v[out + vStride + c] = t1 + t2;
+        v[out + 2 * vStride + c] = t2 - t1;
+        v[out + 3 * vStride + c] = t1 - t3;
+      }
+    }
+  }
+
+  /**
+   * {@link #winogradInput} of F(2, 5) for channels {@code [from, to)}. {@code Bᵀ} on the points 0, 1, −1, 2, −½ and ∞,
    * each row scaled to small integers (the scales go to {@code G}, see {@link dev.neurona.core.conv.Winograd}):
    * {@code [2 3 −4 −3 2 0; 0 2 5 1 −2 0; 0 2 1 −5 2 0; 0 −1 −2 1 2 0; 0 −2 1 2 −1 0; 0 2 3 −4 −3 2]}.
    */
-  protected static void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
+  protected static void winograd5Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
       int vOff, int vStride, int from, int to) {
     int s = 6 * channels;
     for (int x = 0; x < 6; x++) { // tmp[a][x] = Σ_y Bᵀ[a][y]·d[y][x]
@@ -274,16 +318,49 @@ public class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu, float[] tmp,
-      float[] out, int outOff) {
-    winogradMaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
+  public void winogradMaxPool(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff) {
+    if (winogradSize(r) == 3) {
+      winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
+    } else {
+      winograd5MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
+    }
   }
 
   /**
-   * {@link #winogradMaxPool} for channels {@code [from, to)}. {@code Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −½ 1]}:
+   * {@link #winogradMaxPool} of F(2, 3) for channels {@code [from, to)}: {@code Aᵀ = [1 1 1 0; 0 1 −1 −1]}.
+   */
+  protected static void winograd3MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int from, int to) {
+    int a = 4 * mStride, s = 4 * channels;
+    for (int b = 0; b < 4; b++) { // tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]
+      int col = mOff + b * mStride;
+      for (int c = from; c < to; c++) {
+        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
+        tmp[b * channels + c] = m0 + m1 + m2;
+        tmp[s + b * channels + c] = m1 - m2 - m3;
+      }
+    }
+    for (int c = from; c < to; c++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then the max, bias, ReLU
+      float p = Float.NEGATIVE_INFINITY;
+      for (int i = 0; i < 2; i++) {
+        int r = i * s + c;
+        float t0 = tmp[r], t1 = tmp[r + channels], t2 = tmp[r + 2 * channels], t3 = tmp[r + 3 * channels];
+        float y0 = t0 + t1 + t2, y1 = t1 - t2 - t3;
+        p = i == 0 ? Math.max(y0, y1) : Math.max(p, Math.max(y0, y1));
+      }
+      if (bias != null) {
+        p += bias[c];
+      }
+      out[outOff + c] = relu ? Math.max(p, 0f) : p;
+    }
+  }
+
+  /**
+   * {@link #winogradMaxPool} of F(2, 5) for channels {@code [from, to)}. {@code Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −½ 1]}:
    * {@code tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]}, then {@code Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b]}.
    */
-  protected static void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+  protected static void winograd5MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff, int from, int to) {
     int a = 6 * mStride, s = 6 * channels;
     for (int b = 0; b < 6; b++) {

@@ -249,14 +249,18 @@ class ConvolutionTest {
     }
   }
 
-  /** 5×5 stride-1 convolutions pooled 2×2 that take the {@link Winograd} path, with the batch sizes they come in. */
+  /** 3×3 and 5×5 stride-1 convolutions pooled 2×2 that take the {@link Winograd} path, with the batch sizes they come in. */
   static Stream<Case> winogradCases() {
     return Stream.of(
         new Case(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64, 3), // MNIST conv2: 147 tiles, a partial last chunk
         new Case(10, 10, 20, 5, 5, 1, 1, Padding.SAME, 50, 2), // captcha conv2: channels not a multiple of 8 or 16
         new Case(13, 11, 8, 5, 5, 1, 1, Padding.SAME, 17, 2), // odd output: the last row and column are not pooled
         new Case(12, 15, 9, 5, 5, 1, 1, Padding.VALID, 16, 5), // no padding: every tile inside the image
-        new Case(4, 4, 8, 5, 5, 1, 1, Padding.SAME, 3, 1)); // an image smaller than the tile
+        new Case(4, 4, 8, 5, 5, 1, 1, Padding.SAME, 3, 1), // an image smaller than the tile
+        new Case(26, 26, 32, 3, 3, 1, 1, Padding.VALID, 64, 2), // the Keras MNIST network's second convolution
+        new Case(45, 45, 16, 3, 3, 1, 1, Padding.SAME, 32, 1), // flowers' second (smaller): an odd edge
+        new Case(11, 9, 9, 3, 3, 1, 1, Padding.SAME, 20, 3),
+        new Case(3, 3, 8, 3, 3, 1, 1, Padding.SAME, 5, 2));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.neurona.core.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.offset;
 
@@ -619,96 +620,116 @@ class KernelsTest {
   }
 
   /** Bᵀ and Aᵀ of Winograd's F(2, 5) as the kernels' contract states them (points 0, 1, −1, 2, −½, ∞; Bᵀ's rows scaled). */
-  private static final double[][] WINOGRAD_BT = {{2, 3, -4, -3, 2, 0}, {0, 2, 5, 1, -2, 0}, {0, 2, 1, -5, 2, 0},
+  private static final double[][] WINOGRAD5_BT = {{2, 3, -4, -3, 2, 0}, {0, 2, 5, 1, -2, 0}, {0, 2, 1, -5, 2, 0},
       {0, -1, -2, 1, 2, 0}, {0, -2, 1, 2, -1, 0}, {0, 2, 3, -4, -3, 2}};
-  private static final double[][] WINOGRAD_AT = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -0.5, 1}};
+  private static final double[][] WINOGRAD5_AT = {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -0.5, 1}};
+  /** The same for F(2, 3) (points 0, 1, −1, ∞). */
+  private static final double[][] WINOGRAD3_BT = {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}};
+  private static final double[][] WINOGRAD3_AT = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
   /**
    * winogradInput: {@code Bᵀ·d·B} per channel, against the product in double (within 2⁻¹⁸ of the sum of
    * |terms|: some twenty rounded operations on exact small-integer multiples), and the vector kernel
    * bit for bit against the scalar one, at channel counts around the lane count, in a row of pixels
    * wider than the tile, with guards around the output; then with specials (the two kernels alike).
+   * Both window sizes; any other is refused by name.
    */
   @Test
   void winogradInputIsBtDBOnBothPathsWithTheSameBits() {
     Random rnd = new Random(1800);
-    for (int channels : new int[] {1, 3, 8, 16, 20, 32, 50}) {
-      int dOff = 4, rowStride = 9 * channels, vOff = 6, vStride = channels + 5;
-      float[] d = data(rnd, dOff + 6 * rowStride + GUARD, false);
-      float[] out = data(rnd, vOff + 36 * vStride + GUARD, false);
-      float[] s = out.clone(), v = out.clone();
-      scalar.winogradInput(d, dOff, rowStride, channels, new float[36 * channels], s, vOff, vStride);
-      for (int i = 0; i < out.length; i++) {
-        int xi = (i - vOff) / vStride, c = (i - vOff) % vStride;
-        if (i < vOff || xi >= 36 || c >= channels) {
-          assertThat(s[i]).as("untouched index %d", i).isEqualTo(out[i]);
-          continue;
-        }
-        double exact = 0, abs = 0;
-        for (int y = 0; y < 6; y++) {
-          for (int x = 0; x < 6; x++) {
-            double term = WINOGRAD_BT[xi / 6][y] * d[dOff + y * rowStride + x * channels + c] * WINOGRAD_BT[xi % 6][x];
-            exact += term;
-            abs += Math.abs(term);
+    for (int r : new int[] {3, 5}) {
+      int alpha = r + 1, xis = alpha * alpha;
+      double[][] bt = r == 3 ? WINOGRAD3_BT : WINOGRAD5_BT;
+      for (int channels : new int[] {1, 3, 8, 16, 20, 32, 50}) {
+        int dOff = 4, rowStride = 9 * channels, vOff = 6, vStride = channels + 5;
+        float[] d = data(rnd, dOff + alpha * rowStride + GUARD, false);
+        float[] out = data(rnd, vOff + xis * vStride + GUARD, false);
+        float[] s = out.clone(), v = out.clone();
+        scalar.winogradInput(r, d, dOff, rowStride, channels, new float[xis * channels], s, vOff, vStride);
+        for (int i = 0; i < out.length; i++) {
+          int xi = (i - vOff) / vStride, c = (i - vOff) % vStride;
+          if (i < vOff || xi >= xis || c >= channels) {
+            assertThat(s[i]).as("untouched index %d", i).isEqualTo(out[i]);
+            continue;
           }
+          double exact = 0, abs = 0;
+          for (int y = 0; y < alpha; y++) {
+            for (int x = 0; x < alpha; x++) {
+              double term = bt[xi / alpha][y] * d[dOff + y * rowStride + x * channels + c] * bt[xi % alpha][x];
+              exact += term;
+              abs += Math.abs(term);
+            }
+          }
+          assertThat((double) s[i]).as("F(2, %d) V[%d] channel %d of %d", r, xi, c, channels)
+              .isCloseTo(exact, offset(abs * 0x1p-18));
         }
-        assertThat((double) s[i]).as("V[%d] channel %d of %d", xi, c, channels).isCloseTo(exact, offset(abs * 0x1p-18));
+        vec().winogradInput(r, d, dOff, rowStride, channels, new float[xis * channels], v, vOff, vStride);
+        assertBitsEqual("winogradInput F(2, " + r + "), " + channels + " channels", s, v);
+        float[] special = data(rnd, d.length, true);
+        float[] s2 = out.clone(), v2 = out.clone();
+        scalar.winogradInput(r, special, dOff, rowStride, channels, new float[xis * channels], s2, vOff, vStride);
+        vec().winogradInput(r, special, dOff, rowStride, channels, new float[xis * channels], v2, vOff, vStride);
+        assertBitsEqual("winogradInput F(2, " + r + ") with specials, " + channels + " channels", s2, v2);
       }
-      vec().winogradInput(d, dOff, rowStride, channels, new float[36 * channels], v, vOff, vStride);
-      assertBitsEqual("winogradInput, " + channels + " channels", s, v);
-      float[] special = data(rnd, d.length, true);
-      float[] s2 = out.clone(), v2 = out.clone();
-      scalar.winogradInput(special, dOff, rowStride, channels, new float[36 * channels], s2, vOff, vStride);
-      vec().winogradInput(special, dOff, rowStride, channels, new float[36 * channels], v2, vOff, vStride);
-      assertBitsEqual("winogradInput with specials, " + channels + " channels", s2, v2);
+    }
+    for (Kernels k : new Kernels[] {scalar, vec()}) {
+      assertThatThrownBy(() -> k.winogradInput(4, new float[64], 0, 8, 1, new float[64], new float[64], 0, 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got window 4");
+      assertThatThrownBy(() -> k.winogradMaxPool(7, new float[64], 0, 1, 1, null, false, new float[64], new float[1], 0))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got window 7");
     }
   }
 
   /**
    * winogradMaxPool: {@code max(Aᵀ·M·A) + bias}, then ReLU, against the double product, and the
-   * vector kernel bit for bit against the scalar one, with and without bias and ReLU.
+   * vector kernel bit for bit against the scalar one, with and without bias and ReLU, both window sizes.
    */
   @Test
   void winogradMaxPoolIsTheMaxOfAtMAOnBothPathsWithTheSameBits() {
     Random rnd = new Random(1900);
-    for (int channels : new int[] {1, 3, 8, 16, 20, 50, 64}) {
-      for (boolean relu : new boolean[] {false, true}) {
-        int mOff = 3, mStride = channels + 7, outOff = 2;
-        float[] m = data(rnd, mOff + 36 * mStride + GUARD, false);
-        float[] bias = rnd.nextBoolean() ? null : data(rnd, channels, false);
-        float[] out = data(rnd, outOff + channels + GUARD, false);
-        float[] s = out.clone(), v = out.clone();
-        scalar.winogradMaxPool(m, mOff, mStride, channels, bias, relu, new float[12 * channels], s, outOff);
-        for (int i = 0; i < out.length; i++) {
-          int c = i - outOff;
-          if (c < 0 || c >= channels) {
-            assertThat(s[i]).as("untouched index %d", i).isEqualTo(out[i]);
-            continue;
-          }
-          double max = Double.NEGATIVE_INFINITY, abs = 0;
-          for (int p = 0; p < 2; p++) {
-            for (int q = 0; q < 2; q++) {
-              double y = 0, a = 0;
-              for (int xi = 0; xi < 36; xi++) {
-                double term = WINOGRAD_AT[p][xi / 6] * m[mOff + xi * mStride + c] * WINOGRAD_AT[q][xi % 6];
-                y += term;
-                a += Math.abs(term);
-              }
-              max = Math.max(max, y);
-              abs = Math.max(abs, a);
+    for (int r : new int[] {3, 5}) {
+      int alpha = r + 1, xis = alpha * alpha;
+      double[][] at = r == 3 ? WINOGRAD3_AT : WINOGRAD5_AT;
+      for (int channels : new int[] {1, 3, 8, 16, 20, 50, 64}) {
+        for (boolean relu : new boolean[] {false, true}) {
+          int mOff = 3, mStride = channels + 7, outOff = 2;
+          float[] m = data(rnd, mOff + xis * mStride + GUARD, false);
+          float[] bias = rnd.nextBoolean() ? null : data(rnd, channels, false);
+          float[] out = data(rnd, outOff + channels + GUARD, false);
+          float[] s = out.clone(), v = out.clone(), tmp = new float[2 * alpha * channels];
+          scalar.winogradMaxPool(r, m, mOff, mStride, channels, bias, relu, tmp, s, outOff);
+          for (int i = 0; i < out.length; i++) {
+            int c = i - outOff;
+            if (c < 0 || c >= channels) {
+              assertThat(s[i]).as("untouched index %d", i).isEqualTo(out[i]);
+              continue;
             }
+            double max = Double.NEGATIVE_INFINITY, abs = 0;
+            for (int p = 0; p < 2; p++) {
+              for (int q = 0; q < 2; q++) {
+                double y = 0, a = 0;
+                for (int xi = 0; xi < xis; xi++) {
+                  double term = at[p][xi / alpha] * m[mOff + xi * mStride + c] * at[q][xi % alpha];
+                  y += term;
+                  a += Math.abs(term);
+                }
+                max = Math.max(max, y);
+                abs = Math.max(abs, a);
+              }
+            }
+            double exact = max + (bias == null ? 0 : bias[c]);
+            exact = relu ? Math.max(exact, 0) : exact;
+            assertThat((double) s[i]).as("F(2, %d) channel %d of %d", r, c, channels)
+                .isCloseTo(exact, offset((abs + 1) * 0x1p-18));
           }
-          double exact = max + (bias == null ? 0 : bias[c]);
-          exact = relu ? Math.max(exact, 0) : exact;
-          assertThat((double) s[i]).as("channel %d of %d", c, channels).isCloseTo(exact, offset((abs + 1) * 0x1p-18));
+          vec().winogradMaxPool(r, m, mOff, mStride, channels, bias, relu, tmp, v, outOff);
+          assertBitsEqual("winogradMaxPool F(2, " + r + "), " + channels + " channels, relu " + relu, s, v);
+          float[] special = data(rnd, m.length, true);
+          float[] s2 = out.clone(), v2 = out.clone();
+          scalar.winogradMaxPool(r, special, mOff, mStride, channels, bias, relu, tmp, s2, outOff);
+          vec().winogradMaxPool(r, special, mOff, mStride, channels, bias, relu, tmp, v2, outOff);
+          assertBitsEqual("winogradMaxPool F(2, " + r + ") with specials, " + channels + " channels", s2, v2);
         }
-        vec().winogradMaxPool(m, mOff, mStride, channels, bias, relu, new float[12 * channels], v, outOff);
-        assertBitsEqual("winogradMaxPool, " + channels + " channels, relu " + relu, s, v);
-        float[] special = data(rnd, m.length, true);
-        float[] s2 = out.clone(), v2 = out.clone();
-        scalar.winogradMaxPool(special, mOff, mStride, channels, bias, relu, new float[12 * channels], s2, outOff);
-        vec().winogradMaxPool(special, mOff, mStride, channels, bias, relu, new float[12 * channels], v2, outOff);
-        assertBitsEqual("winogradMaxPool with specials, " + channels + " channels", s2, v2);
       }
     }
   }

@@ -208,8 +208,9 @@ final class Inference {
 
   /**
    * Every layer's {@link Layer#infer} on one batch; the caller has reset {@code ws}. A convolution
-   * followed by max pooling runs fused ({@link Conv2D#inferMaxPool}, the same bits): the
-   * convolution's output, four times the pooled one, never goes to memory.
+   * followed by max pooling runs fused ({@link Conv2D#inferMaxPool}): the convolution's output, four
+   * times the pooled one, never goes to memory; a 3×3 or 5×5 one pooled 2×2 runs as a Winograd
+   * convolution, within float rounding of the layer-by-layer values rather than their bits.
    */
   private Tensor run(Tensor x, Workspace ws) {
     Tensor t = x;

@@ -1005,8 +1005,12 @@ public final class VectorKernels extends ScalarKernels {
   }
 
   @Override
-  public void winogradInput(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
+  public void winogradInput(int r, float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
       int vStride) {
+    if (winogradSize(r) == 3) {
+      winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride);
+      return;
+    }
     int s = 6 * channels, bound = S.loopBound(channels);
     for (int x = 0; x < 6; x++) { // tmp[a][x] = Σ_y Bᵀ[a][y]·d[y][x], L channels at a time
       for (int c = 0; c < bound; c += L) {
@@ -1019,8 +1023,38 @@ public final class VectorKernels extends ScalarKernels {
       }
     }
     if (bound < channels) {
-      winogradInput(d, dOff, rowStride, channels, tmp, v, vOff, vStride, bound, channels);
+      winograd5Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, bound, channels);
     }
+  }
+
+  /** {@link #winogradInput} of F(2, 3): the scalar kernel's sums, L channels at a time. */
+  private static void winograd3Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
+      int vOff, int vStride) {
+    int s = 4 * channels, bound = S.loopBound(channels);
+    for (int x = 0; x < 4; x++) {
+      for (int c = 0; c < bound; c += L) {
+        bt3(d, dOff + x * channels + c, rowStride, tmp, x * channels + c, s);
+      }
+    }
+    for (int a = 0; a < 4; a++) {
+      for (int c = 0; c < bound; c += L) {
+        bt3(tmp, a * s + c, channels, v, vOff + 4 * a * vStride + c, vStride);
+      }
+    }
+    if (bound < channels) {
+      winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, bound, channels);
+    }
+  }
+
+  /** One column of F(2, 3)'s {@code Bᵀ·x} for L channels, all four computed before the first store (see {@link #bt}). */
+  private static void bt3(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
+    FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);
+    FloatVector d2 = FloatVector.fromArray(S, src, off + 2 * step), d3 = FloatVector.fromArray(S, src, off + 3 * step);
+    FloatVector r0 = d0.sub(d2), r1 = d1.add(d2), r2 = d2.sub(d1), r3 = d1.sub(d3);
+    r0.intoArray(dst, dOff);
+    r1.intoArray(dst, dOff + dStep);
+    r2.intoArray(dst, dOff + 2 * dStep);
+    r3.intoArray(dst, dOff + 3 * dStep);
   }
 
   /**
@@ -1049,8 +1083,12 @@ public final class VectorKernels extends ScalarKernels {
   }
 
   @Override
-  public void winogradMaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu, float[] tmp,
-      float[] out, int outOff) {
+  public void winogradMaxPool(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff) {
+    if (winogradSize(r) == 3) {
+      winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff);
+      return;
+    }
     int a = 6 * mStride, s = 6 * channels, bound = S.loopBound(channels);
     for (int b = 0; b < 6; b++) { // the scalar kernel's sums, L channels at a time
       int col = mOff + b * mStride;
@@ -1058,8 +1096,9 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
         FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
         FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
-        m0.add(m1).add(m2).add(m3).add(m4).intoArray(tmp, b * channels + c);
-        m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5).intoArray(tmp, s + b * channels + c);
+        FloatVector t0 = m0.add(m1).add(m2).add(m3).add(m4), t1 = m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5);
+        t0.intoArray(tmp, b * channels + c); // both computed before the first store, as in bt
+        t1.intoArray(tmp, s + b * channels + c);
       }
     }
     for (int c = 0; c < bound; c += L) {
@@ -1071,8 +1110,41 @@ public final class VectorKernels extends ScalarKernels {
       (relu ? p.max(0f) : p).intoArray(out, outOff + c);
     }
     if (bound < channels) {
-      winogradMaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
+      winograd5MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
     }
+  }
+
+  /** {@link #winogradMaxPool} of F(2, 3): the scalar kernel's sums, L channels at a time. */
+  private static void winograd3MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff) {
+    int a = 4 * mStride, s = 4 * channels, bound = S.loopBound(channels);
+    for (int b = 0; b < 4; b++) {
+      int col = mOff + b * mStride;
+      for (int c = 0; c < bound; c += L) {
+        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
+        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
+        FloatVector t0 = m0.add(m1).add(m2), t1 = m1.sub(m2).sub(m3);
+        t0.intoArray(tmp, b * channels + c);
+        t1.intoArray(tmp, s + b * channels + c);
+      }
+    }
+    for (int c = 0; c < bound; c += L) {
+      FloatVector p = aRows3(tmp, c, channels).max(aRows3(tmp, s + c, channels));
+      if (bias != null) {
+        p = p.add(FloatVector.fromArray(S, bias, c));
+      }
+      (relu ? p.max(0f) : p).intoArray(out, outOff + c);
+    }
+    if (bound < channels) {
+      winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
+    }
+  }
+
+  /** {@code max(y0, y1)} of one row of F(2, 3)'s {@code Aᵀ·M} (4 vectors {@code step} apart) against {@code Aᵀ}'s two rows. */
+  private static FloatVector aRows3(float[] tmp, int r, int step) {
+    FloatVector t0 = FloatVector.fromArray(S, tmp, r), t1 = FloatVector.fromArray(S, tmp, r + step);
+    FloatVector t2 = FloatVector.fromArray(S, tmp, r + 2 * step), t3 = FloatVector.fromArray(S, tmp, r + 3 * step);
+    return t0.add(t1).add(t2).max(t1.sub(t2).sub(t3));
   }
 
   /** {@code max(y0, y1)} of one row {@code t} of {@code Aᵀ·M} (6 vectors {@code step} apart) against {@code Aᵀ}'s two rows. */

@@ -266,8 +266,9 @@ class ConvolutionTest {
   /**
    * The Winograd path is not the bits of the direct sums, but within the same bound of the exact value:
    * each pooled output against the exact convolution (ReLU and bias included), {@code γ_n·Σ|terms|} of
-   * the window's largest sum with {@code n = patch + 1}. Its errors are far inside that bound (about
-   * 10⁻⁵ of it here); a wrong tile, channel or transform coefficient breaks it by orders of magnitude.
+   * the window's largest sum with {@code n = patch + 1}, a worst-case bound its errors stay far inside;
+   * a wrong tile or channel breaks it by orders of magnitude, a 3% change to one transform coefficient
+   * of F(2, 5) already breaks it.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("winogradCases")

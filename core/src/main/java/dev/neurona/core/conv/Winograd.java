@@ -52,8 +52,15 @@ public final class Winograd {
 
   private static volatile boolean enabled = !"false".equals(System.getProperty("neurona.conv.winograd"));
 
-  /** Each thread's buffers for one chunk, reused across calls. */
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  /**
+   * Each thread's buffers for one chunk, reused across calls ({@link Convolution#scratch}): V and M of the
+   * chunk, a zero-padded border tile, the transforms' temporary and one micro-kernel tile of sums.
+   */
+  private static final ThreadLocal<float[]> V = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> M = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> PATCH = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[0]);
+  private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[0]);
 
   private Winograd() {}
 
@@ -96,18 +103,20 @@ public final class Winograd {
     int ph = pool.outH, pw = pool.outW, perImage = ph * pw, tiles = batch * perImage;
     int chunk = mr * GROUPS_PER_CHUNK, chunks = (tiles + chunk - 1) / chunk, inC = g.inC, outC = g.outC;
     Parallel.forRange(chunks, 1, (from, to) -> {
-      Scratch s = SCRATCH.get().ensure(xis * chunk * inC, xis * chunk * np, xis * inC, 2 * alpha * outC, mr * nr);
+      float[] v = Convolution.scratch(V, xis * chunk * inC), m = Convolution.scratch(M, xis * chunk * np);
+      float[] patch = Convolution.scratch(PATCH, xis * inC), acc = Convolution.scratch(ACC, mr * nr);
+      float[] tmp = Convolution.scratch(TMP, Math.max(xis * inC, 2 * alpha * outC));
       for (int ch = from; ch < to; ch++) {
         int first = ch * chunk, count = Math.min(chunk, tiles - first), groups = (count + mr - 1) / mr;
         for (int t = 0; t < count; t++) { // V[ξ][t][c] = (Bᵀ·d·B)[ξ]
           int tile = first + t, n = tile / perImage, py = tile % perImage / pw, px = tile % pw;
           int y0 = 2 * py - g.padTop, x0 = 2 * px - g.padLeft;
           if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
-            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, s.tmp, s.v, t * inC,
+            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC,
                 chunk * inC);
           } else {
-            padTile(g, alpha, input, n, y0, x0, s.patch);
-            k.winogradInput(r, s.patch, 0, alpha * inC, inC, s.tmp, s.v, t * inC, chunk * inC);
+            padTile(g, alpha, input, n, y0, x0, patch);
+            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, chunk * inC);
           }
         }
         for (int xi = 0; xi < xis; xi++) { // M[ξ] (tiles, np) = V[ξ] (tiles, inC) · U[ξ] (inC, np)
@@ -115,14 +124,14 @@ public final class Winograd {
             int uOff = (xi * slivers + sl) * inC * nr;
             for (int gr = 0; gr < groups; gr++) {
               int row = xi * chunk + gr * mr;
-              mk.tileRowMajorA(inC, s.v, row * inC, inC, u, uOff, s.acc);
-              mk.update(s.acc, 1f, 0f, null, 0, 0, s.m, row * np + sl * nr, np);
+              mk.tileRowMajorA(inC, v, row * inC, inC, u, uOff, acc);
+              mk.update(acc, 1f, 0f, null, 0, 0, m, row * np + sl * nr, np);
             }
           }
         }
         for (int t = 0; t < count; t++) { // out = max(Aᵀ·M·A) + bias
           int tile = first + t;
-          k.winogradMaxPool(r, s.m, t * np, chunk * np, outC, bias, relu, s.tmp, output, tile * outC);
+          k.winogradMaxPool(r, m, t * np, chunk * np, outC, bias, relu, tmp, output, tile * outC);
         }
       }
     });
@@ -218,30 +227,6 @@ public final class Winograd {
     for (int y = Math.max(y0, 0); y < Math.min(y0 + alpha, g.inH); y++) {
       System.arraycopy(input, ((n * g.inH + y) * g.inW + xa) * inC, patch, (y - y0) * row + (xa - x0) * inC,
           (xb - xa) * inC);
-    }
-  }
-
-  /** One thread's buffers: V and M of a chunk, a padded tile, the transform's temporary and a tile of sums. */
-  private static final class Scratch {
-    float[] v = new float[0], m = new float[0], patch = new float[0], tmp = new float[0], acc = new float[0];
-
-    Scratch ensure(int vSize, int mSize, int patchSize, int tmpSize, int accSize) {
-      if (v.length < vSize) {
-        v = new float[vSize];
-      }
-      if (m.length < mSize) {
-        m = new float[mSize];
-      }
-      if (patch.length < patchSize) {
-        patch = new float[patchSize];
-      }
-      if (tmp.length < Math.max(patchSize, tmpSize)) {
-        tmp = new float[Math.max(patchSize, tmpSize)];
-      }
-      if (acc.length < accSize) {
-        acc = new float[accSize];
-      }
-      return this;
     }
   }
 }

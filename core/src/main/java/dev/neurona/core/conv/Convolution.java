@@ -603,7 +603,7 @@ public final class Convolution {
     return a;
   }
 
-  private static int ceilDiv(int a, int b) {
+  static int ceilDiv(int a, int b) {
     return (a + b - 1) / b;
   }
 

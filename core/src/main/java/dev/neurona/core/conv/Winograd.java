@@ -98,16 +98,16 @@ public final class Winograd {
     MicroKernel mk = Gemm.kernel();
     Kernels k = KernelProvider.kernels();
     int r = g.kH, alpha = r + 1, xis = alpha * alpha;
-    int mr = mk.mr(), nr = mk.nr(), slivers = (g.outC + nr - 1) / nr, np = slivers * nr;
+    int mr = mk.mr(), nr = mk.nr(), slivers = Convolution.ceilDiv(g.outC, nr), np = slivers * nr;
     float[] u = filters(g, kernel, nr, slivers);
     int ph = pool.outH, pw = pool.outW, perImage = ph * pw, tiles = batch * perImage;
-    int chunk = mr * GROUPS_PER_CHUNK, chunks = (tiles + chunk - 1) / chunk, inC = g.inC, outC = g.outC;
+    int chunk = mr * GROUPS_PER_CHUNK, chunks = Convolution.ceilDiv(tiles, chunk), inC = g.inC, outC = g.outC;
     Parallel.forRange(chunks, 1, (from, to) -> {
       float[] v = Convolution.scratch(V, xis * chunk * inC), m = Convolution.scratch(M, xis * chunk * np);
       float[] patch = Convolution.scratch(PATCH, xis * inC), acc = Convolution.scratch(ACC, mr * nr);
       float[] tmp = Convolution.scratch(TMP, Math.max(xis * inC, 2 * alpha * outC));
       for (int ch = from; ch < to; ch++) {
-        int first = ch * chunk, count = Math.min(chunk, tiles - first), groups = (count + mr - 1) / mr;
+        int first = ch * chunk, count = Math.min(chunk, tiles - first), groups = Convolution.ceilDiv(count, mr);
         for (int t = 0; t < count; t++) { // V[ξ][t][c] = (Bᵀ·d·B)[ξ]
           int tile = first + t, n = tile / perImage, py = tile % perImage / pw, px = tile % pw;
           int y0 = 2 * py - g.padTop, x0 = 2 * px - g.padLeft;

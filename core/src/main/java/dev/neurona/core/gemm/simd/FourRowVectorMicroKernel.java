@@ -207,16 +207,7 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
   @Override
   public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
       int ldd) {
-    for (int r = 0; r < MR; r++) {
-      int so = sOff + r * lds, d = dOff + r * ldd;
-      for (int v = 0; v < NR; v += L) {
-        FloatVector x = FloatVector.fromArray(S, acc, r * NR + v).mul(alpha);
-        if (beta != 0f) {
-          x = x.add(FloatVector.fromArray(S, src, so + v).mul(beta));
-        }
-        x.intoArray(dst, d + v);
-      }
-    }
+    VectorMicroKernel.update(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
   }
 
 }

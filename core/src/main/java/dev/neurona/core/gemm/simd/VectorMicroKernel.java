@@ -462,16 +462,33 @@ public class VectorMicroKernel implements MicroKernel {
   @Override
   public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
       int ldd) {
-    for (int r = 0; r < MR; r++) {
-      int so = sOff + r * lds, d = dOff + r * ldd;
-      for (int v = 0; v < NR; v += L) {
-        FloatVector x = FloatVector.fromArray(S, acc, r * NR + v).mul(alpha);
-        if (beta != 0f) {
-          x = x.add(FloatVector.fromArray(S, src, so + v).mul(beta));
+    update(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
+  }
+
+  /**
+   * {@link #update} of a tile with {@code rows} rows of {@code NR} (this kernel's, or the four-row
+   * variant's). Two loops rather than {@code if (beta != 0f) x = x.add(..)} before one store: JDK 17's
+   * C2 could not intrinsify the store of a vector merged from two branches and ran it as plain Java.
+   */
+  static void update(int rows, float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst,
+      int dOff, int ldd) {
+    if (beta == 0f) {
+      for (int r = 0; r < rows; r++) {
+        int d = dOff + r * ldd;
+        for (int v = 0; v < NR; v += L) {
+          FloatVector.fromArray(S, acc, r * NR + v).mul(alpha).intoArray(dst, d + v);
         }
-        x.intoArray(dst, d + v);
+      }
+    } else {
+      for (int r = 0; r < rows; r++) {
+        int so = sOff + r * lds, d = dOff + r * ldd;
+        for (int v = 0; v < NR; v += L) {
+          FloatVector.fromArray(S, acc, r * NR + v).mul(alpha).add(FloatVector.fromArray(S, src, so + v).mul(beta))
+              .intoArray(dst, d + v);
+        }
       }
     }
   }
+
 
 }

@@ -1068,12 +1068,15 @@ public final class VectorKernels extends ScalarKernels {
     FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);
     FloatVector d2 = FloatVector.fromArray(S, src, off + 2 * step), d3 = FloatVector.fromArray(S, src, off + 3 * step);
     FloatVector d4 = FloatVector.fromArray(S, src, off + 4 * step), d5 = FloatVector.fromArray(S, src, off + 5 * step);
-    FloatVector r0 = d0.mul(2).add(d1.mul(3)).sub(d2.mul(4)).sub(d3.mul(3)).add(d4.mul(2));
-    FloatVector r1 = d1.mul(2).add(d2.mul(5)).add(d3).sub(d4.mul(2));
-    FloatVector r2 = d1.mul(2).add(d2).sub(d3.mul(5)).add(d4.mul(2));
-    FloatVector r3 = d3.sub(d1).sub(d2.mul(2)).add(d4.mul(2));
-    FloatVector r4 = d2.sub(d1.mul(2)).add(d3.mul(2)).sub(d4);
-    FloatVector r5 = d1.mul(2).add(d2.mul(3)).sub(d3.mul(4)).sub(d4.mul(3)).add(d5.mul(2));
+    FloatVector two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
+    FloatVector four = FloatVector.broadcast(S, 4f), five = FloatVector.broadcast(S, 5f);
+    FloatVector d1x2 = d1.mul(two), d4x2 = d4.mul(two);
+    FloatVector r0 = d0.mul(two).add(d1.mul(three)).sub(d2.mul(four)).sub(d3.mul(three)).add(d4x2);
+    FloatVector r1 = d1x2.add(d2.mul(five)).add(d3).sub(d4x2);
+    FloatVector r2 = d1x2.add(d2).sub(d3.mul(five)).add(d4x2);
+    FloatVector r3 = d3.sub(d1).sub(d2.mul(two)).add(d4x2);
+    FloatVector r4 = d2.sub(d1x2).add(d3.mul(two)).sub(d4);
+    FloatVector r5 = d1x2.add(d2.mul(three)).sub(d3.mul(four)).sub(d4.mul(three)).add(d5.mul(two));
     r0.intoArray(dst, dOff);
     r1.intoArray(dst, dOff + dStep);
     r2.intoArray(dst, dOff + 2 * dStep);
@@ -1103,11 +1106,7 @@ public final class VectorKernels extends ScalarKernels {
     }
     for (int c = 0; c < bound; c += L) {
       FloatVector p0 = aRows(tmp, c, channels), p1 = aRows(tmp, s + c, channels);
-      FloatVector p = p0.max(p1);
-      if (bias != null) {
-        p = p.add(FloatVector.fromArray(S, bias, c));
-      }
-      (relu ? p.max(0f) : p).intoArray(out, outOff + c);
+      biasReluStore(p0.max(p1), bias, c, relu, out, outOff + c);
     }
     if (bound < channels) {
       winograd5MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
@@ -1129,14 +1128,33 @@ public final class VectorKernels extends ScalarKernels {
       }
     }
     for (int c = 0; c < bound; c += L) {
-      FloatVector p = aRows3(tmp, c, channels).max(aRows3(tmp, s + c, channels));
-      if (bias != null) {
-        p = p.add(FloatVector.fromArray(S, bias, c));
-      }
-      (relu ? p.max(0f) : p).intoArray(out, outOff + c);
+      biasReluStore(aRows3(tmp, c, channels).max(aRows3(tmp, s + c, channels)), bias, c, relu, out, outOff + c);
     }
     if (bound < channels) {
       winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
+    }
+  }
+
+  /**
+   * {@code out[o..] = relu?(p + bias[c..])}, the scalar kernel's order. Four branches, each storing a
+   * vector computed in it: a store of a vector merged from branches ({@code if (bias != null) p =
+   * p.add(..)}, {@code relu ? p.max(0) : p}) is one JDK 17's C2 could not intrinsify ({@code
+   * VectorSupport::store} "failed to inline (intrinsic)": the store ran as plain Java).
+   */
+  private static void biasReluStore(FloatVector p, float[] bias, int c, boolean relu, float[] out, int o) {
+    if (bias == null) {
+      if (relu) {
+        p.max(0f).intoArray(out, o);
+      } else {
+        p.intoArray(out, o);
+      }
+    } else {
+      FloatVector q = p.add(FloatVector.fromArray(S, bias, c));
+      if (relu) {
+        q.max(0f).intoArray(out, o);
+      } else {
+        q.intoArray(out, o);
+      }
     }
   }
 

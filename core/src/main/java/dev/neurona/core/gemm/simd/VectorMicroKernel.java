@@ -467,8 +467,9 @@ public class VectorMicroKernel implements MicroKernel {
 
   /**
    * {@link #update} of a tile with {@code rows} rows of {@code NR} (this kernel's, or the four-row
-   * variant's). Two loops rather than {@code if (beta != 0f) x = x.add(..)} before one store: JDK 17's
-   * C2 could not intrinsify the store of a vector merged from two branches and ran it as plain Java.
+   * variant's). Two loops rather than {@code if (beta != 0f) x = x.add(..)} before one store, so that no
+   * store takes a vector merged from two branches: the shape whose store JDK 17's C2 failed to intrinsify
+   * in {@code VectorKernels.winogradMaxPool} (here it compiled either way in the runs checked).
    */
   static void update(int rows, float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst,
       int dOff, int ldd) {

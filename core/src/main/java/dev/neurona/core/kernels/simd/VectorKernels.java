@@ -1060,9 +1060,11 @@ public final class VectorKernels extends ScalarKernels {
   /**
    * One column of {@code Bᵀ·x} for L channels: the six vectors {@code src[off + i·step]} to
    * {@code dst[dOff + a·dStep]}, with the scalar kernel's sums. All six are computed before the first
-   * store: with each stored as soon as computed, JDK 17's C2 lost the exact vector class of one of them
-   * and ran its store as plain Java ({@code -XX:+PrintIntrinsics}: {@code VectorSupport::store} "failed
-   * to inline (intrinsic)"; MNIST inference at half its speed), inline in the transform or not.
+   * store, and the four constants are broadcast once (not one broadcast per {@code mul(2)}): otherwise
+   * JDK 17's C2 loses the exact vector class of the last result and runs its store as plain Java
+   * ({@code -XX:+PrintInlining}: {@code VectorSupport::store} "failed to inline (intrinsic)"; MNIST
+   * inference at half its speed with each vector stored as soon as computed, the second convolution
+   * 10–20% slower with only the last store failing).
    */
   private static void bt(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
     FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);

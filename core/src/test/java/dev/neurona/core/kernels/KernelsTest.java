@@ -691,10 +691,11 @@ class KernelsTest {
       int alpha = r + 1, xis = alpha * alpha;
       double[][] at = r == 3 ? WINOGRAD3_AT : WINOGRAD5_AT;
       for (int channels : new int[] {1, 3, 8, 16, 20, 50, 64}) {
-        for (boolean relu : new boolean[] {false, true}) {
+        for (int variant = 0; variant < 4; variant++) { // every bias / ReLU combination
+          boolean relu = variant % 2 == 1, withBias = variant >= 2;
           int mOff = 3, mStride = channels + 7, outOff = 2;
           float[] m = data(rnd, mOff + xis * mStride + GUARD, false);
-          float[] bias = rnd.nextBoolean() ? null : data(rnd, channels, false);
+          float[] bias = withBias ? data(rnd, channels, false) : null;
           float[] out = data(rnd, outOff + channels + GUARD, false);
           float[] s = out.clone(), v = out.clone(), tmp = new float[2 * alpha * channels];
           scalar.winogradMaxPool(r, m, mOff, mStride, channels, bias, relu, tmp, s, outOff);
@@ -723,7 +724,8 @@ class KernelsTest {
                 .isCloseTo(exact, offset((abs + 1) * 0x1p-18));
           }
           vec().winogradMaxPool(r, m, mOff, mStride, channels, bias, relu, tmp, v, outOff);
-          assertBitsEqual("winogradMaxPool F(2, " + r + "), " + channels + " channels, relu " + relu, s, v);
+          assertBitsEqual("winogradMaxPool F(2, " + r + "), " + channels + " channels, relu " + relu + ", bias " + withBias,
+              s, v);
           float[] special = data(rnd, m.length, true);
           float[] s2 = out.clone(), v2 = out.clone();
           scalar.winogradMaxPool(r, special, mOff, mStride, channels, bias, relu, tmp, s2, outOff);

@@ -207,7 +207,7 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
   @Override
   public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
       int ldd) {
-    VectorMicroKernel.update(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
+    VectorMicroKernel.updateRows(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
   }
 
 }

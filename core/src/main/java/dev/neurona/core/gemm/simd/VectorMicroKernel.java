@@ -462,7 +462,7 @@ public class VectorMicroKernel implements MicroKernel {
   @Override
   public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
       int ldd) {
-    update(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
+    updateRows(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
   }
 
   /**
@@ -471,7 +471,7 @@ public class VectorMicroKernel implements MicroKernel {
    * store takes a vector merged from two branches: the shape whose store JDK 17's C2 failed to intrinsify
    * in {@code VectorKernels.winogradMaxPool} (here it compiled either way in the runs checked).
    */
-  static void update(int rows, float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst,
+  static void updateRows(int rows, float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst,
       int dOff, int ldd) {
     if (beta == 0f) {
       for (int r = 0; r < rows; r++) {
@@ -490,6 +490,4 @@ public class VectorMicroKernel implements MicroKernel {
       }
     }
   }
-
-
 }

@@ -204,10 +204,4 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
     c31.intoArray(acc, 3 * NR + L);
   }
 
-  @Override
-  public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
-      int ldd) {
-    VectorMicroKernel.updateRows(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
-  }
-
 }

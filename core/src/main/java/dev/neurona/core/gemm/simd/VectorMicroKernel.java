@@ -462,16 +462,16 @@ public class VectorMicroKernel implements MicroKernel {
   @Override
   public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
       int ldd) {
-    updateRows(MR, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
+    updateRows(mr(), acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
   }
 
   /**
-   * {@link #update} of a tile with {@code rows} rows of {@code NR} (this kernel's, or the four-row
-   * variant's). Two loops rather than {@code if (beta != 0f) x = x.add(..)} before one store, so that no
+   * {@link #update} of a tile with {@code rows} rows of {@code NR} ({@link #mr()}: this kernel's, or the
+   * four-row variant's). Two loops rather than {@code if (beta != 0f) x = x.add(..)} before one store, so that no
    * store takes a vector merged from two branches: the shape whose store JDK 17's C2 failed to intrinsify
    * in {@code VectorKernels.winogradMaxPool} (here it compiled either way in the runs checked).
    */
-  static void updateRows(int rows, float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst,
+  private static void updateRows(int rows, float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst,
       int dOff, int ldd) {
     if (beta == 0f) {
       for (int r = 0; r < rows; r++) {

@@ -104,4 +104,14 @@ public interface MicroKernel {
    * the driver with exactly this formula.
    */
   void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff, int ldd);
+
+  /**
+   * The kernel for a region of a product whose A slivers are all packed, where only {@link #tile} runs:
+   * this kernel, or one with a taller tile that the JIT compiles well only for that loop (the JDK 25
+   * AVX2 kernel's six-row companion). Same {@link #nr()}, hence the same packed B; the same chain of
+   * fused multiply-adds per element of C, hence the same bits.
+   */
+  default MicroKernel packedTiles() {
+    return this;
+  }
 }

@@ -217,6 +217,108 @@ class GemmTest {
   }
 
   @Test
+  void packedTilesHaveTheBitsOfTheFourRowTiles() {
+    // The AVX2 four-row kernel hands the regions that pack all of A to its six-row companion
+    // (MicroKernel.packedTiles). Against the four-row tiles everywhere (a delegate that keeps them):
+    // the general path with and without staging, several panels, a transposed A at lda % 128 == 0
+    // (packed whatever the width), the small-m path, 1 and 2 threads; every bit equal.
+    dev.neurona.core.testing.SimdRuns.vectorKernels();
+    MicroKernel vector = Gemm.vectorKernel().orElseThrow();
+    assumeTrue(vector.nr() == 16, "the four-row kernel and its companion are for 256-bit vectors");
+    MicroKernel four = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel")
+        .orElseThrow();
+    MicroKernel six = four.packedTiles();
+    assertThat(six.mr()).isEqualTo(6);
+    assertThat(six.nr()).isEqualTo(four.nr());
+    MicroKernel plain = fourRowTilesOnly(four);
+    int[][] shapes = {{300, 260, 800}, {130, 1000, 700}, {1100, 1000, BlockedGemm.KC + 1}, {128, 400, 3 * BlockedGemm.KC},
+        {99, 300, 517}, {256, 128, 256}};
+    int compared = 0;
+    for (int[] sh : shapes) {
+      int m = sh[0], n = sh[1], k = sh[2];
+      for (boolean transA : new boolean[] {false, true}) {
+        int lda = transA ? (m + 127) / 128 * 128 : k; // transposed: a multiple of 128, packed at any width
+        float[] a = randomArray((transA ? k : m) * lda), b = randomArray(k * n);
+        for (float beta : new float[] {0f, 0.5f}) {
+          float[] c0 = randomArray(m * n);
+          for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            float[] want = c0.clone(), got = c0.clone();
+            Gemm.sgemm(plain, transA, false, m, n, k, 1.25f, a, 0, lda, b, 0, n, beta, want, 0, n);
+            Gemm.sgemm(four, transA, false, m, n, k, 1.25f, a, 0, lda, b, 0, n, beta, got, 0, n);
+            for (int i = 0; i < want.length; i++) {
+              if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i])) {
+                fail("%dx%dx%d%s beta %s, %d threads: C[%d][%d] = %s with the packed tiles, %s with four rows", m, n,
+                    k, transA ? " A'" : "", beta, threads, i / n, i % n, got[i], want[i]);
+              }
+            }
+            compared++;
+          }
+        }
+      }
+    }
+    assertThat(compared).isEqualTo(shapes.length * 2 * 2 * 2);
+  }
+
+  /** {@code kernel} with {@link MicroKernel#packedTiles} returning itself: its own tiles on every path. */
+  private static MicroKernel fourRowTilesOnly(MicroKernel kernel) {
+    return new MicroKernel() {
+      @Override
+      public String name() {
+        return kernel.name() + " (own tiles only)";
+      }
+
+      @Override
+      public int mr() {
+        return kernel.mr();
+      }
+
+      @Override
+      public int nr() {
+        return kernel.nr();
+      }
+
+      @Override
+      public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc) {
+        kernel.tile(kc, ap, apOff, bp, bpOff, acc);
+      }
+
+      @Override
+      public void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
+        kernel.tileRowMajorA(kc, a, aOff, lda, bp, bpOff, acc);
+      }
+
+      @Override
+      public void tileTransposedA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc) {
+        kernel.tileTransposedA(kc, a, aOff, lda, bp, bpOff, acc);
+      }
+
+      @Override
+      public void tileWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp,
+          int bpOff, float[] acc) {
+        kernel.tileWindows(segs, segLen, segStep, a, rowOff, ro, bp, bpOff, acc);
+      }
+
+      @Override
+      public void rows(int rows, int kc, float[] a, int aOff, int aRow, int aStep, float[] b, int bOff, int ldb,
+          int cols, float[] acc) {
+        kernel.rows(rows, kc, a, aOff, aRow, aStep, b, bOff, ldb, cols, acc);
+      }
+
+      @Override
+      public void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff) {
+        kernel.packSlivers(kc, slivers, b, bOff, ldb, dst, dOff);
+      }
+
+      @Override
+      public void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff,
+          int ldd) {
+        kernel.update(acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
+      }
+    };
+  }
+
+  @Test
   void packSliversCopiesRowsIntoSliversAndNothingElse() {
     // Each kernel's packing (the vector one with vector moves) against the formula, at offsets, with a
     // leading dimension wider than the slivers, and the floats around the slivers left alone.
@@ -370,9 +472,9 @@ class GemmTest {
     // buffer between k-blocks; with a narrow C they wait in C. The oracle computes C in strips of
     // 256 columns (ldc 256: in place); a C element's bits depend only on the k-blocks and the
     // kernel, not on where its tile starts. Cases: the general path (70×45), the small-m path
-    // (37×150), several B panels (1100 rows leave room for fewer staged columns than the 1000 of
-    // C), beta = 0 over NaNs and beta ≠ 0, on 1 and 2 threads.
-    int[][] shapes = {{70, 45, 2 * BlockedGemm.KC + 50}, {37, 150, BlockedGemm.KC + 50}, {1100, 1000, BlockedGemm.KC + 1}};
+    // (37×150), several B panels (1400 rows leave room for fewer staged columns than the 1000 of
+    // C: two panels of equal width), beta = 0 over NaNs and beta ≠ 0, on 1 and 2 threads.
+    int[][] shapes = {{70, 45, 2 * BlockedGemm.KC + 50}, {37, 150, BlockedGemm.KC + 50}, {1400, 1000, BlockedGemm.KC + 1}};
     int wide = 1024, strip = 256;
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
@@ -381,8 +483,14 @@ class GemmTest {
         int rowsPadded = (m + kernel.mr() - 1) / kernel.mr() * kernel.mr();
         assertThat(BlockedGemm.stageColumns(wide, rowsPadded, kernel.nr(), n)).as("staged %dx%d", m, n).isPositive();
         assertThat(BlockedGemm.stageColumns(strip, rowsPadded, kernel.nr(), n)).as("strips in place").isZero();
-        if (m > 1000 && !kernel.name().startsWith("vector")) {
-          continue; // the 0.9 GFLOP case with several panels runs on the vector kernel only
+        if (m > 1000) {
+          MicroKernel regionKernel = BlockedGemm.regionKernel(kernel, false, k, m, n, k, wide);
+          int nr = regionKernel.nr();
+          assertThat(BlockedGemm.panelColumns(regionKernel, m, n, k, wide)).as("two equal panels of 1000 columns")
+              .isEqualTo((n / 2 + nr - 1) / nr * nr);
+          if (!kernel.name().startsWith("vector")) {
+            continue; // the 1.1 GFLOP case with several panels runs on the vector kernel only
+          }
         }
         float[] a = randomArray(m * k), b = randomArray(k * n);
         for (float beta : new float[] {0f, 0.5f}) {

@@ -1,5 +1,6 @@
 package dev.neurona.core.gemm.simd;
 
+import dev.neurona.core.gemm.MicroKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -42,6 +43,17 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
   @Override
   public void tile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc) {
     packedTile4(kc, ap, apOff, bp, bpOff, acc);
+  }
+
+  /** Created with the first four-row kernel: both exist only on 256-bit vectors. */
+  private static final class Packed {
+    static final PackedSixRowVectorMicroKernel KERNEL = new PackedSixRowVectorMicroKernel();
+  }
+
+  /** {@link PackedSixRowVectorMicroKernel}: 12 accumulators where A is packed. */
+  @Override
+  public MicroKernel packedTiles() {
+    return Packed.KERNEL;
   }
 
   @Override

@@ -60,8 +60,10 @@ public final class Gemm {
    * JDK 25 550 with 6, 877 with 4). The cause is C2's register-pressure-aware local scheduling: with
    * {@code -XX:-OptoRegScheduling} JDK 25 compiles the 6×16 loop as JDK 17 does (83 against 35–39
    * GFLOP/s alone, AMD EPYC), but its window tile then runs slower and the networks with it, so the
-   * default stays 4. The tile height never changes a result: each C element is the same chain of
-   * fused multiply-adds. 512-bit vectors always take 8 rows.
+   * default stays 4; the regions of a product that pack all of A still get a 6×16 tile, one that
+   * JDK 25 keeps in registers ({@link MicroKernel#packedTiles}). The tile height never changes a
+   * result: each C element is the same chain of fused multiply-adds. 512-bit vectors always take 8
+   * rows.
    */
   static int tileRows(String property, int jdkFeature) {
     if (property == null) {

@@ -35,13 +35,8 @@ public final class PackedSixRowVectorMicroKernel extends VectorMicroKernel {
   private static final int MR = 6;
   private static final int NR = 2 * L;
 
-  /** Public no-argument constructor for loading by class name. */
-  public PackedSixRowVectorMicroKernel() {
-    if (FloatVector.SPECIES_PREFERRED.vectorBitSize() != 256) {
-      throw new IllegalStateException("the packed 6x16 micro-kernel is for 256-bit vectors; this CPU's preferred size is "
-          + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits");
-    }
-  }
+  /** Made once by {@link FourRowVectorMicroKernel}, whose constructor has checked for 256-bit vectors. */
+  PackedSixRowVectorMicroKernel() {}
 
   @Override
   public String name() {

@@ -45,7 +45,7 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
     packedTile4(kc, ap, apOff, bp, bpOff, acc);
   }
 
-  /** Created with the first four-row kernel: both exist only on 256-bit vectors. */
+  /** Created on the first {@link #packedTiles} call; like this kernel, only on 256-bit vectors. */
   private static final class Packed {
     static final PackedSixRowVectorMicroKernel KERNEL = new PackedSixRowVectorMicroKernel();
   }

@@ -300,9 +300,9 @@ final class BlockedGemm {
       float[] c, int cOff, int ldc) {
     int mr = kernel.mr(), nr = kernel.nr();
     if (m <= MC && ceilDiv(n, nr) >= PACK_A_SLIVERS && (long) ceilDiv(m, mr) * mr * k <= SMALL_M_PACK) {
-      MicroKernel packedTiles = kernel.packedTiles(); // smallM packs every A sliver
-      smallM(fewPaddedRows(kernel, packedTiles, m) ? packedTiles : kernel, threads, transA, m, n, k, alpha, a, aOff,
-          lda, transB, b, bOff, ldb, packed, beta, c, cOff, ldc);
+      // smallM packs every A sliver
+      smallM(packedTilesFor(kernel, m), threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, packed,
+          beta, c, cOff, ldc);
       return;
     }
     int mSlivers = ceilDiv(m, mr), nSlivers = ceilDiv(n, nr);
@@ -373,7 +373,7 @@ final class BlockedGemm {
     Buffers buf = BUFFERS.get();
     int rSlivers = ceilDiv(rows, mr);
     float[] stage = null;
-    if (k > kBlock && stageColumns(ldc, rSlivers * mr, nr, j1 - j0) > 0) {
+    if (stagedColumns(kernel, rows, j1 - j0, k, ldc) > 0) {
       stage = buf.stage(rSlivers * mr * Math.min(nc, ceilDiv(j1 - j0, nr) * nr));
     }
     for (int jc = j0; jc < j1; jc += nc) {
@@ -408,11 +408,20 @@ final class BlockedGemm {
    * (1024 columns staged 1008 at a time), too narrow to pack A for.
    */
   static int panelColumns(MicroKernel kernel, int rows, int width, int k, int ldc) {
-    int mr = kernel.mr(), nr = kernel.nr();
+    int nr = kernel.nr();
     int nc = Math.max(nr, NC / nr * nr);
-    int stageCols = k > kBlock(k) ? stageColumns(ldc, ceilDiv(rows, mr) * mr, nr, width) : 0;
+    int stageCols = stagedColumns(kernel, rows, width, k, ldc);
     int most = stageCols > 0 ? Math.min(nc, stageCols) : nc;
     return width <= most ? most : ceilDiv(ceilDiv(width, ceilDiv(width, most)), nr) * nr;
+  }
+
+  /**
+   * Columns of a region's partial sums the staging buffer holds ({@link #stageColumns}), or 0 when
+   * they wait in C: one k-block, a narrow C, or too few columns would fit.
+   */
+  private static int stagedColumns(MicroKernel kernel, int rows, int width, int k, int ldc) {
+    int mr = kernel.mr();
+    return k > kBlock(k) ? stageColumns(ldc, ceilDiv(rows, mr) * mr, kernel.nr(), width) : 0;
   }
 
   /**
@@ -422,8 +431,8 @@ final class BlockedGemm {
    * 3% more than this kernel's; else {@code kernel}. Both give the same bits.
    */
   static MicroKernel regionKernel(MicroKernel kernel, boolean transA, int lda, int rows, int width, int k, int ldc) {
-    MicroKernel packed = kernel.packedTiles();
-    if (packed == kernel || !fewPaddedRows(kernel, packed, rows)) {
+    MicroKernel packed = packedTilesFor(kernel, rows);
+    if (packed == kernel) {
       return kernel;
     }
     if (transA && lda % 128 == 0) {
@@ -434,10 +443,14 @@ final class BlockedGemm {
     return ceilDiv(last, packed.nr()) >= PACK_A_SLIVERS ? packed : kernel;
   }
 
-  /** Whether {@code packed}'s tiles pad {@code rows} to at most 33/32 of what {@code kernel}'s do. */
-  private static boolean fewPaddedRows(MicroKernel kernel, MicroKernel packed, int rows) {
+  /**
+   * {@code kernel}'s {@link MicroKernel#packedTiles} for {@code rows} rows whose A slivers are all
+   * packed, when its tiles pad the rows to at most 33/32 of what {@code kernel}'s do; else {@code kernel}.
+   */
+  private static MicroKernel packedTilesFor(MicroKernel kernel, int rows) {
+    MicroKernel packed = kernel.packedTiles();
     long padded = (long) ceilDiv(rows, kernel.mr()) * kernel.mr();
-    return (long) ceilDiv(rows, packed.mr()) * packed.mr() * 32 <= padded * 33;
+    return (long) ceilDiv(rows, packed.mr()) * packed.mr() * 32 <= padded * 33 ? packed : kernel;
   }
 
   /**

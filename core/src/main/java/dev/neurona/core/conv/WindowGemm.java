@@ -33,10 +33,23 @@ final class WindowGemm {
    * nested loops (runs, then k within a run): MNIST's second convolution forward on one thread ran at
    * 112 images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2).
    * One flat loop over k avoids the boxing there but ran at 66–86 GFLOP/s, below im2col's 92.
-   * JDKs 18 to 24 are not measured, so they keep im2col too.
+   * JDKs 18 to 24 are not measured, so they keep im2col too. Input gradients are the exception:
+   * see {@link #enabledForInputGradients}.
    */
   static boolean enabled() {
     return ENABLED;
+  }
+
+  /**
+   * Whether stride-1 input gradients take the window GEMM: where {@link #enabled}, and where the kernel
+   * {@link MicroKernel#gathersWindows gathers each tile's windows} into one run per row first (JDK 17,
+   * AVX2), which its one-loop tile multiplies at ~65–85 GFLOP/s. That pays against im2col's GEMM and
+   * col2im's scatter-add (flowers' second convolution, batch 32, 2 threads, {@code Alternate}:
+   * 0.78–0.89 of the time; MNIST's second 0.95; flowers' third 1.00), not against im2col's GEMM
+   * alone: forward, flowers' second 0.96–0.97 and third 1.10–1.21, so forward keeps im2col there.
+   */
+  static boolean enabledForInputGradients() {
+    return ENABLED || Gemm.kernel().gathersWindows();
   }
 
   private static final boolean ENABLED = Gemm.kernel() == Gemm.scalarKernel() || Runtime.version().feature() >= 25;
@@ -47,6 +60,8 @@ final class WindowGemm {
   private static final ThreadLocal<float[]> BAND = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<int[]> OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[0]);
+  /** The calling thread's copy of one tile's windows, where the kernel {@link MicroKernel#gathersWindows}. */
+  private static final ThreadLocal<float[]> GATHERED = ThreadLocal.withInitial(() -> new float[0]);
   /** The calling thread's packed B (forward and input gradient alike), storage reused across calls. */
   private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -173,11 +188,20 @@ final class WindowGemm {
       offsets[p] = base + oy * g.strideH * rowStep + ox * g.strideW * g.inC;
     }
     float[] acc = Convolution.scratch(ACC, mr * nr);
+    boolean gather = mk.gathersWindows();
+    float[] windows = gather ? Convolution.scratch(GATHERED, mr * patch) : null;
     for (int t = 0; t < tiles; t++) {
       int rows = Math.min(mr, pixels - t * mr);
+      if (gather) { // once for all the tile's column slivers
+        mk.gatherWindows(g.kH, run, rowStep, a, offsets, t * mr, windows);
+      }
       for (int j = 0; j * nr < g.outC; j++) {
         int cols = Math.min(nr, g.outC - j * nr), o = outOff + t * mr * g.outC + j * nr;
-        mk.tileWindows(g.kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc);
+        if (gather) {
+          mk.tileGathered(patch, windows, packed, j * patch * nr, acc);
+        } else {
+          mk.tileWindows(g.kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc);
+        }
         if (rows == mr && cols == nr && bias != null) {
           mk.update(acc, 1f, 1f, bias, j * nr, 0, out, o, g.outC);
         } else if (rows == mr && cols == nr) {

@@ -68,6 +68,34 @@ public interface MicroKernel {
       float[] acc);
 
   /**
+   * Whether a convolution should copy each tile's windows ({@link #gatherWindows}) and multiply the
+   * copy ({@link #tileGathered}) rather than call {@link #tileWindows}: for a kernel whose two-loop
+   * window tile the JIT compiles badly (JDK 17's C2 boxes the Vector API accumulators of nested
+   * loops) and whose one-loop tile it compiles well. The bits are the same either way.
+   */
+  default boolean gathersWindows() {
+    return false;
+  }
+
+  /**
+   * Copies the windows that {@link #tileWindows} would read (the same arguments; {@code mr} rows of
+   * {@code segs·segLen} floats) into {@code w}, in the layout {@link #tileGathered} reads:
+   * {@code mr·segs·segLen} floats from index 0. Only for a kernel that {@link #gathersWindows}.
+   */
+  default void gatherWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] w) {
+    throw new UnsupportedOperationException(name() + " does not gather windows");
+  }
+
+  /**
+   * {@link #tileWindows} on windows copied by {@link #gatherWindows} ({@code kc = segs·segLen}): the same
+   * sums in the same order, so the same bits.
+   */
+  // w: mr gathered windows of kc floats; bp a kc×nr sliver; acc an mr×nr tile.
+  default void tileGathered(int kc, float[] w, float[] bp, int bpOff, float[] acc) {
+    throw new UnsupportedOperationException(name() + " does not gather windows");
+  }
+
+  /**
    * The raw sums of a few rows of A against {@code kc} rows of an unpacked, row-major B, for
    * products with fewer rows than a tile, where packing B would cost more than the product (a dense
    * layer predicting one sample streams its weights once instead):

@@ -377,6 +377,45 @@ class GemmTest {
   }
 
   @Test
+  void gatheredWindowsHaveTheBitsOfTheWindowsInPlace() {
+    // JDK 17's six-row vector kernel copies each tile's windows before multiplying them
+    // (MicroKernel.gathersWindows); on any JDK, gatherWindows + tileGathered must give tileWindows' bits.
+    dev.neurona.core.testing.SimdRuns.vectorKernels();
+    MicroKernel six = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.VectorMicroKernel")
+        .orElseThrow();
+    assumeTrue(six.mr() == 6 && six.nr() == 16, "only the six-row (256-bit) tile gathers windows");
+    assertThat(six.gathersWindows()).isEqualTo(Runtime.version().feature() < 25);
+    Random random = new Random(43);
+    int[][] shapes = {{3, 48, 1472}, {3, 96, 1500}, {5, 160, 576}, {1, 7, 0}, {4, 33, 40}};
+    int nr = six.nr();
+    for (int[] shape : shapes) {
+      int segs = shape[0], segLen = shape[1], segStep = shape[2], kc = segs * segLen;
+      float[] a = GemmTesting.randomArray(random, 4000 + segs * segStep);
+      int[] rowOff = new int[9];
+      for (int r = 0; r < rowOff.length; r++) {
+        rowOff[r] = r == 5 ? rowOff[3] : random.nextInt(3000); // a repeated row, as the driver's last tile
+      }
+      float[] bp = GemmTesting.randomArray(random, 3 + kc * nr);
+      float[] expected = new float[6 * nr], actual = new float[6 * nr];
+      float[] w = new float[6 * kc];
+      six.tileWindows(segs, segLen, segStep, a, rowOff, 2, bp, 3, expected);
+      six.gatherWindows(segs, segLen, segStep, a, rowOff, 2, w);
+      six.tileGathered(kc, w, bp, 3, actual);
+      for (int i = 0; i < expected.length; i++) {
+        assertThat(Float.floatToIntBits(actual[i])).as("%d runs of %d, acc[%d]", segs, segLen, i)
+            .isEqualTo(Float.floatToIntBits(expected[i]));
+      }
+    }
+    MicroKernel four = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel")
+        .orElseThrow();
+    for (MicroKernel other : List.of(four, Gemm.scalarKernel())) {
+      assertThat(other.gathersWindows()).as(other.name()).isFalse();
+      assertThatThrownBy(() -> other.tileGathered(1, new float[8], new float[64], 0, new float[128]))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining(other.name());
+    }
+  }
+
+  @Test
   void resultsAreBitIdenticalForOneTwoAndThreeThreads() {
     // Parallel thresholds lowered to 0 so that small shapes split: two k-blocks, edge tiles, two B
     // panels, split B slivers, more A blocks than MC asks for, the direct path (n ≤ 2), and the

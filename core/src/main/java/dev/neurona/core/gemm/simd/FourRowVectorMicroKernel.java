@@ -172,6 +172,22 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
     c31.intoArray(acc, 3 * NR + L);
   }
 
+  /** Its window tile compiles well from JDK 25 on, where this kernel is chosen; JDKs 18–24 (not measured) keep im2col. */
+  @Override
+  public boolean gathersWindows() {
+    return false;
+  }
+
+  @Override
+  public void gatherWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] w) {
+    throw new UnsupportedOperationException(name() + " does not gather windows");
+  }
+
+  @Override
+  public void tileGathered(int kc, float[] w, float[] bp, int bpOff, float[] acc) {
+    throw new UnsupportedOperationException(name() + " does not gather windows");
+  }
+
   @Override
   public void tileWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp, int bpOff,
       float[] acc) {

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * stacked column matrix {@code cols (rows, patch)} (see {@link Im2col}) turns the convolution into
  * {@code out (rows, outC) = cols · kernel (patch, outC)}. The forward pass, and the input gradient
  * of a stride-1 convolution whose {@code inC} fills the GEMM's tiles, never build that matrix where
- * {@link WindowGemm#enabled} (JDK 25 on, or the scalar kernel; input gradients on JDK 17 with AVX2 too):
+ * {@link WindowGemm#serves} them (JDK 25 on, the scalar kernel, JDK 17 with AVX2 for windows of up to 1,040 floats):
  * {@link WindowGemm} reads each pixel's window from the image in place (MNIST's second convolution,
  * JDK 25, {@code ConvBenchmark}: forward 8–23% and input gradient 9–19% faster than im2col + GEMM;
  * flowers' second convolution forward 20.9 → 14.2 ms per batch of 32). The kernel gradient and the other
@@ -444,17 +444,16 @@ public final class Convolution {
    * Otherwise (MNIST-style first layers aside, captcha's 20 channels, flowers' 16 with AVX-512's 32-column tiles) the GEMM
    * {@code dOut · Kᵀ} has {@code kH·kW·inC} columns to fill tiles with, and col2im adds them up.
    * Measured (LayerProfile, JDK 25, AVX-512): MNIST's 32 → 64 second convolution backward 31 → 28 ms;
-   * flowers' 16 → 32 backward 49 → 52 ms with the window GEMM, so it keeps col2im. On JDK 17 with AVX2
-   * the kernel gathers the windows ({@link WindowGemm#enabledForInputGradients}).
+   * flowers' 16 → 32 backward 49 → 52 ms with the window GEMM, so it keeps col2im.
    */
   private static boolean windowInputGradient(ConvGeometry g) {
-    return WindowGemm.enabledForInputGradients() && g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g)
-        && g.inC % Gemm.kernel().nr() == 0;
+    return g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g) && g.inC % Gemm.kernel().nr() == 0
+        && WindowGemm.serves(g.transposed());
   }
 
-  /** Every forward convolution but the pointwise ones (no lowering there) takes the window GEMM where it is {@link WindowGemm#enabled}. */
+  /** Every forward convolution but the pointwise ones (no lowering there) takes the window GEMM where it {@link WindowGemm#serves} them. */
   private static boolean windowForward(ConvGeometry g) {
-    return WindowGemm.enabled() && !Blocks.isPointwise(g);
+    return WindowGemm.serves(g) && !Blocks.isPointwise(g);
   }
 
   /**

@@ -28,28 +28,21 @@ import java.util.Arrays;
  */
 final class WindowGemm {
   /**
-   * Whether convolutions take the window GEMM: always with the scalar micro-kernel, with the Vector
-   * API one from JDK 25 on. JDK 17's C2 boxes the vector accumulators of {@code tileWindows}' two
-   * nested loops (runs, then k within a run): MNIST's second convolution forward on one thread ran at
-   * 112 images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2).
-   * One flat loop over k avoids the boxing there but ran at 66–86 GFLOP/s, below im2col's 92.
-   * JDKs 18 to 24 are not measured, so they keep im2col too. Input gradients are the exception:
-   * see {@link #enabledForInputGradients}.
+   * Whether the convolution {@code g} (a forward geometry, or an input gradient's {@link ConvGeometry#transposed})
+   * takes the window GEMM: always with the scalar micro-kernel, with the Vector API one from JDK 25 on,
+   * and before that where the kernel {@link MicroKernel#gatheredWindowLimit gathers windows} as long as
+   * g's (JDK 17, AVX2: up to 1,040 floats). JDK 17's C2 boxes the vector accumulators of
+   * {@code tileWindows}' two nested loops (runs, then k within a run): MNIST's second convolution forward
+   * on one thread ran at 112 images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211
+   * with AVX2). One flat loop over k with a jump between runs avoids the boxing but ran at 66–86 GFLOP/s
+   * (AVX-512) and 64–67 (AVX2), below im2col's: its six row offsets spill. Copying each tile's windows
+   * first, a constant stride apart, leaves a plain loop: against im2col + GEMM (+ col2im) on JDK 17, batch 32
+   * (MNIST 128), 2 threads, {@code Alternate}, time: forward MNIST's second convolution 0.89, flowers'
+   * second 0.93, third 0.92; input gradients flowers' second 0.78, third 0.97. JDKs 18 to 24 with AVX2
+   * (the four-row kernel) and AVX-512 before JDK 25 are not measured: they keep im2col.
    */
-  static boolean enabled() {
-    return ENABLED;
-  }
-
-  /**
-   * Whether stride-1 input gradients take the window GEMM: where {@link #enabled}, and where the kernel
-   * {@link MicroKernel#gathersWindows gathers each tile's windows} into one run per row first (JDK 17,
-   * AVX2), which its one-loop tile multiplies at ~65–85 GFLOP/s. That pays against im2col's GEMM and
-   * col2im's scatter-add (flowers' second convolution, batch 32, 2 threads, {@code Alternate}:
-   * 0.78–0.89 of the time; MNIST's second 0.95; flowers' third 1.00), not against im2col's GEMM
-   * alone: forward, flowers' second 0.96–0.97 and third 1.10–1.21, so forward keeps im2col there.
-   */
-  static boolean enabledForInputGradients() {
-    return ENABLED || Gemm.kernel().gathersWindows();
+  static boolean serves(ConvGeometry g) {
+    return ENABLED || g.patchSize() <= Gemm.kernel().gatheredWindowLimit();
   }
 
   private static final boolean ENABLED = Gemm.kernel() == Gemm.scalarKernel() || Runtime.version().feature() >= 25;
@@ -60,7 +53,7 @@ final class WindowGemm {
   private static final ThreadLocal<float[]> BAND = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<int[]> OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[0]);
-  /** The calling thread's copy of one tile's windows, where the kernel {@link MicroKernel#gathersWindows}. */
+  /** The calling thread's copy of one tile's windows, where the kernel gathers them ({@link #gather}). */
   private static final ThreadLocal<float[]> GATHERED = ThreadLocal.withInitial(() -> new float[0]);
   /** The calling thread's packed B (forward and input gradient alike), storage reused across calls. */
   private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
@@ -74,11 +67,14 @@ final class WindowGemm {
   final MicroKernel mk;
   /** B (patch, outC) in slivers of nr columns, each {@code (patch, nr)}, zero-padded columns. */
   final float[] packed;
+  /** The kernel copies each tile's windows before multiplying them ({@link MicroKernel#gatheredWindowLimit}). */
+  final boolean gather;
 
   private WindowGemm(ConvGeometry g, MicroKernel mk, float[] packed) {
     this.g = g;
     this.mk = mk;
     this.packed = packed;
+    this.gather = g.patchSize() <= mk.gatheredWindowLimit();
     this.paddedW = (g.outW - 1) * g.strideW + g.kW;
     int paddedH = (g.outH - 1) * g.strideH + g.kH;
     this.inPlace = g.padTop == 0 && g.padLeft == 0 && paddedW == g.inW && paddedH <= g.inH;
@@ -188,8 +184,7 @@ final class WindowGemm {
       offsets[p] = base + oy * g.strideH * rowStep + ox * g.strideW * g.inC;
     }
     float[] acc = Convolution.scratch(ACC, mr * nr);
-    boolean gather = mk.gathersWindows();
-    float[] windows = gather ? Convolution.scratch(GATHERED, mr * patch) : null;
+    float[] windows = gather ? Convolution.scratch(GATHERED, mr * mk.gatheredWindowLimit()) : null;
     for (int t = 0; t < tiles; t++) {
       int rows = Math.min(mr, pixels - t * mr);
       if (gather) { // once for all the tile's column slivers

@@ -68,19 +68,20 @@ public interface MicroKernel {
       float[] acc);
 
   /**
-   * Whether a convolution should copy each tile's windows ({@link #gatherWindows}) and multiply the
-   * copy ({@link #tileGathered}) rather than call {@link #tileWindows}: for a kernel whose two-loop
-   * window tile the JIT compiles badly (JDK 17's C2 boxes the Vector API accumulators of nested
-   * loops) and whose one-loop tile it compiles well. The bits are the same either way.
+   * The longest window ({@code segs·segLen} floats) this kernel gathers: a convolution whose windows are
+   * no longer copies each tile's windows ({@link #gatherWindows}) and multiplies the copy
+   * ({@link #tileGathered}) rather than calling {@link #tileWindows}; 0 (the default) when it never does.
+   * For a kernel whose two-loop window tile the JIT compiles badly (JDK 17's C2 boxes the Vector API
+   * accumulators of nested loops) and whose one-loop tile it compiles well. Same bits either way.
    */
-  default boolean gathersWindows() {
-    return false;
+  default int gatheredWindowLimit() {
+    return 0;
   }
 
   /**
    * Copies the windows that {@link #tileWindows} would read (the same arguments; {@code mr} rows of
-   * {@code segs·segLen} floats) into {@code w}, in the layout {@link #tileGathered} reads:
-   * {@code mr·segs·segLen} floats from index 0. Only for a kernel that {@link #gathersWindows}.
+   * {@code segs·segLen} floats, at most {@link #gatheredWindowLimit}) into {@code w}, which holds
+   * {@code mr·}{@link #gatheredWindowLimit} floats, in the layout {@link #tileGathered} reads.
    */
   default void gatherWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] w) {
     throw new UnsupportedOperationException(name() + " does not gather windows");

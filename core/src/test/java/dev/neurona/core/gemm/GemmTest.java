@@ -378,15 +378,17 @@ class GemmTest {
 
   @Test
   void gatheredWindowsHaveTheBitsOfTheWindowsInPlace() {
-    // JDK 17's six-row vector kernel copies each tile's windows before multiplying them
-    // (MicroKernel.gathersWindows); on any JDK, gatherWindows + tileGathered must give tileWindows' bits.
+    // JDK 17's six-row vector kernel copies each tile's windows (up to 1,040 floats, rows 1,040 apart) before
+    // multiplying them (MicroKernel.gatheredWindowLimit); on any JDK, gatherWindows + tileGathered must give
+    // tileWindows' bits.
     dev.neurona.core.testing.SimdRuns.vectorKernels();
     MicroKernel six = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.VectorMicroKernel")
         .orElseThrow();
     assumeTrue(six.mr() == 6 && six.nr() == 16, "only the six-row (256-bit) tile gathers windows");
-    assertThat(six.gathersWindows()).isEqualTo(Runtime.version().feature() < 25);
+    int limit = 1040;
+    assertThat(six.gatheredWindowLimit()).isEqualTo(Runtime.version().feature() < 25 ? limit : 0);
     Random random = new Random(43);
-    int[][] shapes = {{3, 48, 1472}, {3, 96, 1500}, {5, 160, 576}, {1, 7, 0}, {4, 33, 40}};
+    int[][] shapes = {{3, 48, 1472}, {3, 96, 1500}, {5, 160, 576}, {1, 7, 0}, {4, 33, 40}, {8, 130, 140}};
     int nr = six.nr();
     for (int[] shape : shapes) {
       int segs = shape[0], segLen = shape[1], segStep = shape[2], kc = segs * segLen;
@@ -397,7 +399,7 @@ class GemmTest {
       }
       float[] bp = GemmTesting.randomArray(random, 3 + kc * nr);
       float[] expected = new float[6 * nr], actual = new float[6 * nr];
-      float[] w = new float[6 * kc];
+      float[] w = new float[6 * limit];
       six.tileWindows(segs, segLen, segStep, a, rowOff, 2, bp, 3, expected);
       six.gatherWindows(segs, segLen, segStep, a, rowOff, 2, w);
       six.tileGathered(kc, w, bp, 3, actual);
@@ -406,10 +408,12 @@ class GemmTest {
             .isEqualTo(Float.floatToIntBits(expected[i]));
       }
     }
+    assertThatThrownBy(() -> six.tileGathered(limit + 1, new float[6 * limit], new float[16 * (limit + 1)], 0,
+        new float[96])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1040 floats, got 1041");
     MicroKernel four = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel")
         .orElseThrow();
     for (MicroKernel other : List.of(four, Gemm.scalarKernel())) {
-      assertThat(other.gathersWindows()).as(other.name()).isFalse();
+      assertThat(other.gatheredWindowLimit()).as(other.name()).isZero();
       assertThatThrownBy(() -> other.tileGathered(1, new float[8], new float[64], 0, new float[128]))
           .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining(other.name());
     }

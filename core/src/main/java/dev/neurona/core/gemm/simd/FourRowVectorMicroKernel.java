@@ -174,8 +174,8 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
 
   /** Its window tile compiles well from JDK 25 on, where this kernel is chosen; JDKs 18–24 (not measured) keep im2col. */
   @Override
-  public boolean gathersWindows() {
-    return false;
+  public int gatheredWindowLimit() {
+    return 0;
   }
 
   @Override

@@ -289,58 +289,74 @@ public class VectorMicroKernel implements MicroKernel {
   }
 
   /**
+   * Gathered windows: row {@code r} at {@code w[r·GATHER_STRIDE ..]}. A constant, so that the tile reads
+   * its six rows at constant offsets from one index (a row stride in a variable took six more registers:
+   * three of them spilled, ~38 instructions per step). 1,040 floats: MNIST's, captcha's and flowers'
+   * windows fit but MNIST's second input gradient (1,600), and the rows start one cache line apart
+   * modulo 4 KB, in different L1 sets.
+   */
+  private static final int GATHER_STRIDE = 1040;
+
+  /**
    * Its six-row tile gathers windows before JDK 25 ({@link #tileGathered}: one loop, which JDK 17's C2
    * keeps in registers, where {@link #tileWindows}' two nested loops box the accumulators, 30–40× slower).
    * The eight-row (AVX-512) tile is not measured that way: it does not gather.
    */
   @Override
-  public boolean gathersWindows() {
-    return MR == 6 && Runtime.version().feature() < 25;
+  public int gatheredWindowLimit() {
+    return MR == 6 && Runtime.version().feature() < 25 ? GATHER_STRIDE : 0;
   }
 
-  /** Row {@code r}'s window as one run of {@code kc = segs·segLen} floats at {@code w[r·kc ..]}. */
+  /** Row {@code r}'s window as one run at {@code w[r·GATHER_STRIDE ..]}. */
   @Override
   public void gatherWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] w) {
-    requireSixRows();
-    int kc = segs * segLen;
+    requireSixRows(segs * segLen);
     for (int r = 0; r < MR; r++) {
       for (int s = 0, from = rowOff[ro + r]; s < segs; s++, from += segStep) {
-        System.arraycopy(a, from, w, r * kc + s * segLen, segLen);
+        System.arraycopy(a, from, w, r * GATHER_STRIDE + s * segLen, segLen);
       }
     }
   }
 
+  /**
+   * One step per iteration, as {@link #tile6}, and a "fence" after every second row: a store of an
+   * accumulator that the next rows' loads cannot move above (they might read the same array), so C2
+   * does not load three broadcasts ahead and spill an accumulator (without: one spilled and reloaded
+   * every step, MNIST's and flowers' convolutions 1.06–1.7× slower).
+   */
   @Override
   public void tileGathered(int kc, float[] w, float[] bp, int bpOff, float[] acc) {
-    requireSixRows();
+    requireSixRows(kc);
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int o1 = kc, o2 = 2 * kc, o3 = 3 * kc, o4 = 4 * kc, o5 = 5 * kc;
     for (int q = 0, bi = bpOff; q < kc; q++, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector a0 = FloatVector.broadcast(S, w[q]);
       c00 = a0.fma(b0, c00);
       c01 = a0.fma(b1, c01);
-      FloatVector a1 = FloatVector.broadcast(S, w[o1 + q]);
+      FloatVector a1 = FloatVector.broadcast(S, w[q + GATHER_STRIDE]);
       c10 = a1.fma(b0, c10);
       c11 = a1.fma(b1, c11);
-      FloatVector a2 = FloatVector.broadcast(S, w[o2 + q]);
+      c11.intoArray(acc, 0); // fence
+      FloatVector a2 = FloatVector.broadcast(S, w[q + 2 * GATHER_STRIDE]);
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
-      FloatVector a3 = FloatVector.broadcast(S, w[o3 + q]);
+      FloatVector a3 = FloatVector.broadcast(S, w[q + 3 * GATHER_STRIDE]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
-      FloatVector a4 = FloatVector.broadcast(S, w[o4 + q]);
+      c31.intoArray(acc, 0); // fence
+      FloatVector a4 = FloatVector.broadcast(S, w[q + 4 * GATHER_STRIDE]);
       c40 = a4.fma(b0, c40);
       c41 = a4.fma(b1, c41);
-      FloatVector a5 = FloatVector.broadcast(S, w[o5 + q]);
+      FloatVector a5 = FloatVector.broadcast(S, w[q + 5 * GATHER_STRIDE]);
       c50 = a5.fma(b0, c50);
       c51 = a5.fma(b1, c51);
+      c51.intoArray(acc, 0); // fence
     }
     c00.intoArray(acc, 0);
     c01.intoArray(acc, L);
@@ -356,9 +372,12 @@ public class VectorMicroKernel implements MicroKernel {
     c51.intoArray(acc, 5 * NR + L);
   }
 
-  private void requireSixRows() {
+  private void requireSixRows(int kc) {
     if (MR != 6) {
       throw new UnsupportedOperationException(name() + " does not gather windows (six-row tiles only)");
+    }
+    if (kc > GATHER_STRIDE) {
+      throw new IllegalArgumentException(name() + ": a gathered window holds at most " + GATHER_STRIDE + " floats, got " + kc);
     }
   }
 
@@ -426,7 +445,7 @@ public class VectorMicroKernel implements MicroKernel {
   /**
    * {@link #tile8}'s loop with each row's A values read from its own window runs: one offset per row,
    * moved one image row per run. Convolutions call it from JDK 25 on only
-   * ({@code dev.neurona.core.conv.WindowGemm.enabled}): JDK 17's C2 boxes the accumulators of these
+   * ({@code dev.neurona.core.conv.WindowGemm.serves}): JDK 17's C2 boxes the accumulators of these
    * two nested loops (30–40× slower), which the single-loop tiles above do not suffer.
    */
   private static void tileWindows8(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp,

@@ -29,23 +29,41 @@ import java.util.Arrays;
 final class WindowGemm {
   /**
    * Whether the convolution {@code g} (a forward geometry, or an input gradient's {@link ConvGeometry#transposed})
-   * takes the window GEMM: always with the scalar micro-kernel, with the Vector API one from JDK 25 on,
-   * and before that where the kernel {@link MicroKernel#gatheredWindowLimit gathers windows} as long as
-   * g's (JDK 17, AVX2: up to 1,040 floats). JDK 17's C2 boxes the vector accumulators of
-   * {@code tileWindows}' two nested loops (runs, then k within a run): MNIST's second convolution forward
-   * on one thread ran at 112 images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211
-   * with AVX2). One flat loop over k with a jump between runs avoids the boxing but ran at 66–86 GFLOP/s
-   * (AVX-512) and 64–67 (AVX2), below im2col's: its six row offsets spill. Copying each tile's windows
-   * first, a constant stride apart, leaves a plain loop: against im2col + GEMM (+ col2im) on JDK 17, batch 32
-   * (MNIST 128), 2 threads, {@code Alternate}, time: forward MNIST's second convolution 0.89, flowers'
-   * second 0.93, third 0.92; input gradients flowers' second 0.78, third 0.97. JDKs 18 to 24 with AVX2
+   * takes the window GEMM: always with the scalar micro-kernel and from JDK 25 on ({@link #IN_PLACE}), and
+   * before that where its tiles {@link #gathers gather their windows} (JDK 17, AVX2: windows of up to
+   * 1,040 floats). JDK 17's C2 boxes the vector accumulators of {@code tileWindows}' two nested loops
+   * (runs, then k within a run): MNIST's second convolution forward on one thread ran at 112 images/s
+   * against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2). JDKs 18 to 24 with AVX2
    * (the four-row kernel) and AVX-512 before JDK 25 are not measured: they keep im2col.
    */
   static boolean serves(ConvGeometry g) {
-    return ENABLED || g.patchSize() <= Gemm.kernel().gatheredWindowLimit();
+    return IN_PLACE || gathers(g);
   }
 
-  private static final boolean ENABLED = Gemm.kernel() == Gemm.scalarKernel() || Runtime.version().feature() >= 25;
+  /** The window tiles read the images in place: the scalar kernel, and the Vector API ones from JDK 25 on. */
+  private static final boolean IN_PLACE = Gemm.kernel() == Gemm.scalarKernel() || Runtime.version().feature() >= 25;
+
+  /**
+   * Whether the window GEMM of {@code g} copies each tile's windows first ({@link MicroKernel#gatherWindows}),
+   * a constant stride apart, and multiplies the copy in one loop ({@link MicroKernel#tileGathered}) with
+   * the six-row tile ({@link MicroKernel#gatheringTiles}): where the windows fit
+   * ({@link MicroKernel#gatheredWindowLimit}) and either the tiles cannot read them in place (JDK 17) or
+   * they have two column slivers or more to share the copy. {@code Alternate}, 2 threads, batch 32
+   * (MNIST 128), time:
+   * <ul>
+   *   <li>JDK 17, against im2col + GEMM (+ col2im): forward MNIST's second convolution 0.85–0.88, captcha's
+   *       0.83, flowers' second 0.92 and third 0.91; input gradients flowers' second 0.79, third 0.77.
+   *       Before, one flat loop over k with a jump between runs avoided the boxing but ran at 64–67 GFLOP/s
+   *       (AVX2; 66–86 on AVX-512), below im2col's: its six row offsets spilled.
+   *   <li>JDK 25, against the four-row tile in place: forward MNIST 0.89, captcha 0.86, flowers 0.98 and 0.93;
+   *       input gradient flowers' third 0.91, but flowers' second (16 channels, one sliver) 1.12: in place.
+   * </ul>
+   */
+  static boolean gathers(ConvGeometry g) {
+    MicroKernel gathering = Gemm.kernel().gatheringTiles();
+    return g.patchSize() <= gathering.gatheredWindowLimit()
+        && (!IN_PLACE || Convolution.ceilDiv(g.outC, gathering.nr()) >= 2);
+  }
 
   /** About this many output pixels per block (whole output rows): a band of source rows stays in L1/L2. */
   static final int BLOCK_PIXELS = 128;
@@ -53,7 +71,7 @@ final class WindowGemm {
   private static final ThreadLocal<float[]> BAND = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<int[]> OFFSETS = ThreadLocal.withInitial(() -> new int[0]);
   private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[0]);
-  /** The calling thread's copy of one tile's windows, where the kernel gathers them ({@link #gather}). */
+  /** The calling thread's copy of one tile's windows, where the tiles gather them ({@link #gather}). */
   private static final ThreadLocal<float[]> GATHERED = ThreadLocal.withInitial(() -> new float[0]);
   /** The calling thread's packed B (forward and input gradient alike), storage reused across calls. */
   private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
@@ -67,14 +85,14 @@ final class WindowGemm {
   final MicroKernel mk;
   /** B (patch, outC) in slivers of nr columns, each {@code (patch, nr)}, zero-padded columns. */
   final float[] packed;
-  /** The kernel copies each tile's windows before multiplying them ({@link MicroKernel#gatheredWindowLimit}). */
+  /** The tiles copy their windows before multiplying them ({@link #gathers}). */
   final boolean gather;
 
-  private WindowGemm(ConvGeometry g, MicroKernel mk, float[] packed) {
+  private WindowGemm(ConvGeometry g, MicroKernel mk, float[] packed, boolean gather) {
     this.g = g;
     this.mk = mk;
     this.packed = packed;
-    this.gather = g.patchSize() <= mk.gatheredWindowLimit();
+    this.gather = gather;
     this.paddedW = (g.outW - 1) * g.strideW + g.kW;
     int paddedH = (g.outH - 1) * g.strideH + g.kH;
     this.inPlace = g.padTop == 0 && g.padLeft == 0 && paddedW == g.inW && paddedH <= g.inH;
@@ -82,10 +100,11 @@ final class WindowGemm {
 
   /** The forward convolution of {@code g}: B is the kernel {@code (kH·kW·inC, outC)} as stored. */
   static WindowGemm forward(ConvGeometry g, float[] kernel) {
-    MicroKernel mk = Gemm.kernel();
+    boolean gather = gathers(g);
+    MicroKernel mk = gather ? Gemm.kernel().gatheringTiles() : Gemm.kernel();
     int patch = g.patchSize(), outC = g.outC;
     float[] bp = pack(mk, patch, outC, (k, col) -> kernel[k * outC + col]);
-    return new WindowGemm(g, mk, bp);
+    return new WindowGemm(g, mk, bp, gather);
   }
 
   /**
@@ -95,13 +114,14 @@ final class WindowGemm {
    * turned 180° and its channels swapped: {@code K' (ky, kx, o, c) = K (kH-1-ky, kW-1-kx, c, o)}.
    */
   static WindowGemm inputGradient(ConvGeometry g, float[] kernel) {
-    MicroKernel mk = Gemm.kernel();
+    boolean gather = gathers(g.transposed());
+    MicroKernel mk = gather ? Gemm.kernel().gatheringTiles() : Gemm.kernel();
     int kH = g.kH, kW = g.kW, inC = g.inC, outC = g.outC;
     float[] bp = pack(mk, kH * kW * outC, inC, (k, c) -> {
       int tap = k / outC, o = k - tap * outC, ky = tap / kW, kx = tap - ky * kW;
       return kernel[(((kH - 1 - ky) * kW + (kW - 1 - kx)) * inC + c) * outC + o];
     });
-    return new WindowGemm(g.transposed(), mk, bp);
+    return new WindowGemm(g.transposed(), mk, bp, gather);
   }
 
   private interface Element {

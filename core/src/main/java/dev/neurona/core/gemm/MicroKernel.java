@@ -79,6 +79,15 @@ public interface MicroKernel {
   }
 
   /**
+   * The kernel that gathers windows for this one: this kernel, or one with a taller tile whose
+   * gathered loop the JIT compiles well (the JDK 25 AVX2 four-row kernel's six-row sibling). Same
+   * {@link #nr()}, hence the same packed B; the same chain of fused multiply-adds per element, hence the same bits.
+   */
+  default MicroKernel gatheringTiles() {
+    return this;
+  }
+
+  /**
    * Copies the windows that {@link #tileWindows} would read (the same arguments; {@code mr} rows of
    * {@code segs·segLen} floats, at most {@link #gatheredWindowLimit}) into {@code w}, which holds
    * {@code mr·}{@link #gatheredWindowLimit} floats, in the layout {@link #tileGathered} reads.

@@ -378,15 +378,15 @@ class GemmTest {
 
   @Test
   void gatheredWindowsHaveTheBitsOfTheWindowsInPlace() {
-    // JDK 17's six-row vector kernel copies each tile's windows (up to 1,040 floats, rows 1,040 apart) before
-    // multiplying them (MicroKernel.gatheredWindowLimit); on any JDK, gatherWindows + tileGathered must give
-    // tileWindows' bits.
+    // The six-row vector kernel copies each tile's windows (up to 1,040 floats, rows 1,040 apart) before
+    // multiplying them (MicroKernel.gatheredWindowLimit: JDK 17's kernel, JDK 25's four-row kernel's
+    // gatheringTiles); gatherWindows + tileGathered must give tileWindows' bits.
     dev.neurona.core.testing.SimdRuns.vectorKernels();
     MicroKernel six = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.VectorMicroKernel")
         .orElseThrow();
     assumeTrue(six.mr() == 6 && six.nr() == 16, "only the six-row (256-bit) tile gathers windows");
     int limit = 1040;
-    assertThat(six.gatheredWindowLimit()).isEqualTo(Runtime.version().feature() < 25 ? limit : 0);
+    assertThat(six.gatheredWindowLimit()).isEqualTo(limit);
     Random random = new Random(43);
     int[][] shapes = {{3, 48, 1472}, {3, 96, 1500}, {5, 160, 576}, {1, 7, 0}, {4, 33, 40}, {8, 130, 140}};
     int nr = six.nr();
@@ -412,6 +412,8 @@ class GemmTest {
         new float[96])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1040 floats, got 1041");
     MicroKernel four = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel")
         .orElseThrow();
+    assertThat(four.gatheringTiles().mr()).isEqualTo(6);
+    assertThat(four.gatheringTiles().gatheredWindowLimit()).isEqualTo(limit);
     for (MicroKernel other : List.of(four, Gemm.scalarKernel())) {
       assertThat(other.gatheredWindowLimit()).as(other.name()).isZero();
       assertThatThrownBy(() -> other.tileGathered(1, new float[8], new float[64], 0, new float[128]))

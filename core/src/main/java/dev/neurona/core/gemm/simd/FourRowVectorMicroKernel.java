@@ -172,10 +172,21 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
     c31.intoArray(acc, 3 * NR + L);
   }
 
-  /** Its window tile compiles well from JDK 25 on, where this kernel is chosen; JDKs 18–24 (not measured) keep im2col. */
+  /** Its own window tile reads the windows in place (JDK 25's C2 compiles its two loops well). */
   @Override
   public int gatheredWindowLimit() {
     return 0;
+  }
+
+  /** Created on the first {@link #gatheringTiles} call; like this kernel, only on 256-bit vectors. */
+  private static final class Gathering {
+    static final VectorMicroKernel KERNEL = new VectorMicroKernel();
+  }
+
+  /** The six-row {@link VectorMicroKernel}, whose gathered tile keeps its 12 accumulators in registers on JDK 25 too. */
+  @Override
+  public MicroKernel gatheringTiles() {
+    return Gathering.KERNEL;
   }
 
   @Override

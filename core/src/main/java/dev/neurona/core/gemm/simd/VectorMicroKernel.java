@@ -298,13 +298,13 @@ public class VectorMicroKernel implements MicroKernel {
   private static final int GATHER_STRIDE = 1040;
 
   /**
-   * Its six-row tile gathers windows before JDK 25 ({@link #tileGathered}: one loop, which JDK 17's C2
-   * keeps in registers, where {@link #tileWindows}' two nested loops box the accumulators, 30–40× slower).
-   * The eight-row (AVX-512) tile is not measured that way: it does not gather.
+   * The six-row tile gathers windows ({@link #tileGathered}: one loop, which JDK 17's C2 keeps in registers,
+   * where {@link #tileWindows}' two nested loops box the accumulators, 30–40× slower; JDK 25's too). The
+   * eight-row (AVX-512) tile is not measured that way: it does not gather.
    */
   @Override
   public int gatheredWindowLimit() {
-    return MR == 6 && Runtime.version().feature() < 25 ? GATHER_STRIDE : 0;
+    return MR == 6 ? GATHER_STRIDE : 0;
   }
 
   /** Row {@code r}'s window as one run at {@code w[r·GATHER_STRIDE ..]}. */

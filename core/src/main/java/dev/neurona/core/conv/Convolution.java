@@ -18,7 +18,7 @@ import java.util.Arrays;
  * stacked column matrix {@code cols (rows, patch)} (see {@link Im2col}) turns the convolution into
  * {@code out (rows, outC) = cols · kernel (patch, outC)}. The forward pass, and the input gradient
  * of a stride-1 convolution whose {@code inC} fills the GEMM's tiles, never build that matrix where
- * {@link WindowGemm#serves} them (JDK 25 on, the scalar kernel, JDK 17 with AVX2 for windows of up to 1,040 floats):
+ * {@link WindowGemm#serves} them (JDK 25 on, the scalar kernel, and before JDK 25 on AVX2 windows of up to 1,040 floats):
  * {@link WindowGemm} reads each pixel's window from the image in place (MNIST's second convolution,
  * JDK 25, {@code ConvBenchmark}: forward 8–23% and input gradient 9–19% faster than im2col + GEMM;
  * flowers' second convolution forward 20.9 → 14.2 ms per batch of 32). The kernel gradient and the other

@@ -30,11 +30,11 @@ final class WindowGemm {
   /**
    * Whether the convolution {@code g} (a forward geometry, or an input gradient's {@link ConvGeometry#transposed})
    * takes the window GEMM: always with the scalar micro-kernel and from JDK 25 on ({@link #IN_PLACE}), and
-   * before that where its tiles {@link #gathers gather their windows} (JDK 17, AVX2: windows of up to
-   * 1,040 floats). JDK 17's C2 boxes the vector accumulators of {@code tileWindows}' two nested loops
-   * (runs, then k within a run): MNIST's second convolution forward on one thread ran at 112 images/s
-   * against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2). JDKs 18 to 24 with AVX2
-   * (the four-row kernel) and AVX-512 before JDK 25 are not measured: they keep im2col.
+   * before that where its tiles {@link #gathers gather their windows} (256-bit vectors or narrower: windows
+   * of up to 1,040 floats; measured on JDK 17, JDKs 18 to 24 do as 17). JDK 17's C2 boxes the vector
+   * accumulators of {@code tileWindows}' two nested loops (runs, then k within a run): MNIST's second
+   * convolution forward on one thread ran at 112 images/s against 4,556 with im2col and the GEMM (AVX-512;
+   * 83 against 3,211 with AVX2). The AVX-512 tile does not gather (not measured): before JDK 25 it keeps im2col.
    */
   static boolean serves(ConvGeometry g) {
     return IN_PLACE || gathers(g);

@@ -2,6 +2,7 @@ package dev.neurona.layers;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.Shape;
+import dev.neurona.core.SplitMix;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.kernels.KernelProvider;
 import dev.neurona.core.kernels.Kernels;
@@ -92,7 +93,8 @@ public final class Dropout extends Layer implements SeededLayer {
     int keepBits = Float.floatToRawIntBits(keepScale);
     Parallel.forRange(m.length, MASK_GRAIN, (from, to) -> {
       for (int i = from; i < to; i++) {
-        int dropped = (int) ((uniformBits(start, i) - threshold) >> 63); // -1 when dropped, else 0
+        // the i-th nextDouble() of new SplittableRandom(start), times 2⁵³
+        int dropped = (int) (((SplitMix.at(start, i) >>> 11) - threshold) >> 63); // -1 when dropped, else 0
         m[i] = Float.intBitsToFloat(keepBits & ~dropped);
       }
     });
@@ -102,25 +104,14 @@ public final class Dropout extends Layer implements SeededLayer {
     return output;
   }
 
-  /** Mask elements per parallel range, at least: ~2 ns each. */
-  private static final int MASK_GRAIN = 1 << 15;
-  private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-
   /**
-   * The {@code i}-th (from 0) {@code nextDouble()} of {@code new SplittableRandom(start)} times 2⁵³ (an
-   * integer below 2⁵³), computed alone: that generator's state after {@code i + 1} steps is
-   * {@code start + (i + 1)·γ}, its output the Stafford-13 mix of the state, the top 53 bits scaled by 2⁻⁵³
-   * (the JDK's algorithm since 8, checked against it by {@code DropoutTest}). So ranges of the mask are
-   * drawn in parallel and the mask is the sequential generator's for any thread count. Flowers' dropout
-   * forward (991,232 elements, 2 threads, {@code LayerProfile flowers 32 20}): 6.6 ms drawn in order with
-   * the branch, 3.8 in parallel, 2.2 without the branch.
+   * Mask elements per parallel range, at least: ~2 ns each. Each element is drawn alone
+   * ({@link SplitMix#at}: the sequential generator's draw, for any thread count; {@code DropoutTest}
+   * checks it against the JDK's). Flowers' dropout forward (991,232 elements, 2 threads,
+   * {@code LayerProfile flowers 32 20}): 6.6 ms drawn in order with a branch, 3.8 in parallel, 2.2
+   * without the branch.
    */
-  static long uniformBits(long start, long i) {
-    long z = start + (i + 1) * GOLDEN_GAMMA;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return (z ^ (z >>> 31)) >>> 11;
-  }
+  private static final int MASK_GRAIN = 1 << 15;
 
   /** x (batch, ...) → x: dropout is the identity at inference. */
   @Override

@@ -1,5 +1,6 @@
 package dev.neurona.examples.captcha;
 
+import dev.neurona.core.SplitMix;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -103,7 +104,7 @@ public final class CaptchaGenerator {
    * in parallel.
    */
   public Captcha captcha(long seed, int index) {
-    SplittableRandom rng = new SplittableRandom(mix(seed) ^ mix(index + 0x9E3779B97F4A7C15L));
+    SplittableRandom rng = new SplittableRandom(SplitMix.mix(seed) ^ SplitMix.mix(index + 0x9E3779B97F4A7C15L));
     String text = randomText(rng);
     return new Captcha(text, render(text, rng));
   }
@@ -172,13 +173,6 @@ public final class CaptchaGenerator {
 
   private static int between(SplittableRandom rng, int r) {
     return r == 0 ? 0 : rng.nextInt(-r, r + 1);
-  }
-
-  /** Stafford's mix13 (as {@link SplittableRandom} uses): spreads nearby seeds apart. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   /** {@code CaptchaGenerator(DejaVuSans-Bold.ttf, Style[...])}. */

@@ -2,6 +2,7 @@ package dev.neurona.layers.model;
 
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
+import dev.neurona.core.SplitMix;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
 import dev.neurona.layers.InputLayer;
@@ -262,10 +263,7 @@ public final class Sequential {
 
   /** Layer {@code i}'s seed: a SplitMix64 mix of the model seed and the index. */
   long layerSeed(int index) {
-    long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return SplitMix.at(seed, index);
   }
 
   private String uniqueName(String base) {

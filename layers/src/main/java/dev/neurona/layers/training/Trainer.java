@@ -3,6 +3,7 @@ package dev.neurona.layers.training;
 import dev.neurona.core.Parameter;
 import dev.neurona.core.Shape;
 import dev.neurona.core.Shuffle;
+import dev.neurona.core.SplitMix;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
 import dev.neurona.layers.Activation;
@@ -323,7 +324,7 @@ public final class Trainer {
 
   /** {@link Fit#seed()} if given, else one derived from the model's seed and the number of earlier fits. */
   private long shuffleSeed(Fit options) {
-    long derived = mix(model.seed() ^ mix(0x5DEECE66DL + fitCount));
+    long derived = SplitMix.mix(model.seed() ^ SplitMix.mix(0x5DEECE66DL + fitCount));
     fitCount++;
     return options.seed() != null ? options.seed() : derived;
   }
@@ -571,13 +572,6 @@ public final class Trainer {
       r[i] = from + i;
     }
     return r;
-  }
-
-  /** SplitMix64's finalizer, as {@code Sequential} uses for layer seeds. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   // ---------------------------------------------------------------- evaluate / predict

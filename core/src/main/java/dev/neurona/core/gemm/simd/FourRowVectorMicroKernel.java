@@ -172,31 +172,18 @@ public final class FourRowVectorMicroKernel extends VectorMicroKernel {
     c31.intoArray(acc, 3 * NR + L);
   }
 
-  /** Its own window tile reads the windows in place (JDK 25's C2 compiles its two loops well). */
-  @Override
-  public int gatheredWindowLimit() {
-    return 0;
-  }
-
   /** Created on the first {@link #gatheringTiles} call; like this kernel, only on 256-bit vectors. */
   private static final class Gathering {
     static final VectorMicroKernel KERNEL = new VectorMicroKernel();
   }
 
-  /** The six-row {@link VectorMicroKernel}, whose gathered tile keeps its 12 accumulators in registers on JDK 25 too. */
+  /**
+   * The six-row {@link VectorMicroKernel}, whose gathered tile keeps its 12 accumulators in registers on JDK 25 too;
+   * this kernel's own window tile reads the windows in place (its {@link #gatheredWindowLimit} is 0).
+   */
   @Override
   public MicroKernel gatheringTiles() {
     return Gathering.KERNEL;
-  }
-
-  @Override
-  public void gatherWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] w) {
-    throw new UnsupportedOperationException(name() + " does not gather windows");
-  }
-
-  @Override
-  public void tileGathered(int kc, float[] w, float[] bp, int bpOff, float[] acc) {
-    throw new UnsupportedOperationException(name() + " does not gather windows");
   }
 
   @Override

@@ -300,11 +300,12 @@ public class VectorMicroKernel implements MicroKernel {
   /**
    * The six-row tile gathers windows ({@link #tileGathered}: one loop, which JDK 17's C2 keeps in registers,
    * where {@link #tileWindows}' two nested loops box the accumulators, 30–40× slower; JDK 25's too). The
-   * eight-row (AVX-512) tile is not measured that way: it does not gather.
+   * eight-row (AVX-512) tile is not measured that way: it does not gather, nor does a subclass with
+   * another tile height (the four-row kernel reads windows in place).
    */
   @Override
   public int gatheredWindowLimit() {
-    return MR == 6 ? GATHER_STRIDE : 0;
+    return mr() == 6 ? GATHER_STRIDE : 0;
   }
 
   /** Row {@code r}'s window as one run at {@code w[r·GATHER_STRIDE ..]}. */
@@ -372,8 +373,9 @@ public class VectorMicroKernel implements MicroKernel {
     c51.intoArray(acc, 5 * NR + L);
   }
 
+  /** The six-row layout, for this class's tile and not a subclass' taller or shorter one ({@link #mr()}). */
   private void requireSixRows(int kc) {
-    if (MR != 6) {
+    if (MR != 6 || mr() != 6) {
       throw new UnsupportedOperationException(name() + " does not gather windows (six-row tiles only)");
     }
     if (kc > GATHER_STRIDE) {

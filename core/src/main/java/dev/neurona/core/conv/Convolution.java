@@ -321,9 +321,19 @@ public final class Convolution {
         corners = new int[rows];
         CORNERS.set(corners);
       }
+      // Pixel by pixel in row-major order, without a division per pixel (a quarter of the time, flowers' first layer).
+      int p = r0 - n0 * pixels, oy = p / g.outW, ox = p - oy * g.outW;
+      int image = pad ? 0 : n0 * g.inSize(), imageStep = pad ? paddedSize() : g.inSize();
+      int yStep = g.strideH * rowStride, xStep = g.strideW * g.inC;
       for (int q = 0; q < rows; q++) {
-        int n = (r0 + q) / pixels, p = r0 + q - n * pixels, oy = p / g.outW, ox = p - oy * g.outW;
-        corners[q] = (pad ? (n - n0) * paddedSize() : n * g.inSize()) + oy * g.strideH * rowStride + ox * g.strideW * g.inC;
+        corners[q] = image + oy * yStep + ox * xStep;
+        if (++ox == g.outW) {
+          ox = 0;
+          if (++oy == g.outH) {
+            oy = 0;
+            image += imageStep;
+          }
+        }
       }
       Kernels k = KernelProvider.kernels();
       for (int pc = 0, kb = Gemm.kBlock(rows); pc < rows; pc += kb) {

@@ -503,8 +503,8 @@ class KernelsTest {
 
   /**
    * The direct kernel gradient against its definition on both paths (fused chains for the vector
-   * one): tap counts around the groups of four, channel counts around the 8-lane vectors, beta 0 and
-   * 1, guards on both sides of the gradient.
+   * one): tap counts around the groups of four, eight and nine, arbitrary and in runs of consecutive offsets,
+   * channel counts around the 8- and 16-lane vectors, beta 0 and 1, guards on both sides of the gradient.
    */
   @Test
   void convKernelGradMatchesItsDefinitionOnBothPaths() {
@@ -512,11 +512,14 @@ class KernelsTest {
     int dOff = 4, dkOff = 3, checked = 0;
     for (int nTaps : new int[] {1, 3, 4, 9, 25, 27}) {
       for (int outC : new int[] {3, 8, 13, 16, 20, 32}) {
-        for (int[] range : new int[][] {{0, 1}, {2, 9}, {5, 300}}) {
+        for (int[] range : new int[][] {{0, 1}, {2, 9}, {5, 300}, {0, 300}, {1, 300}}) {
           int from = range[0], to = range[1];
+          // Arbitrary taps; on the last two ranges a window's runs, rows 12 apart: nine consecutive offsets (3×3
+          // on three channels), then five (5×5 on one channel).
+          int run = range[1] < 300 || range[0] == 5 ? 0 : range[0] == 0 ? 9 : 5;
           int[] taps = new int[nTaps];
           for (int t = 0; t < nTaps; t++) {
-            taps[t] = rnd.nextInt(40);
+            taps[t] = run == 0 ? rnd.nextInt(40) : t / run * 12 % 40 + t % run;
           }
           int[] corners = new int[to];
           for (int q = 0; q < to; q++) {
@@ -552,7 +555,7 @@ class KernelsTest {
         }
       }
     }
-    assertThat(checked).isGreaterThanOrEqualTo(216);
+    assertThat(checked).isGreaterThanOrEqualTo(360);
   }
 
   /**
@@ -583,7 +586,8 @@ class KernelsTest {
           int step = 1 + rnd.nextInt(3), wStride = (outC + 15) / 16 * 16;
           int[] taps = new int[nTaps];
           for (int t = 0; t < nTaps; t++) {
-            taps[t] = rnd.nextInt(40);
+            // Odd tap counts also as a window's runs of nine consecutive offsets (3×3 on three channels), rows 12 apart.
+            taps[t] = nTaps % 2 == 1 && outC % 2 == 0 ? t / 9 * 12 + t % 9 : rnd.nextInt(40);
           }
           float[] src = data(rnd, srcOff + count * step + 40 + GUARD, true);
           float[] w = new float[nTaps * wStride];

@@ -30,11 +30,10 @@ final class WindowGemm {
   /**
    * Whether the convolution {@code g} (a forward geometry, or an input gradient's {@link ConvGeometry#transposed})
    * takes the window GEMM: always with the scalar micro-kernel and from JDK 25 on ({@link #IN_PLACE}), and
-   * before that where its tiles {@link #gathers gather their windows} (256-bit vectors or narrower: windows
-   * of up to 1,040 floats; measured on JDK 17, JDKs 18 to 24 do as 17). JDK 17's C2 boxes the vector
-   * accumulators of {@code tileWindows}' two nested loops (runs, then k within a run): MNIST's second
-   * convolution forward on one thread ran at 112 images/s against 4,556 with im2col and the GEMM (AVX-512;
-   * 83 against 3,211 with AVX2). The AVX-512 tile does not gather (not measured): before JDK 25 it keeps im2col.
+   * before that where its tiles {@link #gathers gather their windows} (windows of up to 1,040 floats; measured
+   * on JDK 17, JDKs 18 to 24 do as 17). JDK 17's C2 boxes the vector accumulators of {@code tileWindows}' two
+   * nested loops (runs, then k within a run): MNIST's second convolution forward on one thread ran at 112
+   * images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2).
    */
   static boolean serves(ConvGeometry g) {
     return IN_PLACE || gathers(g);
@@ -46,23 +45,27 @@ final class WindowGemm {
   /**
    * Whether the window GEMM of {@code g} copies each tile's windows first ({@link MicroKernel#gatherWindows}),
    * a constant stride apart, and multiplies the copy in one loop ({@link MicroKernel#tileGathered}) with
-   * the six-row tile ({@link MicroKernel#gatheringTiles}): where the windows fit
-   * ({@link MicroKernel#gatheredWindowLimit}) and either the tiles cannot read them in place (JDK 17) or
-   * they have two column slivers or more to share the copy. {@code Alternate}, 2 threads, batch 32
-   * (MNIST 128), time:
+   * the kernel's {@link MicroKernel#gatheringTiles} (its own six- or eight-row tile; the four-row kernel's
+   * six-row one): where the windows fit ({@link MicroKernel#gatheredWindowLimit}) and either the tiles cannot
+   * read them in place (JDK 17) or the gathering tile is taller than the kernel's own and two column slivers
+   * or more share the copy. {@code Alternate}, 2 threads, batch 32 (MNIST 128), time:
    * <ul>
-   *   <li>JDK 17, against im2col + GEMM (+ col2im): forward MNIST's second convolution 0.85–0.88, captcha's
-   *       0.83, flowers' second 0.92 and third 0.91; input gradients flowers' second 0.79, third 0.77.
-   *       Before, one flat loop over k with a jump between runs avoided the boxing but ran at 64–67 GFLOP/s
-   *       (AVX2; 66–86 on AVX-512), below im2col's: its six row offsets spilled.
-   *   <li>JDK 25, against the four-row tile in place: forward MNIST 0.89, captcha 0.86, flowers 0.98 and 0.93;
-   *       input gradient flowers' third 0.91, but flowers' second (16 channels, one sliver) 1.12: in place.
+   *   <li>JDK 17, AVX2, against im2col + GEMM (+ col2im): forward MNIST's second convolution 0.85–0.88,
+   *       captcha's 0.83, flowers' second 0.92 and third 0.91; input gradients flowers' second 0.79, third
+   *       0.77. Before, one flat loop over k with a jump between runs avoided the boxing but ran at 64–67
+   *       GFLOP/s (AVX2; 66–86 on AVX-512), below im2col's: its six row offsets spilled.
+   *   <li>JDK 17, AVX-512 (the eight-row tile, Zen 5), against im2col + GEMM: forward MNIST 0.70, flowers'
+   *       second 0.96 and third 0.82, captcha 0.88; input gradient flowers' third 0.88.
+   *   <li>JDK 25, AVX2, the six-row tile against the four-row tile in place: forward MNIST 0.89, captcha 0.86,
+   *       flowers 0.98 and 0.93; input gradient flowers' third 0.91, but flowers' second (16 channels, one
+   *       sliver) 1.12: in place. The eight-row tile gathering against itself in place (AVX-512, Zen 5):
+   *       forward MNIST 1.06, flowers' third 1.06, captcha 1.00, input gradient flowers' third 1.03: in place.
    * </ul>
    */
   static boolean gathers(ConvGeometry g) {
     MicroKernel gathering = Gemm.kernel().gatheringTiles();
-    return g.patchSize() <= gathering.gatheredWindowLimit()
-        && (!IN_PLACE || Convolution.ceilDiv(g.outC, gathering.nr()) >= 2);
+    return g.patchSize() <= gathering.gatheredWindowLimit() && (!IN_PLACE
+        || gathering.mr() > Gemm.kernel().mr() && Convolution.ceilDiv(g.outC, gathering.nr()) >= 2);
   }
 
   /** About this many output pixels per block (whole output rows): a band of source rows stays in L1/L2. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neurona.core.Parallel;
 import dev.neurona.core.kernels.KernelProvider;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -378,43 +379,45 @@ class GemmTest {
 
   @Test
   void gatheredWindowsHaveTheBitsOfTheWindowsInPlace() {
-    // The six-row vector kernel copies each tile's windows (up to 1,040 floats, rows 1,040 apart) before
-    // multiplying them (MicroKernel.gatheredWindowLimit: JDK 17's kernel, JDK 25's four-row kernel's
-    // gatheringTiles); gatherWindows + tileGathered must give tileWindows' bits.
+    // The vector kernel as loaded (six rows on 256-bit vectors, eight on 512-bit) copies each tile's windows (up
+    // to 1,040 floats, rows 1,040 apart) before multiplying them (MicroKernel.gatheredWindowLimit: JDK 17's
+    // kernel, JDK 25's four-row kernel's gatheringTiles); gatherWindows + tileGathered must give tileWindows' bits.
     dev.neurona.core.testing.SimdRuns.vectorKernels();
-    MicroKernel six = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.VectorMicroKernel")
+    MicroKernel vector = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.VectorMicroKernel")
         .orElseThrow();
-    assumeTrue(six.mr() == 6 && six.nr() == 16, "only the six-row (256-bit) tile gathers windows");
-    int limit = 1040;
-    assertThat(six.gatheredWindowLimit()).isEqualTo(limit);
+    int limit = 1040, mr = vector.mr(), nr = vector.nr();
+    assertThat(vector.gatheredWindowLimit()).as(vector.name()).isEqualTo(limit);
     Random random = new Random(43);
     int[][] shapes = {{3, 48, 1472}, {3, 96, 1500}, {5, 160, 576}, {1, 7, 0}, {4, 33, 40}, {8, 130, 140}};
-    int nr = six.nr();
     for (int[] shape : shapes) {
       int segs = shape[0], segLen = shape[1], segStep = shape[2], kc = segs * segLen;
       float[] a = GemmTesting.randomArray(random, 4000 + segs * segStep);
-      int[] rowOff = new int[9];
+      int[] rowOff = new int[mr + 3];
       for (int r = 0; r < rowOff.length; r++) {
         rowOff[r] = r == 5 ? rowOff[3] : random.nextInt(3000); // a repeated row, as the driver's last tile
       }
       float[] bp = GemmTesting.randomArray(random, 3 + kc * nr);
-      float[] expected = new float[6 * nr], actual = new float[6 * nr];
-      float[] w = new float[6 * limit];
-      six.tileWindows(segs, segLen, segStep, a, rowOff, 2, bp, 3, expected);
-      six.gatherWindows(segs, segLen, segStep, a, rowOff, 2, w);
-      six.tileGathered(kc, w, bp, 3, actual);
+      float[] expected = new float[mr * nr], actual = new float[mr * nr];
+      float[] w = new float[mr * limit];
+      vector.tileWindows(segs, segLen, segStep, a, rowOff, 2, bp, 3, expected);
+      vector.gatherWindows(segs, segLen, segStep, a, rowOff, 2, w);
+      vector.tileGathered(kc, w, bp, 3, actual);
       for (int i = 0; i < expected.length; i++) {
-        assertThat(Float.floatToIntBits(actual[i])).as("%d runs of %d, acc[%d]", segs, segLen, i)
+        assertThat(Float.floatToIntBits(actual[i])).as("%s, %d runs of %d, acc[%d]", vector.name(), segs, segLen, i)
             .isEqualTo(Float.floatToIntBits(expected[i]));
       }
     }
-    assertThatThrownBy(() -> six.tileGathered(limit + 1, new float[6 * limit], new float[16 * (limit + 1)], 0,
-        new float[96])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1040 floats, got 1041");
-    MicroKernel four = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel")
-        .orElseThrow();
-    assertThat(four.gatheringTiles().mr()).isEqualTo(6);
-    assertThat(four.gatheringTiles().gatheredWindowLimit()).isEqualTo(limit);
-    for (MicroKernel other : List.of(four, Gemm.scalarKernel())) {
+    assertThatThrownBy(() -> vector.tileGathered(limit + 1, new float[mr * limit], new float[nr * (limit + 1)], 0,
+        new float[mr * nr])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1040 floats, got 1041");
+    List<MicroKernel> others = new ArrayList<>(List.of(Gemm.scalarKernel()));
+    if (nr == 16) { // the four-row kernel exists for 256-bit vectors only; it gathers with the six-row one
+      MicroKernel four = KernelProvider.loadVector(MicroKernel.class, "dev.neurona.core.gemm.simd.FourRowVectorMicroKernel")
+          .orElseThrow();
+      assertThat(four.gatheringTiles().mr()).isEqualTo(6);
+      assertThat(four.gatheringTiles().gatheredWindowLimit()).isEqualTo(limit);
+      others.add(four);
+    }
+    for (MicroKernel other : others) {
       assertThat(other.gatheredWindowLimit()).as(other.name()).isZero();
       assertThatThrownBy(() -> other.tileGathered(1, new float[8], new float[64], 0, new float[128]))
           .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining(other.name());

@@ -290,7 +290,7 @@ public class VectorMicroKernel implements MicroKernel {
 
   /**
    * Gathered windows: row {@code r} at {@code w[r·GATHER_STRIDE ..]}. A constant, so that the tile reads
-   * its six rows at constant offsets from one index (a row stride in a variable took six more registers:
+   * its rows at constant offsets from one index (a row stride in a variable took six more registers:
    * three of them spilled, ~38 instructions per step). 1,040 floats: MNIST's, captcha's and flowers'
    * windows fit but MNIST's second input gradient (1,600), and the rows start one cache line apart
    * modulo 4 KB, in different L1 sets.
@@ -298,20 +298,19 @@ public class VectorMicroKernel implements MicroKernel {
   private static final int GATHER_STRIDE = 1040;
 
   /**
-   * The six-row tile gathers windows ({@link #tileGathered}: one loop, which JDK 17's C2 keeps in registers,
-   * where {@link #tileWindows}' two nested loops box the accumulators, 30–40× slower; JDK 25's too). The
-   * eight-row (AVX-512) tile is not measured that way: it does not gather, nor does a subclass with
-   * another tile height (the four-row kernel reads windows in place).
+   * This class's tile, six rows or eight (AVX-512), gathers windows ({@link #tileGathered}: one loop, which
+   * JDK 17's C2 keeps in registers, where {@link #tileWindows}' two nested loops box the accumulators, 30–40×
+   * slower); a subclass with another tile height does not (the four-row kernel reads windows in place).
    */
   @Override
   public int gatheredWindowLimit() {
-    return mr() == 6 ? GATHER_STRIDE : 0;
+    return mr() == MR ? GATHER_STRIDE : 0;
   }
 
   /** Row {@code r}'s window as one run at {@code w[r·GATHER_STRIDE ..]}. */
   @Override
   public void gatherWindows(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] w) {
-    requireSixRows(segs * segLen);
+    requireOwnRows(segs * segLen);
     for (int r = 0; r < MR; r++) {
       for (int s = 0, from = rowOff[ro + r]; s < segs; s++, from += segStep) {
         System.arraycopy(a, from, w, r * GATHER_STRIDE + s * segLen, segLen);
@@ -327,7 +326,11 @@ public class VectorMicroKernel implements MicroKernel {
    */
   @Override
   public void tileGathered(int kc, float[] w, float[] bp, int bpOff, float[] acc) {
-    requireSixRows(kc);
+    requireOwnRows(kc);
+    if (MR == 8) {
+      tileGathered8(kc, w, bp, bpOff, acc);
+      return;
+    }
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -373,10 +376,69 @@ public class VectorMicroKernel implements MicroKernel {
     c51.intoArray(acc, 5 * NR + L);
   }
 
-  /** The six-row layout, for this class's tile and not a subclass' taller or shorter one ({@link #mr()}). */
-  private void requireSixRows(int kc) {
-    if (MR != 6 || mr() != 6) {
-      throw new UnsupportedOperationException(name() + " does not gather windows (six-row tiles only)");
+  /**
+   * {@link #tileGathered} with eight rows (AVX-512: 16 accumulators, two B vectors and a broadcast in 32
+   * registers, no fences needed).
+   */
+  private static void tileGathered8(int kc, float[] w, float[] bp, int bpOff, float[] acc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    for (int q = 0, bi = bpOff; q < kc; q++, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector a0 = FloatVector.broadcast(S, w[q]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, w[q + GATHER_STRIDE]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, w[q + 2 * GATHER_STRIDE]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, w[q + 3 * GATHER_STRIDE]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, w[q + 4 * GATHER_STRIDE]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, w[q + 5 * GATHER_STRIDE]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, w[q + 6 * GATHER_STRIDE]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, w[q + 7 * GATHER_STRIDE]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+    }
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c10.intoArray(acc, NR);
+    c11.intoArray(acc, NR + L);
+    c20.intoArray(acc, 2 * NR);
+    c21.intoArray(acc, 2 * NR + L);
+    c30.intoArray(acc, 3 * NR);
+    c31.intoArray(acc, 3 * NR + L);
+    c40.intoArray(acc, 4 * NR);
+    c41.intoArray(acc, 4 * NR + L);
+    c50.intoArray(acc, 5 * NR);
+    c51.intoArray(acc, 5 * NR + L);
+    c60.intoArray(acc, 6 * NR);
+    c61.intoArray(acc, 6 * NR + L);
+    c70.intoArray(acc, 7 * NR);
+    c71.intoArray(acc, 7 * NR + L);
+  }
+
+  /** This class's own tile ({@link #mr()}), not a subclass' shorter one, and a window that fits a gathered row. */
+  private void requireOwnRows(int kc) {
+    if (mr() != MR) {
+      throw new UnsupportedOperationException(name() + " does not gather windows (" + MR + "-row tiles only)");
     }
     if (kc > GATHER_STRIDE) {
       throw new IllegalArgumentException(name() + ": a gathered window holds at most " + GATHER_STRIDE + " floats, got " + kc);

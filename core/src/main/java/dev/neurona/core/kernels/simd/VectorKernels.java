@@ -916,13 +916,14 @@ public final class VectorKernels extends ScalarKernels {
       float[] dOut, int dOff, int outC, float beta, float[] dK, int dkOff) {
     float[] lanes = null;
     int o = 0;
+    boolean fives = nTaps >= 10 && nTaps % 5 == 0 && runsOfFive(taps, nTaps); // 5×5 on one channel
     while (o < outC && outC >= 16) {
       int skip = Math.max(0, o + 16 - outC), at = o - skip;
       if (skip > 0) {
         lanes = new float[16];
       }
       int t = 0;
-      if (nTaps >= 10 && nTaps % 5 == 0 && runsOfFive(taps, nTaps)) { // 5×5 on one channel: three runs a pass, or two
+      if (fives) { // three runs a pass, or two
         for (int runs = nTaps / 5; runs > 0; ) {
           int take = runs == 2 || runs == 4 ? 2 : 3;
           if (take == 3) {

@@ -49,9 +49,14 @@ public final class LayerProfile {
         outs[i] = t;
       }
       Tensor d = Tensor.zeros(t.shape()).fillUniform(-1e-3f, 1e-3f, rnd);
-      for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Trainer: stops where no dInput is needed
+      for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Sequential.backwardFrom
         long t0 = System.nanoTime();
-        d = layers.get(i).backward(d);
+        Layer l = layers.get(i);
+        if (i > 0 && layers.get(i - 1) instanceof Conv2D && ((Conv2D) layers.get(i - 1)).fusesMaxPoolBackward(l)) {
+          d = ((Conv2D) layers.get(--i)).backwardMaxPool((MaxPool2D) l, d); // both layers' time on the convolution's line
+        } else {
+          d = l.backward(d);
+        }
         if (s >= 0) {
           bwd[i] += System.nanoTime() - t0;
         }

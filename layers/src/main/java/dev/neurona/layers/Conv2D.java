@@ -326,6 +326,36 @@ public final class Conv2D extends Layer implements HasActivation {
   }
 
   /**
+   * dPool (batch, outH', outW', filters) → dX (batch, inH, inW, inC): backward through the max pooling
+   * after this layer and through this layer, fused. The pooling hands each window's gradient to its
+   * winner and the ReLU keeps it where the winner, the window's maximum, is positive, so dZ comes out
+   * of one pass over the pooling's outputs ({@link MaxPool2D#backwardThroughActivation}) instead of
+   * three over this layer's (zero, scatter, ReLU mask), and goes on as in {@link #backward}. The bits of
+   * {@code backward(pool.backward(dPool))}. Only where {@link #fusesMaxPoolBackward} holds.
+   */
+  public Tensor backwardMaxPool(MaxPool2D pool, Tensor dPool) {
+    if (!fusesMaxPoolBackward(pool)) {
+      throw new IllegalStateException("Conv2D '" + name() + "' cannot fuse the backward pass of max pooling '"
+          + pool.name() + "': activation " + activation.kerasName() + ", pooling input " + pool.inputShape()
+          + " against this output " + outputShape() + ", windows tile the input: " + pool.tilesInput());
+    }
+    if (output == null) {
+      throw new IllegalStateException(describe() + ": backward called before forward");
+    }
+    dZ = reuse(dZ, output.shape());
+    pool.backwardThroughActivation(dPool, activation == Activation.RELU, dZ);
+    return backwardFromPreActivation(dZ);
+  }
+
+  /**
+   * True when {@link #backwardMaxPool} can run with {@code next}, the layer after this one: what
+   * {@link #fusesMaxPool} asks, and windows that tile this layer's output ({@link MaxPool2D#tilesInput}).
+   */
+  public boolean fusesMaxPoolBackward(Layer next) {
+    return fusesMaxPool(next) && ((MaxPool2D) next).tilesInput();
+  }
+
+  /**
    * dZ (batch, outH, outW, filters) → dX (batch, inH, inW, inC). Each output
    * {@code z[b,y,x,f] = b[f] + Σ K[ky,kx,c,f]·x[b, y·s+ky-pad, x·s+kx-pad, c]} is linear in K, b and x, so
    * {@code ∂L/∂K[ky,kx,c,f] = Σ_{b,y,x} x[b, y·s+ky-pad, x·s+kx-pad, c]·dZ[b,y,x,f]} (a correlation of the input

@@ -236,6 +236,44 @@ public final class MaxPool2D extends Layer {
     return dInput;
   }
 
+  /**
+   * True when this pooling's windows tile its input: strides equal to the pool size, so no two
+   * windows share an input element ({@link #backwardThroughActivation} needs it). Keras' default.
+   */
+  public boolean tilesInput() {
+    return geometry != null && geometry.strideH == geometry.kH && geometry.strideW == geometry.kW;
+  }
+
+  /**
+   * dOut (batch, outH, outW, C) → dZ (batch, inH, inW, C): backward through this pooling and the
+   * ReLU (or linear) activation that produced its input, fused, for {@link Conv2D#backwardMaxPool}.
+   * The ReLU keeps a gradient where its output is positive; the only input elements that receive
+   * one are the windows' winners, whose value is the window's maximum, this layer's output. So dZ is
+   * written once per element from dOut, the output and argmax
+   * ({@link dev.neurona.core.kernels.Kernels#maxPoolBackwardTiled Kernels.maxPoolBackwardTiled}),
+   * instead of zeroing dX, scattering into it, then masking it through the ReLU: the same bits.
+   */
+  void backwardThroughActivation(Tensor dOut, boolean relu, Tensor dZ) {
+    checkGradient(dOut, output);
+    if (!tilesInput()) {
+      throw new IllegalStateException(describe() + ": fused backward needs windows that tile the input, got pool "
+          + poolSize[0] + "x" + poolSize[1] + " with strides " + strides[0] + "x" + strides[1]);
+    }
+    Tensor.requireShape(describe() + ": fused backward's dZ", dZ, input.shape());
+    ConvGeometry g = geometry;
+    float[] d = dOut.data();
+    float[] y = output.data();
+    float[] dz = dZ.data();
+    int[] arg = argmax;
+    int inSize = g.inSize();
+    int outSize = g.outSize();
+    Parallel.forRange(input.dim(0), 1, (from, to) -> {
+      for (int b = from; b < to; b++) {
+        K.maxPoolBackwardTiled(g, d, y, arg, b * outSize, relu, dz, b * inSize);
+      }
+    });
+  }
+
   @Override
   public Map<String, Object> config() {
     Map<String, Object> c = new LinkedHashMap<>();

@@ -64,6 +64,38 @@ class Conv2DTest {
   }
 
   @Test
+  void backwardMaxPoolGivesTheBitsOfPoolingThenConvolutionBackward() {
+    // {filters, pool padding ("valid" leaves the 7th row and 9th column in no window), activation}
+    Object[][] cases = {{20, "valid", "relu"}, {16, "same", "relu"}, {3, "valid", "linear"}, {33, "same", "linear"}};
+    for (Object[] c : cases) {
+      Conv2D conv = built(new Conv2D((Integer) c[0], 3, "same", (String) c[2]), 6, 7, 9, 4);
+      MaxPool2D pool = new MaxPool2D(2, 2, (String) c[1]);
+      pool.build(conv.outputShape(), 0);
+      assertThat(conv.fusesMaxPoolBackward(pool)).isTrue();
+      Tensor x = Tensor.uniform(Shape.of(3, 7, 9, 4), -1, 1, 10);
+      Tensor dPool = Tensor.uniform(pool.outputShape().prepend(3), -1, 1, 11);
+      pool.forward(conv.forward(x, true), true);
+      float[] dx = conv.backward(pool.backward(dPool)).data().clone();
+      float[] dK = conv.kernel().grad().data().clone();
+      float[] dB = conv.bias().grad().data().clone();
+      conv.kernel().zeroGrad();
+      conv.bias().zeroGrad();
+      Tensor fused = conv.backwardMaxPool(pool, dPool);
+      String what = "filters " + c[0] + ", pool " + c[1] + ", " + c[2];
+      assertThat(fused.data()).as("dX, " + what).containsExactly(dx);
+      assertThat(conv.kernel().grad().data()).as("dK, " + what).containsExactly(dK);
+      assertThat(conv.bias().grad().data()).as("db, " + what).containsExactly(dB);
+    }
+    Conv2D conv = built(new Conv2D(4, 3, "same", "relu"), 6, 7, 7, 2);
+    MaxPool2D overlapping = new MaxPool2D(3, 2, "valid");
+    overlapping.build(conv.outputShape(), 0);
+    assertThat(conv.fusesMaxPool(overlapping)).as("inference fuses any pooling").isTrue();
+    assertThat(conv.fusesMaxPoolBackward(overlapping)).as("windows that overlap").isFalse();
+    assertThatThrownBy(() -> conv.backwardMaxPool(overlapping, Tensor.zeros(overlapping.outputShape().prepend(1))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("tile the input: false");
+  }
+
+  @Test
   void valid3x3() {
     Conv2D c = new Conv2D(3, 3);
     check(c, 2, 5, 5, 2);

@@ -269,9 +269,7 @@ final class Worker {
     }
     Layer last = layers.get(layers.size() - 1);
     Tensor d = r.fused ? ((HasActivation) last).backwardFromPreActivation(grad) : last.backward(grad);
-    for (int i = layers.size() - 2; i >= 0 && d != null; i--) { // as Trainer: stops where no dInput is needed
-      d = layers.get(i).backward(d);
-    }
+    r.model.backwardFrom(layers.size() - 2, d); // as Trainer
     return loss;
   }
 

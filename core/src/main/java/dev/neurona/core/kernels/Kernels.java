@@ -94,6 +94,20 @@ public interface Kernels {
   void maxPoolBackward(float[] dOut, int dOutOff, int[] argmax, int argOff, int n, float[] dIn, int dInOff);
 
   /**
+   * Max pooling backward fused with the activation before the pooling, on one image whose windows
+   * tile the input ({@code g.strideH == g.kH}, {@code g.strideW == g.kW}: no overlap, so each input
+   * element has at most one window). Every input element is written once, in order:
+   * {@code dIn[i] = dOut[o] + 0f} when {@code i} is window {@code o}'s winner ({@code argmax[o] == i},
+   * offsets within the image) and, with {@code relu}, the window's maximum {@code y[o] > 0}; {@code 0}
+   * everywhere else, inputs outside every window included. The window's maximum is the pooling's input
+   * at its winner, so these are the bits of zeroing {@code dIn}, {@link #maxPoolBackward} and then
+   * {@link #reluBackward} on the pooling's input, in one pass instead of three. {@code dOut}, {@code y}
+   * and {@code argmax} share the offset {@code outOff}.
+   */
+  void maxPoolBackwardTiled(ConvGeometry g, float[] dOut, float[] y, int[] argmax, int outOff, boolean relu, float[] dIn,
+      int dInOff);
+
+  /**
    * Direct convolution of {@code count} output pixels of one output row, for small windows (a first
    * layer's few input channels), where im2col would copy runs of a few floats and the GEMM would
    * sum only a few dozen products per C tile:

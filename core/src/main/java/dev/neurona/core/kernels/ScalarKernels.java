@@ -199,6 +199,34 @@ public class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void maxPoolBackwardTiled(ConvGeometry g, float[] dOut, float[] y, int[] argmax, int outOff, boolean relu,
+      float[] dIn, int dInOff) {
+    requireTiling(g);
+    int c = g.inC;
+    for (int iy = 0; iy < g.inH; iy++) {
+      int oy = (iy + g.padTop) / g.kH;
+      for (int ix = 0; ix < g.inW; ix++) {
+        int ox = (ix + g.padLeft) / g.kW;
+        int at = (iy * g.inW + ix) * c;
+        int o = outOff + (oy * g.outW + ox) * c;
+        for (int ch = 0; ch < c; ch++) {
+          boolean routed = oy < g.outH && ox < g.outW && argmax[o + ch] == at + ch && (!relu || y[o + ch] > 0f);
+          dIn[dInOff + at + ch] = routed ? 0f + dOut[o + ch] : 0f;
+        }
+      }
+    }
+  }
+
+  /** Rejects a pooling whose windows overlap or leave gaps between them ({@link #maxPoolBackwardTiled}). */
+  protected static void requireTiling(ConvGeometry g) {
+    if (g.strideH != g.kH || g.strideW != g.kW || g.padTop >= g.kH || g.padLeft >= g.kW) {
+      throw new IllegalArgumentException("maxPoolBackwardTiled needs windows that tile the input (strides equal to the "
+          + "window, padding smaller than it), got window " + g.kH + "x" + g.kW + ", strides " + g.strideH + "x"
+          + g.strideW + ", padding top/left " + g.padTop + "/" + g.padLeft);
+    }
+  }
+
+  @Override
   public void convRow(float[] src, int srcOff, int step, int[] taps, int nTaps, float[] w, int wStride, float[] bias,
       int count, float[] out, int outOff, int outC) {
     for (int x = 0; x < count; x++) {

@@ -40,7 +40,7 @@ class KernelsTest {
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
-      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "convRow",
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow",
       "convKernelGrad", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
@@ -798,6 +798,63 @@ class KernelsTest {
         float[][] arrays = {data(rnd, 5 + n + GUARD, false), data(rnd, 8 + g.inSize() + GUARD, false)};
         sameBits("maxPoolBackward " + g, arrays, (k, x) -> k.maxPoolBackward(x[0], 5, argmax, 3, n, x[1], 8));
       }
+    }
+  }
+
+  /**
+   * The fused pass against its definition: zero, scatter ({@code maxPoolBackward}), then the ReLU
+   * mask on the pooling's input ({@code reluBackward}), on windows that tile the input, with inputs
+   * in no window (VALID on sizes the window does not divide), SAME padding on the top/left, ties,
+   * specials in both the pooled input and the gradient, and guards around every range.
+   */
+  @Test
+  void maxPoolBackwardTiledIsScatterThenReluMask() {
+    int l = lanes();
+    int inOff = 4;
+    int outOff = 6;
+    int dInOff = 9;
+    int checked = 0;
+    Random rnd = new Random(1650);
+    int[] channels = Arrays.stream(new int[] {1, 3, 16, 20, 33, l - 1, l, l + 1, 2 * l + 1}).distinct().toArray();
+    int[][] inputs = {{5, 7}, {6, 6}, {1, 1}, {2, 3}, {9, 4}, {8, 11}};
+    int[][] windows = {{2, 2}, {3, 3}, {1, 2}, {2, 3}};
+    for (int[] hw : inputs) {
+      for (int[] w : windows) {
+        for (Padding p : Padding.values()) {
+          if (p == Padding.VALID && (w[0] > hw[0] || w[1] > hw[1])) {
+            continue;
+          }
+          for (int c : channels) {
+            ConvGeometry g = ConvGeometry.of(hw[0], hw[1], c, w[0], w[1], w[0], w[1], p, c);
+            float[] in = rnd.nextBoolean() ? integers(rnd, inOff + g.inSize(), -2, 2) : data(rnd, inOff + g.inSize(), true);
+            float[] y = new float[outOff + g.outSize() + GUARD];
+            int[] argmax = new int[outOff + g.outSize() + GUARD];
+            scalar.maxPoolForward(g, in, inOff, y, outOff, argmax, outOff);
+            float[] dOut = data(rnd, outOff + g.outSize() + GUARD, true);
+            for (boolean relu : new boolean[] {true, false}) {
+              float[] expected = data(rnd, dInOff + g.inSize() + GUARD, false);
+              Arrays.fill(expected, dInOff, dInOff + g.inSize(), 0f);
+              scalar.maxPoolBackward(dOut, outOff, argmax, outOff, g.outSize(), expected, dInOff);
+              if (relu) {
+                scalar.reluBackward(in, inOff, expected, dInOff, expected, dInOff, g.inSize());
+              }
+              for (Kernels k : implementations()) {
+                float[] got = expected.clone();
+                Arrays.fill(got, dInOff, dInOff + g.inSize(), 42f);
+                k.maxPoolBackwardTiled(g, dOut, y, argmax, outOff, relu, got, dInOff);
+                assertBitsEqual(k.name() + " maxPoolBackwardTiled relu=" + relu + " " + g, expected, got);
+              }
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(300);
+    for (Kernels k : implementations()) {
+      ConvGeometry overlapping = ConvGeometry.of(6, 6, 2, 3, 3, 2, 2, Padding.VALID, 2);
+      assertThatThrownBy(() -> k.maxPoolBackwardTiled(overlapping, new float[8], new float[8], new int[8], 0, true,
+          new float[72], 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window 3x3, strides 2x2");
     }
   }
 

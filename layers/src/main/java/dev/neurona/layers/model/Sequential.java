@@ -5,8 +5,10 @@ import dev.neurona.core.Shape;
 import dev.neurona.core.SplitMix;
 import dev.neurona.core.Tensor;
 import dev.neurona.core.data.DataSource;
+import dev.neurona.layers.Conv2D;
 import dev.neurona.layers.InputLayer;
 import dev.neurona.layers.Layer;
+import dev.neurona.layers.MaxPool2D;
 import dev.neurona.layers.loss.Loss;
 import dev.neurona.layers.loss.Metric;
 import dev.neurona.layers.saving.LayerRegistry;
@@ -284,6 +286,26 @@ public final class Sequential {
   /** The layers in order (without the input declaration). */
   public List<Layer> layers() {
     return Collections.unmodifiableList(layers);
+  }
+
+  /**
+   * Backward as training runs it, from {@code d}, dLoss/dOutput of layer {@code last}, down to layer 0:
+   * each layer's {@link Layer#backward}, except that a convolution and the max pooling after it go
+   * backward together ({@link Conv2D#backwardMaxPool}: the same bits, without writing the pooling's
+   * dInput). Stops where a layer returns null (no layer below it needs its dInput).
+   *
+   * @return dLoss/dInput of layer 0 when every layer was asked for it, else null
+   */
+  public Tensor backwardFrom(int last, Tensor d) {
+    for (int i = last; i >= 0 && d != null; i--) {
+      Layer l = layers.get(i);
+      if (i > 0 && layers.get(i - 1) instanceof Conv2D && ((Conv2D) layers.get(i - 1)).fusesMaxPoolBackward(l)) {
+        d = ((Conv2D) layers.get(--i)).backwardMaxPool((MaxPool2D) l, d);
+      } else {
+        d = l.backward(d);
+      }
+    }
+    return d;
   }
 
   /** The layer called {@code name}. */

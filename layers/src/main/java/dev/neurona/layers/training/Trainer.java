@@ -522,10 +522,7 @@ public final class Trainer {
     Tensor d = fused() ? ((HasActivation) last).backwardFromPreActivation(grad) : last.backward(grad);
     // A layer with no parameters before it returns no dInput (Sequential.markInputGradients): the
     // layers before it have nothing to compute.
-    for (int i = layers.size() - 2; i >= 0 && d != null; i--) {
-      d = layers.get(i).backward(d);
-    }
-    return d;
+    return model.backwardFrom(layers.size() - 2, d);
   }
 
   private boolean fused() {

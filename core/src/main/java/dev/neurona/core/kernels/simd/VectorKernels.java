@@ -4,6 +4,7 @@ import dev.neurona.core.conv.ConvGeometry;
 import dev.neurona.core.kernels.ScalarKernels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -564,6 +565,51 @@ public final class VectorKernels extends ScalarKernels {
   @Override
   public void maxPoolBackward(float[] dOut, int dOutOff, int[] argmax, int argOff, int n, float[] dIn, int dInOff) {
     super.maxPoolBackward(dOut, dOutOff, argmax, argOff, n, dIn, dInOff);
+  }
+
+  /**
+   * One pass over the input in memory order, {@code L} channels per step: the winner test is a lane
+   * compare of {@code argmax} against the lanes' own offsets, the ReLU test a compare of the window's
+   * maximum, and the store a blend with zero, so the same bits as the reference without its scatter.
+   */
+  @Override
+  public void maxPoolBackwardTiled(ConvGeometry g, float[] dOut, float[] y, int[] argmax, int outOff, boolean relu,
+      float[] dIn, int dInOff) {
+    requireTiling(g);
+    int c = g.inC;
+    if (c < L) {
+      super.maxPoolBackwardTiled(g, dOut, y, argmax, outOff, relu, dIn, dInOff);
+      return;
+    }
+    int cBound = S.loopBound(c);
+    IntVector iota = IntVector.zero(I).addIndex(1);
+    FloatVector zero = FloatVector.zero(S);
+    VectorMask<Float> linear = S.maskAll(!relu); // or'ed into the ReLU test: no branch inside the loop
+    int row = g.inW * c;
+    for (int iy = 0; iy < g.inH; iy++) {
+      int oy = (iy + g.padTop) / g.kH;
+      int rowAt = iy * row;
+      int ix = 0;
+      if (oy < g.outH) {
+        for (int ox = 0; ox < g.outW; ox++) {
+          int xEnd = Math.min(g.inW, (ox + 1) * g.kW - g.padLeft);
+          int o = outOff + (oy * g.outW + ox) * c;
+          for (; ix < xEnd; ix++) {
+            int at = rowAt + ix * c;
+            for (int ch = 0; ch < cBound; ch += L) {
+              VectorMask<Float> routed = IntVector.fromArray(I, argmax, o + ch).compare(VectorOperators.EQ, iota.add(at + ch))
+                  .cast(S).and(FloatVector.fromArray(S, y, o + ch).compare(VectorOperators.GT, 0f).or(linear));
+              zero.blend(zero.add(FloatVector.fromArray(S, dOut, o + ch)), routed).intoArray(dIn, dInOff + at + ch);
+            }
+            for (int ch = cBound; ch < c; ch++) {
+              boolean routed = argmax[o + ch] == at + ch && (!relu || y[o + ch] > 0f);
+              dIn[dInOff + at + ch] = routed ? 0f + dOut[o + ch] : 0f;
+            }
+          }
+        }
+      }
+      Arrays.fill(dIn, dInOff + rowAt + ix * c, dInOff + rowAt + row, 0f); // columns (or a row) in no window
+    }
   }
 
   // convRow on 8 lanes: 16 output channels (two 256-bit vectors) by 6 pixels in 12 accumulators, as the GEMM's AVX2

@@ -37,16 +37,20 @@ public final class LayerProfile {
     }
     long[] fwd = new long[layers.size()];
     long[] bwd = new long[layers.size()];
-    Tensor[] outs = new Tensor[layers.size()];
     for (int s = -10; s < steps; s++) { // 10 warm-up steps, not counted
       Tensor t = x;
-      for (int i = 0; i < layers.size(); i++) {
+      for (int i = 0; i < layers.size(); i++) { // as Sequential.forwardForBackward
         long t0 = System.nanoTime();
-        t = layers.get(i).forward(t, true);
-        if (s >= 0) {
-          fwd[i] += System.nanoTime() - t0;
+        Layer l = layers.get(i);
+        int line = i;
+        if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPoolBackward(layers.get(i + 1))) {
+          t = ((Conv2D) l).forwardMaxPool(t, (MaxPool2D) layers.get(++i)); // both layers' time on the convolution's line
+        } else {
+          t = l.forward(t, true);
         }
-        outs[i] = t;
+        if (s >= 0) {
+          fwd[line] += System.nanoTime() - t0;
+        }
       }
       Tensor d = Tensor.zeros(t.shape()).fillUniform(-1e-3f, 1e-3f, rnd);
       for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Sequential.backwardFrom

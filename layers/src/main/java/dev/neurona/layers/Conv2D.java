@@ -319,10 +319,41 @@ public final class Conv2D extends Layer implements HasActivation {
    */
   @Override
   public Tensor backward(Tensor dOut) {
+    if (output == null && input != null) {
+      throw new IllegalStateException(describe() + ": the last forward pass was fused with max pooling (forwardMaxPool) "
+          + "and kept no output for the activation's gradient; go backward with backwardMaxPool");
+    }
     checkGradient(dOut, output);
     dZ = reuse(dZ, output.shape());
     activation.backward(output, dOut, dZ);
     return backwardFromPreActivation(dZ);
+  }
+
+  /**
+   * x (batch, inH, inW, inC) → the pooling's output (batch, outH', outW', filters): a training forward
+   * pass through this layer and the max pooling after it, fused ({@link Convolution#forwardMaxPool} with
+   * argmax): each band of this layer's output is pooled while in cache, and the output itself is never
+   * stored; {@link #backwardMaxPool} needs only the pooling's output and argmax. The bits of
+   * {@code pool.forward(forward(x, true), true)}, the same state in {@code pool}; this layer keeps its
+   * input. Only where {@link #fusesMaxPoolBackward} holds.
+   */
+  public Tensor forwardMaxPool(Tensor x, MaxPool2D pool) {
+    checkInput(x);
+    requireFusedBackward(pool);
+    input = x;
+    output = null; // not computed: backward must come through backwardMaxPool
+    Tensor y = pool.startForward(x.dim(0));
+    Convolution.forwardMaxPool(geometry, x.dim(0), x.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
+        activation == Activation.RELU, pool.geometry(), y.data(), pool.argmax());
+    return y;
+  }
+
+  private void requireFusedBackward(MaxPool2D pool) {
+    if (!fusesMaxPoolBackward(pool)) {
+      throw new IllegalStateException("Conv2D '" + name() + "' cannot fuse max pooling '" + pool.name()
+          + "' in training: activation " + activation.kerasName() + ", pooling input " + pool.inputShape()
+          + " against this output " + outputShape() + ", windows tile the input: " + pool.tilesInput());
+    }
   }
 
   /**
@@ -334,15 +365,11 @@ public final class Conv2D extends Layer implements HasActivation {
    * {@code backward(pool.backward(dPool))}. Only where {@link #fusesMaxPoolBackward} holds.
    */
   public Tensor backwardMaxPool(MaxPool2D pool, Tensor dPool) {
-    if (!fusesMaxPoolBackward(pool)) {
-      throw new IllegalStateException("Conv2D '" + name() + "' cannot fuse the backward pass of max pooling '"
-          + pool.name() + "': activation " + activation.kerasName() + ", pooling input " + pool.inputShape()
-          + " against this output " + outputShape() + ", windows tile the input: " + pool.tilesInput());
-    }
-    if (output == null) {
+    requireFusedBackward(pool);
+    if (input == null) {
       throw new IllegalStateException(describe() + ": backward called before forward");
     }
-    dZ = reuse(dZ, output.shape());
+    dZ = reuse(dZ, outputShape().prepend(input.dim(0)));
     pool.backwardThroughActivation(dPool, activation == Activation.RELU, dZ);
     return backwardFromPreActivation(dZ);
   }
@@ -370,7 +397,10 @@ public final class Conv2D extends Layer implements HasActivation {
    */
   @Override
   public Tensor backwardFromPreActivation(Tensor dZ) {
-    checkGradient(dZ, output);
+    if (input == null) {
+      throw new IllegalStateException(describe() + ": backward called before forward");
+    }
+    Tensor.requireShape(describe() + ": dZ", dZ, outputShape().prepend(input.dim(0)));
     int batch = input.dim(0);
     Convolution.backwardKernel(geometry, batch, input.data(), dZ.data(), kernel.grad().data());
     if (bias != null) {

@@ -34,8 +34,8 @@ public final class MaxPool2D extends Layer {
   private Padding padding;
 
   private ConvGeometry geometry;
-  /** Cached by forward: the input (for its shape) and, per output element, the winner's offset in its image. */
-  private Tensor input;
+  /** Cached by forward: the input's shape (batch included) and, per output element, the winner's offset in its image. */
+  private Shape inputBatchShape;
   private Tensor output;
   private int[] argmax;
   private Tensor dInput;
@@ -167,12 +167,27 @@ public final class MaxPool2D extends Layer {
   @Override
   public Tensor forward(Tensor x, boolean training) {
     checkInput(x);
-    input = x;
-    output = reuse(output, outputShape().prepend(x.dim(0)));
+    startForward(x.dim(0));
+    return pool(x, output, argmax);
+  }
+
+  /**
+   * The state a training forward pass keeps for a batch of {@code batch}: the input's shape, and the
+   * output and argmax buffers (the output is returned) for the caller to fill: {@link #forward}, or
+   * {@link Conv2D#forwardMaxPool}, which pools as it convolves.
+   */
+  Tensor startForward(int batch) {
+    inputBatchShape = inputShape().prepend(batch);
+    output = reuse(output, outputShape().prepend(batch));
     if (argmax == null || argmax.length != output.size()) {
       argmax = new int[output.size()];
     }
-    return pool(x, output, argmax);
+    return output;
+  }
+
+  /** The argmax buffer {@link #startForward} prepared: per output element, its winner's offset within its image. */
+  int[] argmax() {
+    return argmax;
   }
 
   /** x (batch, inH, inW, C) → y (batch, outH, outW, C): {@link #pool} into workspace buffers, keeping nothing. */
@@ -220,8 +235,8 @@ public final class MaxPool2D extends Layer {
     if (!needsInputGradient) {
       return null;
     }
-    int batch = input.dim(0);
-    dInput = reuse(dInput, input.shape());
+    int batch = inputBatchShape.dim(0);
+    dInput = reuse(dInput, inputBatchShape);
     float[] dIn = dInput.data();
     float[] d = dOut.data();
     int[] arg = argmax;
@@ -259,7 +274,7 @@ public final class MaxPool2D extends Layer {
       throw new IllegalStateException(describe() + ": fused backward needs windows that tile the input, got pool "
           + poolSize[0] + "x" + poolSize[1] + " with strides " + strides[0] + "x" + strides[1]);
     }
-    Tensor.requireShape(describe() + ": fused backward's dZ", dZ, input.shape());
+    Tensor.requireShape(describe() + ": fused backward's dZ", dZ, inputBatchShape);
     ConvGeometry g = geometry;
     float[] d = dOut.data();
     float[] y = output.data();
@@ -267,7 +282,7 @@ public final class MaxPool2D extends Layer {
     int[] arg = argmax;
     int inSize = g.inSize();
     int outSize = g.outSize();
-    Parallel.forRange(input.dim(0), 1, (from, to) -> {
+    Parallel.forRange(inputBatchShape.dim(0), 1, (from, to) -> {
       for (int b = from; b < to; b++) {
         K.maxPoolBackwardTiled(g, d, y, arg, b * outSize, relu, dz, b * inSize);
       }

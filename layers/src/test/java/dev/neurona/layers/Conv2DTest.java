@@ -80,11 +80,21 @@ class Conv2DTest {
       float[] dB = conv.bias().grad().data().clone();
       conv.kernel().zeroGrad();
       conv.bias().zeroGrad();
+      float[] pooled = pool.forward(conv.forward(x, true), true).data().clone();
       Tensor fused = conv.backwardMaxPool(pool, dPool);
       String what = "filters " + c[0] + ", pool " + c[1] + ", " + c[2];
       assertThat(fused.data()).as("dX, " + what).containsExactly(dx);
       assertThat(conv.kernel().grad().data()).as("dK, " + what).containsExactly(dK);
       assertThat(conv.bias().grad().data()).as("db, " + what).containsExactly(dB);
+      // Forward fused as well (the convolution's output never stored): the same pooled values and gradients.
+      conv.kernel().zeroGrad();
+      conv.bias().zeroGrad();
+      assertThat(conv.forwardMaxPool(x, pool).data()).as("pooled, " + what).containsExactly(pooled);
+      assertThatThrownBy(() -> conv.backward(Tensor.zeros(conv.outputShape().prepend(3))))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("backwardMaxPool");
+      assertThat(conv.backwardMaxPool(pool, dPool).data()).as("dX after a fused forward, " + what).containsExactly(dx);
+      assertThat(conv.kernel().grad().data()).as("dK after a fused forward, " + what).containsExactly(dK);
+      assertThat(conv.bias().grad().data()).as("db after a fused forward, " + what).containsExactly(dB);
     }
     Conv2D conv = built(new Conv2D(4, 3, "same", "relu"), 6, 7, 7, 2);
     MaxPool2D overlapping = new MaxPool2D(3, 2, "valid");

@@ -255,10 +255,7 @@ final class Worker {
    */
   static float forwardBackward(Replica r, Tensor x, Tensor y, Tensor grad, Metric[] metrics) {
     List<Layer> layers = r.model.layers();
-    Tensor out = x;
-    for (Layer l : layers) {
-      out = l.forward(out, true);
-    }
+    Tensor out = r.model.forwardForBackward(x, true);
     float loss = r.fused ? r.loss.computeFromSoftmax(out, y, grad) : r.loss.compute(out, y, grad);
     if (!Float.isFinite(loss)) {
       return loss;

@@ -80,6 +80,15 @@ public final class ConvGeometry {
     return new ConvGeometry(outH, outW, outC, kH, kW, 1, 1, kH - 1 - padTop, kW - 1 - padLeft, inH, inW, inC);
   }
 
+  /**
+   * This pooling over a band of its input's rows: {@code inRows} rows starting where window row 0 of the
+   * band reads row {@code -padTop}, {@code outRows} rows of windows; the rest as here. For
+   * {@link Convolution#forwardMaxPool}, which pools each band as soon as it is convolved.
+   */
+  ConvGeometry band(int inRows, int padTop, int outRows) {
+    return new ConvGeometry(inRows, inW, inC, kH, kW, strideH, strideW, padTop, padLeft, outRows, outW, outC);
+  }
+
   private static void positive(String what, int v) {
     if (v < 1) {
       throw new IllegalArgumentException(what + " must be >= 1, got " + v);

@@ -110,10 +110,10 @@ public final class Convolution {
 
   /**
    * {@code output (batch, pool.outH, pool.outW, outC) = maxPool(relu?(conv(input, kernel) + bias))}:
-   * a convolution followed by max pooling (values only, as in inference), fused. Each group of whole
-   * images is convolved into a buffer of the calling thread and pooled from there, while it is still
-   * in cache, so the convolution's output (4× the pooled one for a 2×2 window) never goes to memory.
-   * The same blocks, kernels and pooling as {@link #forward} followed by
+   * a convolution followed by max pooling (values only, as in inference), fused. Each image is
+   * convolved a band of rows at a time into a buffer of the calling thread and pooled from there, while
+   * it is still in cache, so the convolution's output (4× the pooled one for a 2×2 window) never goes to
+   * memory. The same blocks, kernels and pooling as {@link #forward} followed by
    * {@link dev.neurona.core.kernels.Kernels#maxPoolForward} with no argmax: the same bits. Except for a
    * 3×3 or 5×5 stride-1 convolution pooled 2×2 ({@link Winograd}, unless turned off there): that one
    * runs with 2.25× (3×3) or 2.8× (5×5) fewer multiplications, each output within a few float
@@ -123,77 +123,121 @@ public final class Convolution {
    */
   public static void forwardMaxPool(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
       boolean relu, ConvGeometry pool, float[] output) {
+    forwardMaxPool(g, batch, input, kernel, bias, relu, pool, output, null);
+  }
+
+  /**
+   * As above, for training: {@code argmax (batch, pool.outH, pool.outW, outC)} receives each window's
+   * winner as {@link dev.neurona.core.kernels.Kernels#maxPoolForward} records it (its offset within the
+   * image's convolution output), and the pooled values are always the bits of {@link #forward} then
+   * {@code maxPoolForward}, never Winograd's. Rows of the convolution's output that no window reads
+   * (VALID pooling of an odd size) are not computed.
+   */
+  public static void forwardMaxPool(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
+      boolean relu, ConvGeometry pool, float[] output, int[] argmax) {
     checkForward(g, batch, input, kernel, bias);
     if (pool == null || pool.inH != g.outH || pool.inW != g.outW || pool.inC != g.outC || pool.outC != g.outC) {
       throw new IllegalArgumentException("conv2d + max pooling: the pooling geometry " + pool
           + " does not take the convolution's output (" + g.outH + ", " + g.outW + ", " + g.outC + ") of " + g);
     }
     check(pool, batch, "pooled output", output, pool.outSize());
+    if (argmax != null && argmax.length < (long) batch * pool.outSize()) {
+      throw new IllegalArgumentException("conv2d + max pooling: argmax has " + argmax.length + " elements but a batch of "
+          + batch + " needs " + (long) batch * pool.outSize() + " for " + pool);
+    }
     if (input == output) {
       throw new IllegalArgumentException("conv2d + max pooling: input and output must be different arrays");
     }
-    if (Winograd.enabled() && Winograd.applies(g, pool)) {
+    if (argmax == null && Winograd.enabled() && Winograd.applies(g, pool)) {
       Winograd.forwardMaxPool(g, batch, input, kernel, bias, relu, pool, output);
       return;
     }
     Kernels k = KernelProvider.kernels();
-    int imageOut = g.outSize();
+    int imageOut = g.outSize(), pooledOut = pool.outSize();
     if (batch < Parallel.threads()) {
       // Fewer images than threads (a single prediction): the fused loops below share out whole images, so
       // convolve with every thread (forward shares out rows), then pool. The same bits, fused or not.
       float[] conv = scratch(CONVOLVED, batch * imageOut);
       forward(g, batch, input, kernel, bias, conv, relu);
       for (int n = 0; n < batch; n++) {
-        k.maxPoolForward(pool, conv, n * imageOut, output, n * pool.outSize(), null, 0);
+        k.maxPoolForward(pool, conv, n * imageOut, output, n * pooledOut, argmax, n * pooledOut);
       }
       return;
     }
-    if (direct(g)) {
-      Direct d = new Direct(g, kernel, bias, relu);
-      Parallel.forRange(batch, 1, (from, to) -> {
-        float[] image = d.pad ? scratch(PADDED, d.paddedSize()) : null;
-        float[] conv = scratch(CONVOLVED, imageOut);
-        for (int n = from; n < to; n++) {
-          if (d.pad) {
-            d.padImage(input, n, image);
+    // The operands every thread shares, prepared once: the direct kernel's padded weights, the window GEMM's
+    // packed kernel, or the im2col plan and packed kernel.
+    Direct direct = direct(g) ? new Direct(g, kernel, bias, relu) : null;
+    WindowGemm window = direct == null && windowForward(g) ? WindowGemm.forward(g, kernel) : null;
+    Blocks plan = direct == null && window == null ? Blocks.of(g) : null;
+    PackedB packed = plan == null ? null : pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
+    int outRow = g.outW * g.outC;
+    // Windows that tile the image (no overlap) pool band by band: BAND_FLOATS of convolution output at a time.
+    boolean tiles = pool.strideH == pool.kH && pool.strideW == pool.kW && pool.padTop < pool.kH;
+    int bandPooledRows = tiles ? Math.max(1, BAND_FLOATS / (pool.kH * outRow)) : pool.outH;
+    Parallel.forRange(batch, 1, (from, to) -> {
+      ConvRows rows = convRows(g, input, kernel, bias, relu, direct, window, plan, packed);
+      float[] conv = scratch(CONVOLVED, tiles ? Math.min(imageOut, bandPooledRows * pool.kH * outRow) : imageOut);
+      for (int n = from; n < to; n++) {
+        if (!tiles) {
+          rows.compute(n, 0, g.outH, conv);
+          k.maxPoolForward(pool, conv, 0, output, n * pooledOut, argmax, n * pooledOut);
+          continue;
+        }
+        for (int p0 = 0; p0 < pool.outH; p0 += bandPooledRows) {
+          int p1 = Math.min(pool.outH, p0 + bandPooledRows);
+          int top = p0 * pool.kH - pool.padTop; // the band's first window row (above the image in the padding)
+          int r0 = Math.max(0, top), r1 = Math.min(g.outH, p1 * pool.kH - pool.padTop);
+          rows.compute(n, r0, r1, conv);
+          int at = n * pooledOut + p0 * pool.outW * pool.outC;
+          k.maxPoolForward(pool.band(r1 - r0, r0 - top, p1 - p0), conv, 0, output, at, argmax, at);
+          if (argmax != null && r0 > 0) { // offsets within the band → within the image
+            for (int i = at, end = at + (p1 - p0) * pool.outW * pool.outC, shift = r0 * outRow; i < end; i++) {
+              argmax[i] += shift;
+            }
           }
-          for (int oy = 0; oy < g.outH; oy++) {
-            d.row(input, image, n, oy, conv, oy * g.outW * g.outC);
-          }
-          k.maxPoolForward(pool, conv, 0, output, n * pool.outSize(), null, 0);
-        }
-      });
-      return;
-    }
-    if (windowForward(g)) {
-      WindowGemm w = WindowGemm.forward(g, kernel);
-      Parallel.forRange(batch, 1, (from, to) -> {
-        float[] conv = scratch(CONVOLVED, imageOut);
-        for (int n = from; n < to; n++) {
-          w.image(input, n, bias, relu, conv, 0);
-          k.maxPoolForward(pool, conv, 0, output, n * pool.outSize(), null, 0);
-        }
-      });
-      return;
-    }
-    Blocks plan = Blocks.of(g);
-    PackedB packed = pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
-    // A group is imagesPerBlock whole images (one block) or one image (blocksPerImage blocks).
-    Parallel.forRange(plan.groups(batch), 1, (from, to) -> {
-      float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
-      float[] conv = scratch(CONVOLVED, plan.imagesPerBlock * imageOut);
-      for (int group = from; group < to; group++) {
-        int first = group * plan.blocksPerImage, groupStart = plan.from(first);
-        for (int i = first; i < first + plan.blocksPerImage; i++) {
-          int r0 = plan.from(i), r1 = plan.to(i, batch);
-          forwardRows(g, plan, input, kernel, packed, bias, relu, conv, (r0 - groupStart) * g.outC, r0, r1, cols);
-        }
-        int image0 = group * plan.imagesPerBlock, images = Math.min(batch - image0, plan.imagesPerBlock);
-        for (int n = 0; n < images; n++) {
-          k.maxPoolForward(pool, conv, n * imageOut, output, (image0 + n) * pool.outSize(), null, 0);
         }
       }
     });
+  }
+
+  /** About this many floats of convolution output per band in {@link #forwardMaxPool}: they stay in L1/L2 to be pooled. */
+  static final int BAND_FLOATS = 1 << 14;
+
+  /** Rows {@code [oy0, oy1)} of image {@code n}'s convolution output into {@code out[0 ..]}, on the calling thread. */
+  private interface ConvRows {
+    void compute(int n, int oy0, int oy1, float[] out);
+  }
+
+  /**
+   * The calling thread's {@link ConvRows} over the operands one of the three paths prepared (the others
+   * null): the same kernels, blocks and sums as {@link #forward}, so the same bits row by row.
+   */
+  private static ConvRows convRows(ConvGeometry g, float[] input, float[] kernel, float[] bias, boolean relu,
+      Direct direct, WindowGemm window, Blocks plan, PackedB packed) {
+    int outRow = g.outW * g.outC;
+    if (direct != null) {
+      float[] image = direct.pad ? scratch(PADDED, direct.paddedSize()) : null;
+      int[] padded = {-1};
+      return (n, oy0, oy1, out) -> {
+        if (direct.pad && padded[0] != n) {
+          direct.padImage(input, n, image);
+          padded[0] = n;
+        }
+        for (int oy = oy0; oy < oy1; oy++) {
+          direct.row(input, image, n, oy, out, (oy - oy0) * outRow);
+        }
+      };
+    }
+    if (window != null) {
+      return (n, oy0, oy1, out) -> window.image(input, n, oy0, oy1, bias, relu, out, 0);
+    }
+    float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
+    return (n, oy0, oy1, out) -> {
+      for (int r0 = (n * g.outH + oy0) * g.outW, end = (n * g.outH + oy1) * g.outW, q = r0; q < end; q += plan.blockRows) {
+        forwardRows(g, plan, input, kernel, packed, bias, relu, out, (q - r0) * g.outC, q, Math.min(end, q + plan.blockRows),
+            cols);
+      }
+    };
   }
 
   private static void checkForward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias) {

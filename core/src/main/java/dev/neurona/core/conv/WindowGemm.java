@@ -175,9 +175,14 @@ final class WindowGemm {
 
   /** Every output row of image {@code n} into {@code out[outOff ..]}, block after block on the calling thread, as {@link #batch}. */
   void image(float[] src, int n, float[] bias, boolean relu, float[] out, int outOff) {
+    image(src, n, 0, g.outH, bias, relu, out, outOff);
+  }
+
+  /** Output rows {@code [from, to)} of image {@code n} into {@code out[outOff ..]}, in blocks of {@link #rowsPerBlock} rows. */
+  void image(float[] src, int n, int from, int to, float[] bias, boolean relu, float[] out, int outOff) {
     int rows = rowsPerBlock(), outRow = g.outW * g.outC;
-    for (int oy0 = 0; oy0 < g.outH; oy0 += rows) {
-      rows(src, n, oy0, Math.min(g.outH, oy0 + rows), bias, relu, out, outOff + oy0 * outRow);
+    for (int oy0 = from; oy0 < to; oy0 += rows) {
+      rows(src, n, oy0, Math.min(to, oy0 + rows), bias, relu, out, outOff + (oy0 - from) * outRow);
     }
   }
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neurona.core.Parallel;
+import dev.neurona.core.kernels.KernelProvider;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -58,7 +61,11 @@ class ConvolutionTest {
         new Case(7, 7, 64, 2, 2, 1, 1, Padding.SAME, 5, 3),
         new Case(19, 17, 16, 3, 3, 1, 1, Padding.SAME, 16, 2), // several row blocks per image
         new Case(12, 10, 32, 5, 5, 2, 2, Padding.SAME, 16, 3), // strided windows read in place
-        new Case(8, 8, 32, 3, 3, 1, 1, Padding.VALID, 24, 5)); // no padding: the images read in place
+        new Case(8, 8, 32, 3, 3, 1, 1, Padding.VALID, 24, 5), // no padding: the images read in place
+        // outputs pooled in several bands by forwardMaxPool (Convolution.BAND_FLOATS), the second one a window of
+        // 1,152 floats: im2col and the GEMM on JDK 17 (too wide for the gathering tiles)
+        new Case(40, 36, 32, 3, 3, 1, 1, Padding.SAME, 48, 2),
+        new Case(24, 20, 128, 3, 3, 1, 1, Padding.SAME, 40, 2));
   }
 
   private static final double U = 0x1p-24;
@@ -230,23 +237,65 @@ class ConvolutionTest {
     float[] k = random(rnd, g.patchSize() * g.outC);
     float[] bias = random(rnd, g.outC);
     dev.neurona.core.kernels.Kernels kernels = dev.neurona.core.kernels.KernelProvider.kernels();
-    ConvGeometry[] pools = {ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.SAME, g.outC),
-        ConvGeometry.of(g.outH, g.outW, g.outC, 3, 3, 2, 1, Padding.SAME, g.outC)};
+    // Tiling windows (pooled band by band; VALID leaves a row and column of odd outputs unread, SAME 3×3 pads the
+    // top), and overlapping ones (pooled from the whole image).
+    List<ConvGeometry> pools = new ArrayList<>(List.of(ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.SAME, g.outC),
+        ConvGeometry.of(g.outH, g.outW, g.outC, 3, 3, 3, 3, Padding.SAME, g.outC),
+        ConvGeometry.of(g.outH, g.outW, g.outC, 3, 3, 2, 1, Padding.SAME, g.outC)));
+    if (g.outH >= 2 && g.outW >= 2) {
+      pools.add(ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.VALID, g.outC));
+    }
     for (ConvGeometry pool : pools) {
       for (boolean relu : new boolean[] {false, true}) {
         float[] conv = new float[cs.batch * g.outSize()];
         Convolution.forward(g, cs.batch, in, k, relu ? bias : null, conv, relu);
         float[] expected = new float[cs.batch * pool.outSize()];
+        int[] expectedArgmax = new int[expected.length];
         for (int n = 0; n < cs.batch; n++) {
-          kernels.maxPoolForward(pool, conv, n * g.outSize(), expected, n * pool.outSize(), null, 0);
+          kernels.maxPoolForward(pool, conv, n * g.outSize(), expected, n * pool.outSize(), expectedArgmax, n * pool.outSize());
         }
         float[] fused = new float[expected.length + 3];
         Arrays.fill(fused, Float.NaN);
         Convolution.forwardMaxPool(g, cs.batch, in, k, relu ? bias : null, relu, pool, fused);
         assertSameBits(cs + ", pool " + pool + ", relu " + relu, expected, fused, expected.length);
         assertThat(fused[expected.length]).as("nothing written past the batch").isNaN();
+        // For training: the same values and each window's winner.
+        Arrays.fill(fused, Float.NaN);
+        int[] argmax = new int[expected.length + 3];
+        Arrays.fill(argmax, -7);
+        Convolution.forwardMaxPool(g, cs.batch, in, k, relu ? bias : null, relu, pool, fused, argmax);
+        assertSameBits(cs + ", pool " + pool + ", relu " + relu + ", with argmax", expected, fused, expected.length);
+        assertThat(Arrays.copyOf(argmax, expected.length)).as("argmax, %s, pool %s, relu %s", cs, pool, relu)
+            .containsExactly(expectedArgmax);
+        assertThat(argmax[expected.length]).as("no argmax past the batch").isEqualTo(-7);
       }
     }
+  }
+
+  /** With argmax (training), the Winograd path is not taken: the bits of convolution then pooling. */
+  @Test
+  void fusedMaxPoolWithArgmaxNeverTakesTheWinogradPath() {
+    ConvGeometry g = ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64);
+    ConvGeometry pool = ConvGeometry.of(14, 14, 64, 2, 2, 2, 2, Padding.VALID, 64);
+    assertThat(Winograd.enabled() && Winograd.applies(g, pool)).as("a Winograd geometry").isTrue();
+    Random rnd = new Random(37);
+    int batch = 3;
+    float[] in = random(rnd, batch * g.inSize()), k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
+    float[] conv = new float[batch * g.outSize()];
+    Convolution.forward(g, batch, in, k, bias, conv, true);
+    float[] expected = new float[batch * pool.outSize()];
+    int[] expectedArgmax = new int[expected.length];
+    for (int n = 0; n < batch; n++) {
+      KernelProvider.kernels().maxPoolForward(pool, conv, n * g.outSize(), expected, n * pool.outSize(), expectedArgmax,
+          n * pool.outSize());
+    }
+    float[] fused = new float[expected.length];
+    int[] argmax = new int[expected.length];
+    Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, fused, argmax);
+    assertSameBits("with argmax", expected, fused, expected.length);
+    assertThat(argmax).containsExactly(expectedArgmax);
+    assertThatThrownBy(() -> Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, fused, new int[5]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("argmax has 5 elements");
   }
 
   /** 3×3 and 5×5 stride-1 convolutions pooled 2×2 that take the {@link Winograd} path, with the batch sizes they come in. */

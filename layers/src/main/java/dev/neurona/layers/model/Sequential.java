@@ -289,6 +289,28 @@ public final class Sequential {
   }
 
   /**
+   * Forward as training runs it, keeping what {@link #backwardFrom} needs: each layer's
+   * {@link Layer#forward}, except that a convolution and the max pooling after it that backwardFrom
+   * takes together go forward together too ({@link Conv2D#forwardMaxPool}: the same bits, without
+   * storing the convolution's output).
+   *
+   * @param training as in {@link Layer#forward} (dropout and augmentation active)
+   * @return the last layer's output
+   */
+  public Tensor forwardForBackward(Tensor x, boolean training) {
+    Tensor t = x;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPoolBackward(layers.get(i + 1))) {
+        t = ((Conv2D) l).forwardMaxPool(t, (MaxPool2D) layers.get(++i));
+      } else {
+        t = l.forward(t, training);
+      }
+    }
+    return t;
+  }
+
+  /**
    * Backward as training runs it, from {@code d}, dLoss/dOutput of layer {@code last}, down to layer 0:
    * each layer's {@link Layer#backward}, except that a convolution and the max pooling after it go
    * backward together ({@link Conv2D#backwardMaxPool}: the same bits, without writing the pooling's

@@ -533,13 +533,11 @@ public final class Trainer {
   }
 
   private Tensor forwardAll(Tensor x, boolean training) {
-    Tensor t = x;
-    for (Layer l : model.layers()) {
-      t = l.forward(t, training);
-    }
+    Tensor t = model.forwardForBackward(x, training);
     Tensor.requireShape(describe() + ": output of the last layer", t, model.outputShape().prepend(x.dim(0)));
     return t;
   }
+
 
   private Map<String, Double> currentLogs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();

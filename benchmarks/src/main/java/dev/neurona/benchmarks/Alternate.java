@@ -26,8 +26,11 @@ import java.util.Random;
  *   A, B      core classes of two builds: a jar (e.g. one build's benchmarks.jar) or a classes folder
  *   workload  sgemm:M,N,K[,AB]   C = op(A)·op(B) with AB one of NN NT TN TT (default NN), beta 0
  *             forward:NET[,batch] | inputgrad:NET[,batch] | kernelgrad:NET[,batch]
+ *             | forwardpool:NET[,batch] (the convolution with ReLU, pooled 2×2 as inference runs it)
  *             with NET one of mnist1 mnist2 captcha1 captcha2 flowers1 flowers2 flowers3 (a tutorial
  *             network's convolution; batch 128 by default)
+ *             train:NET[,batch] | predict:NET[,batch]   a training step or a prediction of a whole
+ *             network (NET one of TrainStepBenchmark's), images/s instead of GFLOP/s
  *   threads   Parallel.setThreads (default 2)</pre>
  */
 public final class Alternate {
@@ -83,8 +86,11 @@ public final class Alternate {
       }
     }
     double ma = median(ms[0]), mb = median(ms[1]);
-    System.out.printf(Locale.ROOT, "%s, %d threads: A %.3f ms (%.1f GFLOP/s), B %.3f ms (%.1f GFLOP/s), B/A time %.3f"
-        + " (medians of %d rounds, alternated)%n", spec, threads, ma, flops[0] / ma / 1e6, mb, flops[0] / mb / 1e6, mb / ma,
+    // flops[0] < 0: -images per call
+    String unit = flops[0] < 0 ? "images/s" : "GFLOP/s";
+    double per = flops[0] < 0 ? -flops[0] * 1e3 : flops[0] / 1e6;
+    System.out.printf(Locale.ROOT, "%s, %d threads: A %.3f ms (%.1f %s), B %.3f ms (%.1f %s), B/A time %.3f"
+        + " (medians of %d rounds, alternated)%n", spec, threads, ma, per / ma, unit, mb, per / mb, unit, mb / ma,
         ROUNDS - WARM_ROUNDS);
     System.exit(0); // the two builds' worker threads
   }
@@ -93,6 +99,13 @@ public final class Alternate {
     double[] v = Arrays.copyOfRange(rounds, WARM_ROUNDS, rounds.length);
     Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** {@code Nets}' package-private factory methods, made callable. */
+  private static Method declared(Class<?> c, String name, Class<?>... params) throws NoSuchMethodException {
+    Method m = c.getDeclaredMethod(name, params);
+    m.setAccessible(true);
+    return m;
   }
 
   /** A class loader that sees the JDK and {@code path}'s classes only. */
@@ -125,9 +138,25 @@ public final class Alternate {
       flops[0] = 2.0 * m * n * k;
       return () -> sgemm.invoke(null, ta, tb, m, n, k, 1f, x, 0, ta ? m : k, y, 0, tb ? k : n, 0f, c, 0, n);
     }
-    if (!List.of("forward", "inputgrad", "kernelgrad").contains(kind[0])) {
+    if (kind[0].equals("train") || kind[0].equals("predict")) {
+      int batch = arg.length > 1 ? Integer.parseInt(arg[1]) : 128;
+      Class<?> nets = cl.loadClass("dev.neurona.benchmarks.Nets");
+      Object model = declared(nets, "compiled", String.class, long.class).invoke(null, arg[0], 1L);
+      Class<?> sequential = model.getClass();
+      Object x = declared(nets, "inputs", sequential, int.class, Random.class).invoke(null, model, batch, rnd);
+      Object y = declared(nets, "labels", sequential, int.class, Random.class).invoke(null, model, batch, rnd);
+      Class<?> tensor = x.getClass();
+      flops[0] = -batch;
+      if (kind[0].equals("train")) {
+        Method step = sequential.getMethod("trainOnBatch", tensor, tensor);
+        return () -> step.invoke(model, x, y);
+      }
+      Method predict = sequential.getMethod("predict", tensor);
+      return () -> predict.invoke(model, x);
+    }
+    if (!List.of("forward", "inputgrad", "kernelgrad", "forwardpool").contains(kind[0])) {
       throw new IllegalArgumentException("Alternate: unknown workload kind '" + kind[0]
-          + "' (sgemm, forward, inputgrad, kernelgrad)");
+          + "' (sgemm, forward, forwardpool, inputgrad, kernelgrad, train, predict)");
     }
     int[] d = convolution(arg[0]);
     int batch = arg.length > 1 ? Integer.parseInt(arg[1]) : 128;
@@ -147,6 +176,14 @@ public final class Alternate {
         p.add(float[].class);
         Method m = conv.getMethod("forward", p.toArray(new Class<?>[0]));
         return () -> m.invoke(null, g, batch, input, weights, bias, output);
+      }
+      case "forwardpool": {
+        Object pool = geometry.getMethod("of", int.class, int.class, int.class, int.class, int.class, int.class, int.class,
+            padding, int.class).invoke(null, d[0], d[1], d[4], 2, 2, 2, 2, padding.getField("VALID").get(null), d[4]);
+        float[] pooled = new float[batch * (d[0] / 2) * (d[1] / 2) * d[4]];
+        Method m = conv.getMethod("forwardMaxPool", geometry, int.class, float[].class, float[].class, float[].class,
+            boolean.class, geometry, float[].class);
+        return () -> m.invoke(null, g, batch, input, weights, bias, true, pool, pooled);
       }
       case "inputgrad": {
         Method m = conv.getMethod("backwardInput", p.toArray(new Class<?>[0]));

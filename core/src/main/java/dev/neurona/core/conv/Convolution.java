@@ -80,11 +80,11 @@ public final class Convolution {
       // Whole images per task, unless there are fewer images than threads (then each task pads its image).
       int grain = batch >= Parallel.threads() ? g.outH : Math.max(1, g.outH / Parallel.threads());
       Parallel.forRange(batch * g.outH, grain, (from, to) -> {
-        float[] image = d.pad ? scratch(PADDED, d.paddedSize()) : null;
+        float[] image = d.copies ? scratch(PADDED, d.paddedSize()) : null;
         for (int r = from, padded = -1; r < to; r++) {
           int n = r / g.outH;
-          if (d.pad && n != padded) {
-            d.padImage(input, n, image);
+          if (d.copies && n != padded) {
+            d.prepare(input, n, image);
             padded = n;
           }
           d.row(input, image, n, r - n * g.outH, output, r * g.outW * g.outC);
@@ -216,11 +216,11 @@ public final class Convolution {
       Direct direct, WindowGemm window, Blocks plan, PackedB packed) {
     int outRow = g.outW * g.outC;
     if (direct != null) {
-      float[] image = direct.pad ? scratch(PADDED, direct.paddedSize()) : null;
+      float[] image = direct.copies ? scratch(PADDED, direct.paddedSize()) : null;
       int[] padded = {-1};
       return (n, oy0, oy1, out) -> {
-        if (direct.pad && padded[0] != n) {
-          direct.padImage(input, n, image);
+        if (direct.copies && padded[0] != n) {
+          direct.prepare(input, n, image);
           padded[0] = n;
         }
         for (int oy = oy0; oy < oy1; oy++) {
@@ -289,6 +289,10 @@ public final class Convolution {
     final int pw;
     final boolean pad;
     final int rowStride;
+    /** Forward through {@link Kernels#convRowPlanar}: the kernels have a tile for this window on a planar image. */
+    final boolean planar;
+    /** Forward reads a copy of each image ({@link #prepare}): padded, or planar on several channels. */
+    final boolean copies;
 
     Direct(ConvGeometry g, float[] kernel, float[] bias, boolean relu) {
       this.g = g;
@@ -309,6 +313,8 @@ public final class Convolution {
       pw = (g.outW - 1) * g.strideW + g.kW;
       pad = g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
       rowStride = (pad ? pw : g.inW) * g.inC;
+      planar = w != null && g.strideW == 1 && KernelProvider.kernels().planarTile(g.kW, g.inC);
+      copies = pad || planar && g.inC > 1;
       taps = new int[patch];
       for (int ky = 0, t = 0; ky < g.kH; ky++) {
         for (int kx = 0; kx < g.kW; kx++) {
@@ -321,6 +327,37 @@ public final class Convolution {
 
     int paddedSize() {
       return ph * pw * g.inC;
+    }
+
+    /** Image n of the batch into {@code image} as {@link #row} reads it, where it {@link #copies}: planar or padded. */
+    void prepare(float[] input, int n, float[] image) {
+      if (planar && g.inC > 1) {
+        planarImage(input, n, image);
+      } else {
+        padImage(input, n, image);
+      }
+    }
+
+    /**
+     * Image n of the batch into {@code image (inC, ph, pw)}, one plane per channel, shifted by the top
+     * and left padding; zeros elsewhere.
+     */
+    void planarImage(float[] input, int n, float[] image) {
+      int c = g.inC, plane = ph * pw, cols = Math.min(g.inW, pw - g.padLeft);
+      int rows = Math.min(g.inH, ph - g.padTop); // image rows inside the padded extent, from row padTop on
+      for (int ch = 0; ch < c; ch++) {
+        int p = ch * plane;
+        Arrays.fill(image, p, p + g.padTop * pw, 0f); // rows above
+        for (int y = 0; y < rows; y++) {
+          int to = p + (y + g.padTop) * pw, from = n * g.inSize() + y * g.inW * c + ch;
+          Arrays.fill(image, to, to + g.padLeft, 0f);
+          for (int x = 0; x < cols; x++) {
+            image[to + g.padLeft + x] = input[from + x * c];
+          }
+          Arrays.fill(image, to + g.padLeft + cols, to + pw, 0f);
+        }
+        Arrays.fill(image, p + (g.padTop + rows) * pw, p + plane, 0f); // rows below
+      }
     }
 
     /** Image n of the batch into {@code image (ph, pw, inC)}, shifted by the top and left padding; zeros elsewhere. */
@@ -386,12 +423,18 @@ public final class Convolution {
       }
     }
 
-    /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n padded when {@link #pad}. */
+    /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n {@link #prepare}d where it {@link #copies}. */
     void row(float[] input, float[] image, int n, int oy, float[] out, int outOff) {
-      int src = oy * g.strideH * rowStride;
       Kernels k = KernelProvider.kernels();
-      k.convRow(pad ? image : input, pad ? src : n * g.inSize() + src, g.strideW * g.inC, taps, taps.length, w, wStride,
-          b, g.outW, out, outOff, g.outC);
+      if (planar) {
+        int planarRow = copies ? pw : g.inW, src = oy * g.strideH * planarRow;
+        k.convRowPlanar(copies ? image : input, copies ? src : n * g.inSize() + src, ph * pw, planarRow, g.kH, g.kW, g.inC,
+            w, wStride, b, g.outW, out, outOff, g.outC);
+      } else {
+        int src = oy * g.strideH * rowStride;
+        k.convRow(pad ? image : input, pad ? src : n * g.inSize() + src, g.strideW * g.inC, taps, taps.length, w, wStride,
+            b, g.outW, out, outOff, g.outC);
+      }
       if (relu) {
         k.relu(out, outOff, out, outOff, g.outW * g.outC);
       }

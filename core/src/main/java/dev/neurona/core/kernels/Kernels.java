@@ -165,6 +165,36 @@ public interface Kernels {
       float[] tmp, float[] out, int outOff);
 
   /**
+   * {@link #convRow} on a planar image, for a stride-1 window of {@code kH × kW} on {@code inC} channels:
+   * channel {@code c}'s plane starts {@code c·plane} floats after {@code srcOff}, its rows are
+   * {@code rowStride} apart, pixel {@code x} is {@code x} floats along. So tap {@code (ky, kx, c)} reads
+   * {@code src[srcOff + c·plane + ky·rowStride + kx + x]}: the taps of {@code convRow} with
+   * {@code step = 1}, summed in the same order with the same rounding, the same bits. This default
+   * builds those taps and calls convRow; a kernel with a tile for the window ({@link #planarTile})
+   * runs it instead.
+   */
+  default void convRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
+      int wStride, float[] bias, int count, float[] out, int outOff, int outC) {
+    int[] taps = new int[kH * kW * inC];
+    for (int ky = 0, t = 0; ky < kH; ky++) {
+      for (int kx = 0; kx < kW; kx++) {
+        for (int c = 0; c < inC; c++) {
+          taps[t++] = c * plane + ky * rowStride + kx;
+        }
+      }
+    }
+    convRow(src, srcOff, 1, taps, taps.length, w, wStride, bias, count, out, outOff, outC);
+  }
+
+  /**
+   * Whether {@link #convRowPlanar} has a tile of its own for windows {@code kW} wide on {@code inC}
+   * channels, faster than {@link #convRow}'s: then the direct convolution reads a planar copy of each image.
+   */
+  default boolean planarTile(int kW, int inC) {
+    return false;
+  }
+
+  /**
    * Whether {@link #convRow} and {@link #convKernelGrad} run at their speed on this JVM, so that
    * convolutions with small patches take the direct path; when false, every convolution takes im2col
    * and GEMM (the same bits either way). True unless an implementation says why not.

@@ -40,7 +40,7 @@ class KernelsTest {
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
-      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow",
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowPlanar", "planarTile",
       "convKernelGrad", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
@@ -576,6 +576,58 @@ class KernelsTest {
    * in order from zero, then add the bias. Pixel counts below, at and around the 6-pixel tile,
    * channel counts with partial 16-wide blocks, guards on both sides of the output.
    */
+  /**
+   * The planar row against its definition, convRow with the planar taps and step 1: the windows with a
+   * tile (3×3 on three channels, 5-wide on one, over one to five window rows) and one without, channel
+   * counts that fill, split and under-fill the 16-channel groups, rows shorter than a tile.
+   */
+  @Test
+  void convRowPlanarIsConvRowOnPlanarTaps() {
+    Random rnd = new Random(1750);
+    int srcOff = 6, outOff = 4, checked = 0;
+    int[][] windows = {{3, 3, 3}, {1, 3, 3}, {5, 5, 1}, {2, 5, 1}, {3, 3, 2}}; // {kH, kW, inC}
+    for (int[] win : windows) {
+      int kH = win[0], kW = win[1], inC = win[2];
+      for (int outC : new int[] {3, 16, 20, 32}) {
+        for (int count : new int[] {5, 8, 13, 30}) {
+          int rowStride = count + kW + 2, plane = (kH + 1) * rowStride, wStride = (outC + 15) / 16 * 16;
+          int nTaps = kH * kW * inC;
+          int[] taps = new int[nTaps];
+          for (int ky = 0, t = 0; ky < kH; ky++) {
+            for (int kx = 0; kx < kW; kx++) {
+              for (int c = 0; c < inC; c++) {
+                taps[t++] = c * plane + ky * rowStride + kx;
+              }
+            }
+          }
+          float[] src = data(rnd, srcOff + inC * plane + GUARD, true);
+          float[] w = new float[nTaps * wStride];
+          for (int t = 0; t < nTaps; t++) {
+            System.arraycopy(data(rnd, outC, false), 0, w, t * wStride, outC);
+          }
+          float[] bias = rnd.nextBoolean() ? null : Arrays.copyOf(data(rnd, outC, false), wStride);
+          for (Kernels k : implementations()) {
+            float[] expected = data(rnd, outOff + count * outC + GUARD, false);
+            float[] out = expected.clone();
+            k.convRow(src, srcOff, 1, taps, nTaps, w, wStride, bias, count, expected, outOff, outC);
+            Arrays.fill(out, outOff, outOff + count * outC, Float.NaN);
+            k.convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, count, out, outOff, outC);
+            assertBitsEqual(k.name() + " convRowPlanar " + kH + "x" + kW + "x" + inC + " outC " + outC + " count " + count,
+                expected, out);
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(80);
+    assertThat(scalar.planarTile(3, 3)).as("the scalar kernels keep convRow").isFalse();
+    if (KernelProvider.vectorModulePresent()) {
+      assertThat(vec().planarTile(3, 3)).as("16 lanes: a 3x3x3 tile").isEqualTo(lanes() == 16);
+      assertThat(vec().planarTile(5, 1)).as("16 lanes: a 5x1 tile").isEqualTo(lanes() == 16);
+      assertThat(vec().planarTile(3, 2)).isFalse();
+    }
+  }
+
   @Test
   void convRowMatchesItsDefinitionOnBothPaths() {
     Random rnd = new Random(1700);

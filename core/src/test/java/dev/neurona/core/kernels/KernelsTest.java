@@ -480,12 +480,16 @@ class KernelsTest {
   // Max pooling
 
   private static List<ConvGeometry> poolGeometries() {
+    // {kH, kW, strideH, strideW}: square pools 2 and 3 with strides 1 and 2, plus two non-square ones.
+    return poolGeometries(new int[][] {{2, 2, 1, 1}, {2, 2, 2, 2}, {3, 3, 1, 1}, {3, 3, 2, 2}, {3, 2, 2, 1}, {1, 3, 1, 2}});
+  }
+
+  /** Pools of the given {@code {kH, kW, strideH, strideW}} windows on small images, both paddings, channel counts around the lanes. */
+  private static List<ConvGeometry> poolGeometries(int[][] windows) {
     List<ConvGeometry> gs = new ArrayList<>();
     int l = lanes();
-    int[] channels = Arrays.stream(new int[] {1, 3, 16, 32, 33, l - 1, l, l + 1, 2 * l + 1}).distinct().toArray();
-    int[][] inputs = {{5, 7}, {6, 6}, {1, 1}, {2, 3}, {9, 4}};
-    // {kH, kW, strideH, strideW}: square pools 2 and 3 with strides 1 and 2, plus two non-square ones.
-    int[][] windows = {{2, 2, 1, 1}, {2, 2, 2, 2}, {3, 3, 1, 1}, {3, 3, 2, 2}, {3, 2, 2, 1}, {1, 3, 1, 2}};
+    int[] channels = Arrays.stream(new int[] {1, 3, 16, 20, 32, 33, l - 1, l, l + 1, 2 * l + 1}).distinct().toArray();
+    int[][] inputs = {{5, 7}, {6, 6}, {1, 1}, {2, 3}, {9, 4}, {8, 11}};
     for (int[] hw : inputs) {
       for (int[] w : windows) {
         for (Padding p : Padding.values()) {
@@ -861,45 +865,31 @@ class KernelsTest {
    */
   @Test
   void maxPoolBackwardTiledIsScatterThenReluMask() {
-    int l = lanes();
     int inOff = 4;
     int outOff = 6;
     int dInOff = 9;
     int checked = 0;
     Random rnd = new Random(1650);
-    int[] channels = Arrays.stream(new int[] {1, 3, 16, 20, 33, l - 1, l, l + 1, 2 * l + 1}).distinct().toArray();
-    int[][] inputs = {{5, 7}, {6, 6}, {1, 1}, {2, 3}, {9, 4}, {8, 11}};
-    int[][] windows = {{2, 2}, {3, 3}, {1, 2}, {2, 3}};
-    for (int[] hw : inputs) {
-      for (int[] w : windows) {
-        for (Padding p : Padding.values()) {
-          if (p == Padding.VALID && (w[0] > hw[0] || w[1] > hw[1])) {
-            continue;
-          }
-          for (int c : channels) {
-            ConvGeometry g = ConvGeometry.of(hw[0], hw[1], c, w[0], w[1], w[0], w[1], p, c);
-            float[] in = rnd.nextBoolean() ? integers(rnd, inOff + g.inSize(), -2, 2) : data(rnd, inOff + g.inSize(), true);
-            float[] y = new float[outOff + g.outSize() + GUARD];
-            int[] argmax = new int[outOff + g.outSize() + GUARD];
-            scalar.maxPoolForward(g, in, inOff, y, outOff, argmax, outOff);
-            float[] dOut = data(rnd, outOff + g.outSize() + GUARD, true);
-            for (boolean relu : new boolean[] {true, false}) {
-              float[] expected = data(rnd, dInOff + g.inSize() + GUARD, false);
-              Arrays.fill(expected, dInOff, dInOff + g.inSize(), 0f);
-              scalar.maxPoolBackward(dOut, outOff, argmax, outOff, g.outSize(), expected, dInOff);
-              if (relu) {
-                scalar.reluBackward(in, inOff, expected, dInOff, expected, dInOff, g.inSize());
-              }
-              for (Kernels k : implementations()) {
-                float[] got = expected.clone();
-                Arrays.fill(got, dInOff, dInOff + g.inSize(), 42f);
-                k.maxPoolBackwardTiled(g, dOut, y, argmax, outOff, relu, got, dInOff);
-                assertBitsEqual(k.name() + " maxPoolBackwardTiled relu=" + relu + " " + g, expected, got);
-              }
-              checked++;
-            }
-          }
+    for (ConvGeometry g : poolGeometries(new int[][] {{2, 2, 2, 2}, {3, 3, 3, 3}, {1, 2, 1, 2}, {2, 3, 2, 3}})) {
+      float[] in = rnd.nextBoolean() ? integers(rnd, inOff + g.inSize(), -2, 2) : data(rnd, inOff + g.inSize(), true);
+      float[] y = new float[outOff + g.outSize() + GUARD];
+      int[] argmax = new int[outOff + g.outSize() + GUARD];
+      scalar.maxPoolForward(g, in, inOff, y, outOff, argmax, outOff);
+      float[] dOut = data(rnd, outOff + g.outSize() + GUARD, true);
+      for (boolean relu : new boolean[] {true, false}) {
+        float[] expected = data(rnd, dInOff + g.inSize() + GUARD, false);
+        Arrays.fill(expected, dInOff, dInOff + g.inSize(), 0f);
+        scalar.maxPoolBackward(dOut, outOff, argmax, outOff, g.outSize(), expected, dInOff);
+        if (relu) {
+          scalar.reluBackward(in, inOff, expected, dInOff, expected, dInOff, g.inSize());
         }
+        for (Kernels k : implementations()) {
+          float[] got = expected.clone();
+          Arrays.fill(got, dInOff, dInOff + g.inSize(), 42f);
+          k.maxPoolBackwardTiled(g, dOut, y, argmax, outOff, relu, got, dInOff);
+          assertBitsEqual(k.name() + " maxPoolBackwardTiled relu=" + relu + " " + g, expected, got);
+        }
+        checked++;
       }
     }
     assertThat(checked).isGreaterThan(300);

@@ -404,8 +404,9 @@ public final class VectorKernels extends ScalarKernels {
    * window element. Per lane this is the reference's loop: the first in-bounds window element in
    * row-major order seeds the best value, and a later one replaces it only when strictly greater
    * ({@code GT} is false for NaN, as {@code >} is). Window bounds are clipped once per output pixel
-   * instead of testing every element. Channels beyond the last full block, and images with fewer
-   * than {@code L} channels, take the scalar loop.
+   * instead of testing every element. When the channels are not a multiple of {@code L}, the last
+   * block shifts left to end at the last channel (its overlapping lanes get the same values again);
+   * images with fewer than {@code L} channels take the scalar loop.
    */
   @Override
   public void maxPoolForward(ConvGeometry g, float[] in, int inOff, float[] out, int outOff, int[] argmax, int argOff) {
@@ -414,7 +415,6 @@ public final class VectorKernels extends ScalarKernels {
       super.maxPoolForward(g, in, inOff, out, outOff, argmax, argOff);
       return;
     }
-    int cBound = S.loopBound(c);
     IntVector iota = IntVector.zero(I).addIndex(1);
     for (int oy = 0; oy < g.outH; oy++) {
       int y0 = oy * g.strideH - g.padTop;
@@ -437,13 +437,14 @@ public final class VectorKernels extends ScalarKernels {
         }
         int first = ((y0 + kyFrom) * g.inW + x0 + kxFrom) * c;
         if (argmax == null) {
-          maxOnly(g, in, inOff, out, outOff + o, c, cBound, y0, x0, kyFrom, kyTo, kxFrom, kxTo, first);
+          maxOnly(g, in, inOff, out, outOff + o, c, kyFrom, kyTo, kxFrom, kxTo, first);
           continue;
         }
         if (kyTo - kyFrom == 2 && kxTo - kxFrom == 2) {
           // A whole 2×2 window, straight-line: the common case, 1.5× faster than the loop below.
           int row = g.inW * c;
-          for (int ch = 0; ch < cBound; ch += L) {
+          for (int ch0 = 0; ch0 < c; ch0 += L) {
+            int ch = Math.min(ch0, c - L); // the last block ends at c: lanes done twice, the same values
             int at = inOff + first + ch;
             FloatVector best = FloatVector.fromArray(S, in, at);
             IntVector bestAt = IntVector.broadcast(I, first);
@@ -466,7 +467,8 @@ public final class VectorKernels extends ScalarKernels {
           // Any window: one flat loop over its elements after the first, row-major (window rows
           // nested as loops made JDK 17's C2 box the vectors they carry: 3–4× slower).
           int w = kxTo - kxFrom, n = (kyTo - kyFrom) * w, skip = (g.inW - w) * c;
-          for (int ch = 0; ch < cBound; ch += L) {
+          for (int ch0 = 0; ch0 < c; ch0 += L) {
+            int ch = Math.min(ch0, c - L); // the last block ends at c: lanes done twice, the same values
             FloatVector best = FloatVector.fromArray(S, in, inOff + first + ch);
             IntVector bestAt = IntVector.broadcast(I, first);
             for (int e = 1, kx = 1, at = first + c; e < n; e++, kx++, at += c) {
@@ -483,23 +485,6 @@ public final class VectorKernels extends ScalarKernels {
             bestAt.add(iota).add(ch).intoArray(argmax, argOff + o + ch);
           }
         }
-        for (int ch = cBound; ch < c; ch++) {
-          float best = in[inOff + first + ch];
-          int bestAt = first + ch;
-          for (int ky = kyFrom; ky < kyTo; ky++) {
-            int rowAt = ((y0 + ky) * g.inW + x0) * c + ch;
-            for (int kx = ky == kyFrom ? kxFrom + 1 : kxFrom; kx < kxTo; kx++) {
-              int at = rowAt + kx * c;
-              float v = in[inOff + at];
-              if (v > best) {
-                best = v;
-                bestAt = at;
-              }
-            }
-          }
-          out[outOff + o + ch] = best;
-          argmax[argOff + o + ch] = bestAt;
-        }
       }
     }
   }
@@ -508,12 +493,13 @@ public final class VectorKernels extends ScalarKernels {
    * One output pixel's maxima, values only (inference): the same comparisons in the same order as
    * {@link #maxPoolForward} with argmax, so the same bits, without the int lanes and mask casts.
    */
-  private static void maxOnly(ConvGeometry g, float[] in, int inOff, float[] out, int o, int c, int cBound, int y0,
-      int x0, int kyFrom, int kyTo, int kxFrom, int kxTo, int first) {
+  private static void maxOnly(ConvGeometry g, float[] in, int inOff, float[] out, int o, int c, int kyFrom, int kyTo,
+      int kxFrom, int kxTo, int first) {
     if (kyTo - kyFrom == 2 && kxTo - kxFrom == 2) {
       // A whole 2×2 window, straight-line: the common case, 1.5× faster than the loop below.
       int row = g.inW * c;
-      for (int ch = 0; ch < cBound; ch += L) {
+      for (int ch0 = 0; ch0 < c; ch0 += L) {
+        int ch = Math.min(ch0, c - L); // the last block ends at c: lanes done twice, the same values
         int at = inOff + first + ch;
         FloatVector best = FloatVector.fromArray(S, in, at);
         FloatVector v = FloatVector.fromArray(S, in, at + c);
@@ -527,7 +513,8 @@ public final class VectorKernels extends ScalarKernels {
     } else {
       // Any window: one flat loop, as in maxPoolForward (nested window loops box on JDK 17).
       int w = kxTo - kxFrom, n = (kyTo - kyFrom) * w, skip = (g.inW - w) * c;
-      for (int ch = 0; ch < cBound; ch += L) {
+      for (int ch0 = 0; ch0 < c; ch0 += L) {
+        int ch = Math.min(ch0, c - L); // the last block ends at c: lanes done twice, the same values
         FloatVector best = FloatVector.fromArray(S, in, inOff + first + ch);
         for (int e = 1, kx = 1, at = first + c; e < n; e++, kx++, at += c) {
           if (kx == w) {
@@ -539,19 +526,6 @@ public final class VectorKernels extends ScalarKernels {
         }
         best.intoArray(out, o + ch);
       }
-    }
-    for (int ch = cBound; ch < c; ch++) {
-      float best = in[inOff + first + ch];
-      for (int ky = kyFrom; ky < kyTo; ky++) {
-        int rowAt = ((y0 + ky) * g.inW + x0) * c + ch;
-        for (int kx = ky == kyFrom ? kxFrom + 1 : kxFrom; kx < kxTo; kx++) {
-          float v = in[inOff + rowAt + kx * c];
-          if (v > best) {
-            best = v;
-          }
-        }
-      }
-      out[o + ch] = best;
     }
   }
 
@@ -581,7 +555,6 @@ public final class VectorKernels extends ScalarKernels {
       super.maxPoolBackwardTiled(g, dOut, y, argmax, outOff, relu, dIn, dInOff);
       return;
     }
-    int cBound = S.loopBound(c);
     IntVector iota = IntVector.zero(I).addIndex(1);
     FloatVector zero = FloatVector.zero(S);
     VectorMask<Float> linear = S.maskAll(!relu); // or'ed into the ReLU test: no branch inside the loop
@@ -596,14 +569,11 @@ public final class VectorKernels extends ScalarKernels {
           int o = outOff + (oy * g.outW + ox) * c;
           for (; ix < xEnd; ix++) {
             int at = rowAt + ix * c;
-            for (int ch = 0; ch < cBound; ch += L) {
+            for (int ch0 = 0; ch0 < c; ch0 += L) {
+              int ch = Math.min(ch0, c - L); // the last block ends at c: lanes done twice, the same values
               VectorMask<Float> routed = IntVector.fromArray(I, argmax, o + ch).compare(VectorOperators.EQ, iota.add(at + ch))
                   .cast(S).and(FloatVector.fromArray(S, y, o + ch).compare(VectorOperators.GT, 0f).or(linear));
               zero.blend(zero.add(FloatVector.fromArray(S, dOut, o + ch)), routed).intoArray(dIn, dInOff + at + ch);
-            }
-            for (int ch = cBound; ch < c; ch++) {
-              boolean routed = argmax[o + ch] == at + ch && (!relu || y[o + ch] > 0f);
-              dIn[dInOff + at + ch] = routed ? 0f + dOut[o + ch] : 0f;
             }
           }
         }

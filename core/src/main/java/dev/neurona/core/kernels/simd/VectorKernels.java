@@ -1454,6 +1454,11 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
+  /**
+   * L channels at a time; when the channels are not a multiple of L the last block shifts left to end at
+   * the last channel (each lane is its own sums: the lanes done twice get the same values again), and
+   * fewer than L channels take the scalar sums. The same in {@link #winogradMaxPool}.
+   */
   @Override
   public void winogradInput(int r, float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v, int vOff,
       int vStride) {
@@ -1461,38 +1466,42 @@ public final class VectorKernels extends ScalarKernels {
       winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride);
       return;
     }
-    int s = 6 * channels, bound = S.loopBound(channels);
+    int s = 6 * channels, end = channels < L ? 0 : channels;
     for (int x = 0; x < 6; x++) { // tmp[a][x] = Σ_y Bᵀ[a][y]·d[y][x], L channels at a time
-      for (int c = 0; c < bound; c += L) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
         bt(d, dOff + x * channels + c, rowStride, tmp, x * channels + c, s);
       }
     }
     for (int a = 0; a < 6; a++) { // V[a][b] = Σ_x tmp[a][x]·Bᵀ[b][x]
-      for (int c = 0; c < bound; c += L) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
         bt(tmp, a * s + c, channels, v, vOff + 6 * a * vStride + c, vStride);
       }
     }
-    if (bound < channels) {
-      winograd5Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, bound, channels);
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      winograd5Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
     }
   }
 
   /** {@link #winogradInput} of F(2, 3): the scalar kernel's sums, L channels at a time. */
   private static void winograd3Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
       int vOff, int vStride) {
-    int s = 4 * channels, bound = S.loopBound(channels);
+    int s = 4 * channels, end = channels < L ? 0 : channels;
     for (int x = 0; x < 4; x++) {
-      for (int c = 0; c < bound; c += L) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
         bt3(d, dOff + x * channels + c, rowStride, tmp, x * channels + c, s);
       }
     }
     for (int a = 0; a < 4; a++) {
-      for (int c = 0; c < bound; c += L) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
         bt3(tmp, a * s + c, channels, v, vOff + 4 * a * vStride + c, vStride);
       }
     }
-    if (bound < channels) {
-      winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, bound, channels);
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
     }
   }
 
@@ -1544,10 +1553,11 @@ public final class VectorKernels extends ScalarKernels {
       winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff);
       return;
     }
-    int a = 6 * mStride, s = 6 * channels, bound = S.loopBound(channels);
+    int a = 6 * mStride, s = 6 * channels, end = channels < L ? 0 : channels;
     for (int b = 0; b < 6; b++) { // the scalar kernel's sums, L channels at a time
       int col = mOff + b * mStride;
-      for (int c = 0; c < bound; c += L) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
         FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
         FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
         FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
@@ -1556,22 +1566,24 @@ public final class VectorKernels extends ScalarKernels {
         t1.intoArray(tmp, s + b * channels + c);
       }
     }
-    for (int c = 0; c < bound; c += L) {
+    for (int c0 = 0; c0 < end; c0 += L) {
+      int c = Math.min(c0, channels - L); // the last block ends at the last channel
       FloatVector p0 = aRows(tmp, c, channels), p1 = aRows(tmp, s + c, channels);
       biasReluStore(p0.max(p1), bias, c, relu, out, outOff + c);
     }
-    if (bound < channels) {
-      winograd5MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      winograd5MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
     }
   }
 
   /** {@link #winogradMaxPool} of F(2, 3): the scalar kernel's sums, L channels at a time. */
   private static void winograd3MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff) {
-    int a = 4 * mStride, s = 4 * channels, bound = S.loopBound(channels);
+    int a = 4 * mStride, s = 4 * channels, end = channels < L ? 0 : channels;
     for (int b = 0; b < 4; b++) {
       int col = mOff + b * mStride;
-      for (int c = 0; c < bound; c += L) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
         FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
         FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
         FloatVector t0 = m0.add(m1).add(m2), t1 = m1.sub(m2).sub(m3);
@@ -1579,11 +1591,12 @@ public final class VectorKernels extends ScalarKernels {
         t1.intoArray(tmp, s + b * channels + c);
       }
     }
-    for (int c = 0; c < bound; c += L) {
+    for (int c0 = 0; c0 < end; c0 += L) {
+      int c = Math.min(c0, channels - L); // the last block ends at the last channel
       biasReluStore(aRows3(tmp, c, channels).max(aRows3(tmp, s + c, channels)), bias, c, relu, out, outOff + c);
     }
-    if (bound < channels) {
-      winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, bound, channels);
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
     }
   }
 

@@ -538,7 +538,6 @@ public final class Trainer {
     return t;
   }
 
-
   private Map<String, Double> currentLogs(double meanLoss) {
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", meanLoss);

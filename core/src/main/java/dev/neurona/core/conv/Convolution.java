@@ -77,17 +77,14 @@ public final class Convolution {
     }
     if (direct(g)) {
       Direct d = new Direct(g, kernel, bias, relu);
-      // Whole images per task, unless there are fewer images than threads (then each task pads its image).
+      // Whole images per task, unless there are fewer images than threads (then each task copies its image).
       int grain = batch >= Parallel.threads() ? g.outH : Math.max(1, g.outH / Parallel.threads());
       Parallel.forRange(batch * g.outH, grain, (from, to) -> {
-        float[] image = d.copies ? scratch(PADDED, d.paddedSize()) : null;
-        for (int r = from, padded = -1; r < to; r++) {
+        ConvRows rows = convRows(g, input, kernel, bias, relu, d, null, null, null);
+        for (int r = from, end; r < to; r = end) { // the task's rows, image by image
           int n = r / g.outH;
-          if (d.copies && n != padded) {
-            d.prepare(input, n, image);
-            padded = n;
-          }
-          d.row(input, image, n, r - n * g.outH, output, r * g.outW * g.outC);
+          end = Math.min(to, (n + 1) * g.outH);
+          rows.compute(n, r - n * g.outH, end - n * g.outH, output, r * g.outW * g.outC);
         }
       });
       return;
@@ -179,7 +176,7 @@ public final class Convolution {
       float[] conv = scratch(CONVOLVED, tiles ? Math.min(imageOut, bandPooledRows * pool.kH * outRow) : imageOut);
       for (int n = from; n < to; n++) {
         if (!tiles) {
-          rows.compute(n, 0, g.outH, conv);
+          rows.compute(n, 0, g.outH, conv, 0);
           k.maxPoolForward(pool, conv, 0, output, n * pooledOut, argmax, n * pooledOut);
           continue;
         }
@@ -187,7 +184,7 @@ public final class Convolution {
           int p1 = Math.min(pool.outH, p0 + bandPooledRows);
           int top = p0 * pool.kH - pool.padTop; // the band's first window row (above the image in the padding)
           int r0 = Math.max(0, top), r1 = Math.min(g.outH, p1 * pool.kH - pool.padTop);
-          rows.compute(n, r0, r1, conv);
+          rows.compute(n, r0, r1, conv, 0);
           int at = n * pooledOut + p0 * pool.outW * pool.outC;
           k.maxPoolForward(pool.band(r1 - r0, r0 - top, p1 - p0), conv, 0, output, at, argmax, at);
           if (argmax != null && r0 > 0) { // offsets within the band → within the image
@@ -203,9 +200,9 @@ public final class Convolution {
   /** About this many floats of convolution output per band in {@link #forwardMaxPool}: they stay in L1/L2 to be pooled. */
   static final int BAND_FLOATS = 1 << 14;
 
-  /** Rows {@code [oy0, oy1)} of image {@code n}'s convolution output into {@code out[0 ..]}, on the calling thread. */
+  /** Rows {@code [oy0, oy1)} of image {@code n}'s convolution output into {@code out[outOff ..]}, on the calling thread. */
   private interface ConvRows {
-    void compute(int n, int oy0, int oy1, float[] out);
+    void compute(int n, int oy0, int oy1, float[] out, int outOff);
   }
 
   /**
@@ -218,24 +215,24 @@ public final class Convolution {
     if (direct != null) {
       float[] image = direct.copies ? scratch(PADDED, direct.paddedSize()) : null;
       int[] padded = {-1};
-      return (n, oy0, oy1, out) -> {
-        if (direct.copies && padded[0] != n) {
+      return (n, oy0, oy1, out, outOff) -> {
+        if (direct.copies && padded[0] != n) { // images come in order: each is copied once
           direct.prepare(input, n, image);
           padded[0] = n;
         }
         for (int oy = oy0; oy < oy1; oy++) {
-          direct.row(input, image, n, oy, out, (oy - oy0) * outRow);
+          direct.row(input, image, n, oy, out, outOff + (oy - oy0) * outRow);
         }
       };
     }
     if (window != null) {
-      return (n, oy0, oy1, out) -> window.image(input, n, oy0, oy1, bias, relu, out, 0);
+      return (n, oy0, oy1, out, outOff) -> window.image(input, n, oy0, oy1, bias, relu, out, outOff);
     }
     float[] cols = plan.pointwise ? null : scratch(COLS, plan.blockRows * g.patchSize());
-    return (n, oy0, oy1, out) -> {
+    return (n, oy0, oy1, out, outOff) -> {
       for (int r0 = (n * g.outH + oy0) * g.outW, end = (n * g.outH + oy1) * g.outW, q = r0; q < end; q += plan.blockRows) {
-        forwardRows(g, plan, input, kernel, packed, bias, relu, out, (q - r0) * g.outC, q, Math.min(end, q + plan.blockRows),
-            cols);
+        forwardRows(g, plan, input, kernel, packed, bias, relu, out, outOff + (q - r0) * g.outC, q,
+            Math.min(end, q + plan.blockRows), cols);
       }
     };
   }

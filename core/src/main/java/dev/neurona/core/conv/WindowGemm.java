@@ -173,12 +173,10 @@ final class WindowGemm {
     });
   }
 
-  /** Every output row of image {@code n} into {@code out[outOff ..]}, block after block on the calling thread, as {@link #batch}. */
-  void image(float[] src, int n, float[] bias, boolean relu, float[] out, int outOff) {
-    image(src, n, 0, g.outH, bias, relu, out, outOff);
-  }
-
-  /** Output rows {@code [from, to)} of image {@code n} into {@code out[outOff ..]}, in blocks of {@link #rowsPerBlock} rows. */
+  /**
+   * Output rows {@code [from, to)} of image {@code n} into {@code out[outOff ..]}, block after block of
+   * {@link #rowsPerBlock} rows on the calling thread, as {@link #batch}.
+   */
   void image(float[] src, int n, int from, int to, float[] bias, boolean relu, float[] out, int outOff) {
     int rows = rowsPerBlock(), outRow = g.outW * g.outC;
     for (int oy0 = from; oy0 < to; oy0 += rows) {

@@ -43,7 +43,7 @@ public final class LayerProfile {
         long t0 = System.nanoTime();
         Layer l = layers.get(i);
         int line = i;
-        if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPoolBackward(layers.get(i + 1))) {
+        if (model.trainsWithNext(i)) {
           t = ((Conv2D) l).forwardMaxPool(t, (MaxPool2D) layers.get(++i)); // both layers' time on the convolution's line
         } else {
           t = l.forward(t, true);
@@ -56,7 +56,7 @@ public final class LayerProfile {
       for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Sequential.backwardFrom
         long t0 = System.nanoTime();
         Layer l = layers.get(i);
-        if (i > 0 && layers.get(i - 1) instanceof Conv2D && ((Conv2D) layers.get(i - 1)).fusesMaxPoolBackward(l)) {
+        if (i > 0 && model.trainsWithNext(i - 1)) {
           d = ((Conv2D) layers.get(--i)).backwardMaxPool((MaxPool2D) l, d); // both layers' time on the convolution's line
         } else {
           d = l.backward(d);

@@ -289,6 +289,16 @@ public final class Sequential {
   }
 
   /**
+   * Whether layer {@code i} is a convolution that training runs together with the max pooling after it
+   * ({@link Conv2D#fusesMaxPoolBackward}): {@link #forwardForBackward} and {@link #backwardFrom} take
+   * the pair in one call each way.
+   */
+  public boolean trainsWithNext(int i) {
+    return i + 1 < layers.size() && layers.get(i) instanceof Conv2D
+        && ((Conv2D) layers.get(i)).fusesMaxPoolBackward(layers.get(i + 1));
+  }
+
+  /**
    * Forward as training runs it, keeping what {@link #backwardFrom} needs: each layer's
    * {@link Layer#forward}, except that a convolution and the max pooling after it that backwardFrom
    * takes together go forward together too ({@link Conv2D#forwardMaxPool}: the same bits, without
@@ -301,7 +311,7 @@ public final class Sequential {
     Tensor t = x;
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
-      if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPoolBackward(layers.get(i + 1))) {
+      if (trainsWithNext(i)) {
         t = ((Conv2D) l).forwardMaxPool(t, (MaxPool2D) layers.get(++i));
       } else {
         t = l.forward(t, training);
@@ -321,7 +331,7 @@ public final class Sequential {
   public Tensor backwardFrom(int last, Tensor d) {
     for (int i = last; i >= 0 && d != null; i--) {
       Layer l = layers.get(i);
-      if (i > 0 && layers.get(i - 1) instanceof Conv2D && ((Conv2D) layers.get(i - 1)).fusesMaxPoolBackward(l)) {
+      if (i > 0 && trainsWithNext(i - 1)) {
         d = ((Conv2D) layers.get(--i)).backwardMaxPool((MaxPool2D) l, d);
       } else {
         d = l.backward(d);

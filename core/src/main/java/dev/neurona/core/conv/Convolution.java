@@ -534,15 +534,17 @@ public final class Convolution {
 
   /**
    * The input gradient of a stride-1 convolution is itself a convolution ({@link WindowGemm#inputGradient})
-   * with {@code inC} output channels, taken {@code nr} at a time: worth it when they fill whole tiles.
-   * Otherwise (MNIST-style first layers aside, captcha's 20 channels, flowers' 16 with AVX-512's 32-column tiles) the GEMM
+   * with {@code inC} output channels, taken {@code nr} at a time: worth it when they fill whole tiles, or
+   * fit the kernel's narrow tiles ({@link WindowGemm#narrows}: flowers' 16 channels on 512-bit vectors).
+   * Otherwise (MNIST-style first layers aside, captcha's 20 channels) the GEMM
    * {@code dOut · Kᵀ} has {@code kH·kW·inC} columns to fill tiles with, and col2im adds them up.
    * Measured (LayerProfile, JDK 25, AVX-512): MNIST's 32 → 64 second convolution backward 31 → 28 ms;
-   * flowers' 16 → 32 backward 49 → 52 ms with the window GEMM, so it keeps col2im.
+   * flowers' 16 → 32 backward 49 → 52 ms with the 8×32 window tiles (half their columns zero), 0.85× the
+   * input gradient's time with the 16×16 narrow ones.
    */
   private static boolean windowInputGradient(ConvGeometry g) {
-    return g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g) && g.inC % Gemm.kernel().nr() == 0
-        && WindowGemm.serves(g.transposed());
+    return g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g)
+        && (g.inC % Gemm.kernel().nr() == 0 || WindowGemm.narrows(g.transposed())) && WindowGemm.serves(g.transposed());
   }
 
   /** Every forward convolution but the pointwise ones (no lowering there) takes the window GEMM where it {@link WindowGemm#serves} them. */

@@ -88,6 +88,17 @@ public interface MicroKernel {
   }
 
   /**
+   * The kernel for products of at most one vector's columns, which this kernel's tiles would pad with zero
+   * columns: this kernel (the default), or one whose tile is one vector wide and taller (512-bit vectors: 16×16
+   * against 8×32). Its own {@link #nr()}, hence its own packed B; the same chain of fused multiply-adds per
+   * element, hence the same bits. Convolutions with that few output channels take it
+   * ({@code dev.neurona.core.conv.WindowGemm}), gathering their windows.
+   */
+  default MicroKernel narrowTiles() {
+    return this;
+  }
+
+  /**
    * Copies the windows that {@link #tileWindows} would read (the same arguments; {@code mr} rows of
    * {@code segs·segLen} floats, at most {@link #gatheredWindowLimit}) into {@code w}, which holds
    * {@code mr·}{@link #gatheredWindowLimit} floats, in the layout {@link #tileGathered} reads.

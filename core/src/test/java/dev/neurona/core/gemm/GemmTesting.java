@@ -8,11 +8,15 @@ import java.util.Random;
 final class GemmTesting {
   private GemmTesting() {}
 
-  /** The scalar kernel, and the vector one when {@code jdk.incubator.vector} is present. */
+  /**
+   * The scalar kernel, and the vector one when {@code jdk.incubator.vector} is present, with its
+   * {@link MicroKernel#narrowTiles narrow tiles} on 512-bit vectors.
+   */
   static List<MicroKernel> kernels() {
     List<MicroKernel> list = new ArrayList<>();
     list.add(Gemm.scalarKernel());
     Gemm.vectorKernel().ifPresent(list::add);
+    Gemm.vectorKernel().map(MicroKernel::narrowTiles).filter(k -> !list.contains(k)).ifPresent(list::add); // 512-bit: 16×16
     return list;
   }
 

@@ -139,6 +139,15 @@ public interface Kernels {
       int outC, float beta, float[] dK, int dkOff);
 
   /**
+   * Whether {@link #convKernelGrad} has a tile for windows larger than a first layer's that beats im2col and
+   * the GEMM: windows whose rows are runs of {@code run} contiguous floats ({@code kW·inC}) onto {@code outC}
+   * channels. False (the default) where it has none; the same bits either way.
+   */
+  default boolean convKernelGradRuns(int run, int outC) {
+    return false;
+  }
+
+  /**
    * The input transform of one tile of a Winograd F(2×2, r×r) convolution
    * ({@link dev.neurona.core.conv.Winograd}), {@code r} = 3 or 5, every channel: {@code V = Bᵀ·d·B} for
    * the {@code α×α} window ({@code α = r + 1})

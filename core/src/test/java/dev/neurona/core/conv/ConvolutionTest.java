@@ -450,13 +450,16 @@ class ConvolutionTest {
     // GEMM's k-blocks; im2col + GEMM is the oracle, bit for bit, into a gradient that already holds
     // values (it accumulates). Geometries: padded and not, strides, channel counts that are not a
     // multiple of 8, tap counts that are not a multiple of 4, blocks of several images and images cut
-    // into several blocks, many k-blocks, several chunks; tiny blocks fall back to the GEMM path.
+    // into several blocks, many k-blocks, several chunks; tiny blocks fall back to the GEMM path; and the
+    // larger windows that Kernels.convKernelGradRuns takes.
     ConvGeometry[] geometries = {
         ConvGeometry.of(28, 28, 1, 5, 5, 1, 1, Padding.SAME, 32), ConvGeometry.of(28, 28, 1, 3, 3, 1, 1, Padding.VALID, 32),
         ConvGeometry.of(20, 20, 1, 5, 5, 1, 1, Padding.SAME, 20), ConvGeometry.of(33, 31, 3, 3, 3, 2, 2, Padding.SAME, 16),
         ConvGeometry.of(90, 90, 3, 3, 3, 1, 1, Padding.SAME, 13), ConvGeometry.of(9, 7, 2, 2, 3, 1, 2, Padding.VALID, 5),
-        ConvGeometry.of(4, 4, 1, 2, 2, 1, 1, Padding.VALID, 3)};
-    int[] batches = {9, 5, 3, 4, 2, 11, 2};
+        ConvGeometry.of(4, 4, 1, 2, 2, 1, 1, Padding.VALID, 3),
+        // larger windows in runs of a multiple of 8 floats onto 32 channels: the 8×32 tiles (512-bit vectors, JDK 25)
+        ConvGeometry.of(30, 29, 16, 3, 3, 1, 1, Padding.SAME, 32), ConvGeometry.of(31, 30, 8, 3, 3, 2, 2, Padding.SAME, 32)};
+    int[] batches = {9, 5, 3, 4, 2, 11, 2, 3, 2};
     assertSameKernelGradients(geometries, batches, new Random(11),
         (g, batch, in, dOut, dK) -> Convolution.backwardKernel(g, batch, in, dOut, dK, false),
         (g, batch, in, dOut, dK) -> Convolution.backwardKernel(g, batch, in, dOut, dK, true));

@@ -41,7 +41,7 @@ class KernelsTest {
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
       "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowPlanar", "planarTile",
-      "convKernelGrad", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
+      "convKernelGrad", "convKernelGradRuns", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
@@ -514,13 +514,14 @@ class KernelsTest {
   void convKernelGradMatchesItsDefinitionOnBothPaths() {
     Random rnd = new Random(1701);
     int dOff = 4, dkOff = 3, checked = 0;
-    for (int nTaps : new int[] {1, 3, 4, 9, 25, 27}) {
+    for (int nTaps : new int[] {1, 3, 4, 9, 25, 27, 48}) {
       for (int outC : new int[] {3, 8, 13, 16, 20, 32}) {
         for (int[] range : new int[][] {{0, 1}, {2, 9}, {5, 300}, {0, 300}, {1, 300}}) {
           int from = range[0], to = range[1];
           // Arbitrary taps; on the last two ranges a window's runs, rows 12 apart: nine consecutive offsets (3×3
-          // on three channels), then five (5×5 on one channel).
-          int run = range[1] < 300 || range[0] == 5 ? 0 : range[0] == 0 ? 9 : 5;
+          // on three channels) or sixteen for 48 taps (3×3 on 16 channels: convKernelGradRuns' 8×32 tiles on
+          // 512-bit vectors, JDK 25), then five (5×5 on one channel).
+          int run = range[1] < 300 || range[0] == 5 ? 0 : range[0] == 0 ? (nTaps == 48 ? 16 : 9) : 5;
           int[] taps = new int[nTaps];
           for (int t = 0; t < nTaps; t++) {
             taps[t] = run == 0 ? rnd.nextInt(40) : t / run * 12 % 40 + t % run;
@@ -559,7 +560,21 @@ class KernelsTest {
         }
       }
     }
-    assertThat(checked).isGreaterThanOrEqualTo(360);
+    assertThat(checked).isGreaterThanOrEqualTo(420);
+  }
+
+  /** The windows convKernelGrad takes beyond first layers: 512-bit vectors from JDK 25 on, runs of 8k floats, 32 channels. */
+  @Test
+  void convKernelGradRunsOnlyWhereItsTilesFit() {
+    assertThat(scalar.convKernelGradRuns(48, 32)).as("the scalar kernels: im2col and the GEMM").isFalse();
+    if (KernelProvider.vectorModulePresent()) {
+      boolean tiles = lanes() == 16 && Runtime.version().feature() >= 25;
+      assertThat(vec().convKernelGradRuns(48, 32)).as(vec().name() + " on JDK " + Runtime.version().feature()).isEqualTo(tiles);
+      assertThat(vec().convKernelGradRuns(96, 32)).isEqualTo(tiles);
+      assertThat(vec().convKernelGradRuns(44, 32)).isFalse();
+      assertThat(vec().convKernelGradRuns(96, 64)).isFalse();
+      assertThat(vec().convKernelGradRuns(48, 16)).isFalse();
+    }
   }
 
   /**

@@ -224,10 +224,16 @@ final class WindowGemm {
     }
     int rowStep = paddedW * g.inC, pixels = (oy1 - oy0) * g.outW, tiles = (pixels + mr - 1) / mr;
     int[] offsets = offsets(OFFSETS, tiles * mr);
-    for (int p = 0; p < tiles * mr; p++) {
-      int q = Math.min(p, pixels - 1), oy = q / g.outW, ox = q - oy * g.outW;
-      offsets[p] = base + oy * g.strideH * rowStep + ox * g.strideW * g.inC;
+    // Pixel by pixel in row-major order, without a division per pixel; the last tile repeats the last pixel.
+    int yStep = g.strideH * rowStep, xStep = g.strideW * g.inC;
+    for (int p = 0, rowStart = base, ox = 0; p < pixels; p++) {
+      offsets[p] = rowStart + ox * xStep;
+      if (++ox == g.outW) {
+        ox = 0;
+        rowStart += yStep;
+      }
     }
+    Arrays.fill(offsets, pixels, tiles * mr, offsets[pixels - 1]);
     float[] acc = Convolution.scratch(ACC, mr * nr);
     float[] windows = gather ? Convolution.scratch(GATHERED, mr * mk.gatheredWindowLimit()) : null;
     for (int t = 0; t < tiles; t++) {

@@ -551,8 +551,8 @@ public final class Convolution {
    * Otherwise (MNIST-style first layers aside, captcha's 20 channels) the GEMM
    * {@code dOut · Kᵀ} has {@code kH·kW·inC} columns to fill tiles with, and col2im adds them up.
    * Measured (LayerProfile, JDK 25, AVX-512): MNIST's 32 → 64 second convolution backward 31 → 28 ms;
-   * flowers' 16 → 32 backward 49 → 52 ms with the 8×32 window tiles (half their columns zero), 0.85× the
-   * input gradient's time with the 16×16 narrow ones.
+   * flowers' 16 → 32 backward 49 → 52 ms with the 8×32 window tiles (half their columns zero); the narrow
+   * 8×16 tiles take 0.68 (one thread) and 0.67 (two) of the input gradient's time ({@link WindowGemm#narrows}).
    */
   private static boolean windowInputGradient(ConvGeometry g) {
     return g.strideH == 1 && g.strideW == 1 && !Blocks.isPointwise(g)

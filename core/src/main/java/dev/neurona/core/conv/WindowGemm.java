@@ -36,20 +36,21 @@ final class WindowGemm {
    * images/s against 4,556 with im2col and the GEMM (AVX-512; 83 against 3,211 with AVX2).
    */
   static boolean serves(ConvGeometry g) {
-    return IN_PLACE || gathers(g) || narrows(g);
+    return IN_PLACE || gathers(g);
   }
 
   /**
    * Whether {@code g}'s output channels fit the kernel's {@link MicroKernel#narrowTiles narrow tiles} (one vector,
-   * 512-bit vectors: 16 channels, half of the 8×32 tile's columns) and its windows their gathered rows: then
-   * the narrow kernel computes it, gathering each tile's windows (on any JDK: its gathered loop is one loop;
-   * in place, its sixteen row offsets spill, and flowers' second input gradient ran no faster, JMH, one thread).
-   * That input gradient (90×90, 32 → 16 channels), {@code Alternate inputgrad:flowers2,32}, JDK 25, AVX-512
-   * (Zen 5), against im2col, the GEMM and col2im: 0.849 on one thread (24.0 → 20.4 ms), 0.856 on two.
+   * 512-bit vectors: 16 channels, half of the 8×32 tile's columns), read in place (JDK 25 on, as {@link #IN_PLACE}).
+   * Flowers' second convolution's input gradient (90×90, 32 → 16 channels), {@code Alternate
+   * inputgrad:flowers2,32}, JDK 25, AVX-512 (Zen 5), against im2col, the GEMM and col2im: 0.68 of the time on one
+   * thread (23.4 → 15.9 ms), 0.67 on two (12.1 → 8.2 ms). A 16×16 tile took 0.85: its sixteen offsets spill in
+   * place, so it ran from windows copied per tile. JDK 17 keeps im2col there (nested window loops box its
+   * accumulators).
    */
   static boolean narrows(ConvGeometry g) {
     MicroKernel narrow = Gemm.kernel().narrowTiles();
-    return narrow != Gemm.kernel() && g.outC <= narrow.nr() && g.patchSize() <= narrow.gatheredWindowLimit();
+    return IN_PLACE && narrow != Gemm.kernel() && g.outC <= narrow.nr();
   }
 
   /** The kernel whose tiles compute {@code g}: the narrow one, the gathering one, or the kernel itself. */
@@ -122,7 +123,7 @@ final class WindowGemm {
   /** The forward convolution of {@code g}: B is the kernel {@code (kH·kW·inC, outC)} as stored. */
   static WindowGemm forward(ConvGeometry g, float[] kernel) {
     MicroKernel mk = tiles(g);
-    boolean gather = narrows(g) || gathers(g);
+    boolean gather = !narrows(g) && gathers(g);
     int patch = g.patchSize(), outC = g.outC;
     float[] bp = pack(mk, patch, outC, (k, col) -> kernel[k * outC + col]);
     return new WindowGemm(g, mk, bp, gather);
@@ -137,7 +138,7 @@ final class WindowGemm {
   static WindowGemm inputGradient(ConvGeometry g, float[] kernel) {
     ConvGeometry t = g.transposed();
     MicroKernel mk = tiles(t);
-    boolean gather = narrows(t) || gathers(t);
+    boolean gather = !narrows(t) && gathers(t);
     int kH = g.kH, kW = g.kW, inC = g.inC, outC = g.outC;
     float[] bp = pack(mk, kH * kW * outC, inC, (k, c) -> {
       int tap = k / outC, o = k - tap * outC, ky = tap / kW, kx = tap - ky * kW;

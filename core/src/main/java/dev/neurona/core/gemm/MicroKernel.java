@@ -89,10 +89,9 @@ public interface MicroKernel {
 
   /**
    * The kernel for products of at most one vector's columns, which this kernel's tiles would pad with zero
-   * columns: this kernel (the default), or one whose tile is one vector wide and taller (512-bit vectors: 16×16
-   * against 8×32). Its own {@link #nr()}, hence its own packed B; the same chain of fused multiply-adds per
-   * element, hence the same bits. Convolutions with that few output channels take it
-   * ({@code dev.neurona.core.conv.WindowGemm}), gathering their windows.
+   * columns: this kernel (the default), or one whose tile is one vector wide (512-bit vectors: 8×16 against
+   * 8×32). Its own {@link #nr()}, hence its own packed B; the same chain of fused multiply-adds per element,
+   * hence the same bits. Convolutions with that few output channels take it ({@code dev.neurona.core.conv.WindowGemm}).
    */
   default MicroKernel narrowTiles() {
     return this;

@@ -16,7 +16,7 @@ final class GemmTesting {
     List<MicroKernel> list = new ArrayList<>();
     list.add(Gemm.scalarKernel());
     Gemm.vectorKernel().ifPresent(list::add);
-    Gemm.vectorKernel().map(MicroKernel::narrowTiles).filter(k -> !list.contains(k)).ifPresent(list::add); // 512-bit: 16×16
+    Gemm.vectorKernel().map(MicroKernel::narrowTiles).filter(k -> !list.contains(k)).ifPresent(list::add); // 512-bit: 8×16
     return list;
   }
 

@@ -33,15 +33,14 @@ public class VectorMicroKernel implements MicroKernel {
   /** Public no-argument constructor for loading by class name. */
   public VectorMicroKernel() {}
 
-  /** The 16×16 tile where vectors hold 16 floats ({@link #narrowTiles}); none on 256-bit vectors (16 columns are two). */
+  /** The 8×16 tile where vectors hold 16 floats ({@link #narrowTiles}); none on 256-bit vectors (16 columns are two). */
   private static final class Narrow {
     static final MicroKernel KERNEL = L >= 16 ? new NarrowVectorMicroKernel(new VectorMicroKernel()) : null;
   }
 
   /**
-   * On 512-bit vectors, {@link NarrowVectorMicroKernel}: one vector of columns, sixteen rows (flowers' second
-   * convolution's input gradient, 16 channels, 0.85× the time of im2col + GEMM + col2im: see
-   * {@code dev.neurona.core.conv.WindowGemm.narrows}).
+   * On 512-bit vectors, {@link NarrowVectorMicroKernel}: one vector of columns, eight rows (flowers' second
+   * convolution's input gradient, 16 channels: see {@code dev.neurona.core.conv.WindowGemm.narrows}).
    */
   @Override
   public MicroKernel narrowTiles() {

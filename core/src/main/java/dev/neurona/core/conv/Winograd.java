@@ -124,8 +124,7 @@ public final class Winograd {
             int uOff = (xi * slivers + sl) * inC * nr;
             for (int gr = 0; gr < groups; gr++) {
               int row = xi * chunk + gr * mr;
-              mk.tileRowMajorA(inC, v, row * inC, inC, u, uOff, acc);
-              mk.update(acc, 1f, 0f, null, 0, 0, m, row * np + sl * nr, np);
+              mk.tileRowMajorAStore(inC, v, row * inC, inC, u, uOff, acc, m, row * np + sl * nr, np);
             }
           }
         }

@@ -43,6 +43,19 @@ public interface MicroKernel {
   void tileRowMajorA(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc);
 
   /**
+   * {@link #tileRowMajorA} then {@link #update} with alpha 1 and beta 0: {@code dst[dOff + r·ldd + j]} receives the
+   * tile's sums, stored straight from the registers where the kernel can (the default goes through {@code acc},
+   * its scratch tile). For products whose k is one short block, where the round trip through {@code acc} costs
+   * a fair share of the tile: the Winograd products, k = the input channels. The bits of the two calls.
+   */
+  // a: mr rows lda apart, kc floats each; bp a kc×nr sliver; dst: mr rows of nr floats, ldd apart.
+  default void tileRowMajorAStore(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc, float[] dst,
+      int dOff, int ldd) {
+    tileRowMajorA(kc, a, aOff, lda, bp, bpOff, acc);
+    update(acc, 1f, 0f, null, 0, 0, dst, dOff, ldd);
+  }
+
+  /**
    * As {@link #tile}, but A is read unpacked from a transposed (k×m, row-major) store:
    * {@code a[aOff + p·lda + r]}. The driver uses it for a transposed A when packing would not pay,
    * since each step's mr values are already contiguous. Same summation order and rounding as

@@ -425,6 +425,28 @@ class GemmTest {
   }
 
   @Test
+  void tilesStoredStraightToCHaveTheBitsOfTileAndUpdate() {
+    // MicroKernel.tileRowMajorAStore (the Winograd products): the eight-row vector tile stores from its registers,
+    // the others go through acc and update(alpha 1, beta 0); every element the bits of those two calls.
+    Random random = new Random(45);
+    for (MicroKernel kernel : kernels()) {
+      int mr = kernel.mr(), nr = kernel.nr();
+      for (int kc : new int[] {1, 16, 20, 32, 77}) {
+        int lda = kc + 3, ldd = 2 * nr + 5;
+        float[] a = GemmTesting.randomArray(random, 2 + mr * lda), bp = GemmTesting.randomArray(random, 4 + kc * nr);
+        float[] acc = new float[mr * nr], want = GemmTesting.randomArray(random, 7 + mr * ldd), got = want.clone();
+        kernel.tileRowMajorA(kc, a, 2, lda, bp, 4, acc);
+        kernel.update(acc, 1f, 0f, null, 0, 0, want, 7, ldd);
+        kernel.tileRowMajorAStore(kc, a, 2, lda, bp, 4, new float[mr * nr], got, 7, ldd);
+        for (int i = 0; i < want.length; i++) {
+          assertThat(Float.floatToRawIntBits(got[i])).as("%s, k %d, element %d", kernel.name(), kc, i)
+              .isEqualTo(Float.floatToRawIntBits(want[i]));
+        }
+      }
+    }
+  }
+
+  @Test
   void narrowTilesHaveTheBitsOfTheWideTilesOnWindows() {
     // On 512-bit vectors, products of at most 16 columns take an 8×16 tile (MicroKernel.narrowTiles) that reads
     // windows in place: its sums must be the 8×32 tile's, column for column. (Its GEMM paths run in the tests

@@ -244,6 +244,11 @@ final class WindowGemm {
       }
       for (int j = 0; j * nr < g.outC; j++) {
         int cols = Math.min(nr, g.outC - j * nr), o = outOff + t * mr * g.outC + j * nr;
+        if (!gather && rows == mr && cols == nr) { // a whole tile, bias added and stored by the kernel
+          mk.tileWindowsStore(g.kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc, bias, j * nr, out, o,
+              g.outC);
+          continue;
+        }
         if (gather) {
           mk.tileGathered(patch, windows, packed, j * patch * nr, acc);
         } else {

@@ -81,6 +81,19 @@ public interface MicroKernel {
       float[] acc);
 
   /**
+   * {@link #tileWindows} then {@link #update} of the whole tile with alpha 1:
+   * {@code dst[dOff + r·ldd + j] = Σ + bias[biasOff + j]}, or the sums alone when {@code bias} is null (beta 0),
+   * stored straight from the registers where the kernel can (the default goes through {@code acc}, its scratch
+   * tile). The bits of the two calls.
+   */
+  // as tileWindows; bias: nr floats from biasOff, or null; dst: mr rows of nr floats, ldd apart.
+  default void tileWindowsStore(int segs, int segLen, int segStep, float[] a, int[] rowOff, int ro, float[] bp, int bpOff,
+      float[] acc, float[] bias, int biasOff, float[] dst, int dOff, int ldd) {
+    tileWindows(segs, segLen, segStep, a, rowOff, ro, bp, bpOff, acc);
+    update(acc, 1f, bias == null ? 0f : 1f, bias, biasOff, 0, dst, dOff, ldd);
+  }
+
+  /**
    * The longest window ({@code segs·segLen} floats) this kernel gathers: a convolution whose windows are
    * no longer copies each tile's windows ({@link #gatherWindows}) and multiplies the copy
    * ({@link #tileGathered}) rather than calling {@link #tileWindows}; 0 (the default) when it never does.

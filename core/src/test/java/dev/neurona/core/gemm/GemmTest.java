@@ -447,6 +447,36 @@ class GemmTest {
   }
 
   @Test
+  void windowTilesStoredStraightToCHaveTheBitsOfTileAndUpdate() {
+    // MicroKernel.tileWindowsStore (the window GEMM's whole tiles): the eight-row vector tile adds the bias and stores
+    // from its registers, the others go through acc and update; with a bias and without, the bits of those calls.
+    Random random = new Random(46);
+    for (MicroKernel kernel : kernels()) {
+      int mr = kernel.mr(), nr = kernel.nr();
+      for (int[] shape : new int[][] {{3, 48, 1472}, {5, 100, 400}, {1, 7, 0}}) {
+        int segs = shape[0], segLen = shape[1], segStep = shape[2], kc = segs * segLen, ldd = nr + 9;
+        float[] a = GemmTesting.randomArray(random, 4000 + segs * segStep);
+        int[] rowOff = new int[mr + 2];
+        for (int r = 0; r < rowOff.length; r++) {
+          rowOff[r] = random.nextInt(3000);
+        }
+        float[] bp = GemmTesting.randomArray(random, 3 + kc * nr), bias = GemmTesting.randomArray(random, 5 + nr);
+        for (boolean withBias : new boolean[] {false, true}) {
+          float[] acc = new float[mr * nr], want = GemmTesting.randomArray(random, 6 + mr * ldd), got = want.clone();
+          kernel.tileWindows(segs, segLen, segStep, a, rowOff, 1, bp, 3, acc);
+          kernel.update(acc, 1f, withBias ? 1f : 0f, withBias ? bias : null, 5, 0, want, 6, ldd);
+          kernel.tileWindowsStore(segs, segLen, segStep, a, rowOff, 1, bp, 3, new float[mr * nr], withBias ? bias : null, 5,
+              got, 6, ldd);
+          for (int i = 0; i < want.length; i++) {
+            assertThat(Float.floatToRawIntBits(got[i])).as("%s, %d runs of %d, bias %s, element %d", kernel.name(), segs,
+                segLen, withBias, i).isEqualTo(Float.floatToRawIntBits(want[i]));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void narrowTilesHaveTheBitsOfTheWideTilesOnWindows() {
     // On 512-bit vectors, products of at most 16 columns take an 8×16 tile (MicroKernel.narrowTiles) that reads
     // windows in place: its sums must be the 8×32 tile's, column for column. (Its GEMM paths run in the tests

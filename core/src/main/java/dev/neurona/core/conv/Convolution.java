@@ -265,8 +265,9 @@ public final class Convolution {
    * Whether {@link #backwardKernel} reads the windows of {@code g} in place ({@link Kernels#convKernelGrad}) though
    * its patch is larger than a first layer's: where the kernels have a tile for its runs and channels
    * ({@link Kernels#convKernelGradRuns}; 512-bit vectors from JDK 25 on, runs a multiple of 8 long, 32 channels). No im2col:
-   * flowers' second convolution, {@code Alternate kernelgrad:flowers2,32}, JDK 25, Zen 5, 2 threads: 0.74 of the
-   * time (12.2 → 9.0 ms). The same bits: each element is the GEMM's chain over the same k-blocks.
+   * flowers' second convolution, {@code Alternate kernelgrad:flowers2,32}, JDK 25, Zen 5: 0.82 of the time on one
+   * thread (23.5 → 19.1 ms), 0.80 on two (11.4 → 9.1 ms). The same bits: each element is the GEMM's chain over the
+   * same k-blocks.
    */
   private static boolean directKernelGradient(ConvGeometry g) {
     return g.kH * g.kW > 1 && KernelProvider.kernels().directConvolution()

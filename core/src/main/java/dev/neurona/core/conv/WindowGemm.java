@@ -254,10 +254,8 @@ final class WindowGemm {
         } else {
           mk.tileWindows(g.kH, run, rowStep, a, offsets, t * mr, packed, j * patch * nr, acc);
         }
-        if (rows == mr && cols == nr && bias != null) {
-          mk.update(acc, 1f, 1f, bias, j * nr, 0, out, o, g.outC);
-        } else if (rows == mr && cols == nr) {
-          mk.update(acc, 1f, 0f, null, 0, 0, out, o, g.outC);
+        if (rows == mr && cols == nr) { // a whole gathered tile: 1·acc (+ 1·bias), as tileWindowsStore
+          mk.update(acc, 1f, bias == null ? 0f : 1f, bias, j * nr, 0, out, o, g.outC);
         } else {
           for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {

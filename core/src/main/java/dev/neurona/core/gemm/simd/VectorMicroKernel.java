@@ -33,9 +33,12 @@ public class VectorMicroKernel implements MicroKernel {
   /** Public no-argument constructor for loading by class name. */
   public VectorMicroKernel() {}
 
-  /** The 8×16 tile where vectors hold 16 floats ({@link #narrowTiles}); none on 256-bit vectors (16 columns are two). */
+  /**
+   * The 8×16 tile where vectors hold 16 floats ({@link #narrowTiles}), created on first use; never on 256-bit vectors
+   * (16 columns are two), where {@link #narrowTiles} does not load this holder.
+   */
   private static final class Narrow {
-    static final MicroKernel KERNEL = L >= 16 ? new NarrowVectorMicroKernel(new VectorMicroKernel()) : null;
+    static final MicroKernel KERNEL = new NarrowVectorMicroKernel(new VectorMicroKernel());
   }
 
   /**

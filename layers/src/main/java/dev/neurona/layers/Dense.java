@@ -230,7 +230,8 @@ public final class Dense extends Layer implements HasActivation {
     int batch = input.dim(0);
     int in = input.dim(1);
     float[] dz = dZ.data();
-    Gemm.sgemm(true, false, in, units, batch, 1f, input.data(), 0, in, dz, 0, units, 1f, kernel.grad().data(), 0, units);
+    float scale = kernel.beginGradientWrite(); // 0 after zeroGrad: the GEMM overwrites the gradient
+    Gemm.sgemm(true, false, in, units, batch, 1f, input.data(), 0, in, dz, 0, units, scale, kernel.grad().data(), 0, units);
     if (bias != null) {
       K.biasGrad(dz, 0, batch, units, bias.grad().data(), 0);
     }

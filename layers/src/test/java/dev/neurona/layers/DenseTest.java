@@ -93,6 +93,21 @@ class DenseTest {
   }
 
   @Test
+  void backwardAfterZeroGradOverwritesStaleGradientsWithoutReadingThem() {
+    Dense d = built(new Dense(3), 4, 1);
+    Tensor x = Tensor.uniform(Shape.of(2, 4), -1, 1, 5);
+    Tensor g = Tensor.uniform(Shape.of(2, 3), -1, 1, 6);
+    d.forward(x, true);
+    d.backward(g);
+    Tensor once = d.kernel().grad().copy();
+    java.util.Arrays.fill(d.kernel().grad().data(), Float.NaN); // as a refused step's gradient
+    d.kernel().zeroGrad();
+    d.forward(x, true);
+    d.backward(g);
+    assertThat(d.kernel().grad().data()).containsExactly(once.data());
+  }
+
+  @Test
   void firstLayerSkipsTheInputGradient() {
     Dense d = built(new Dense(3), 4, 1);
     d.setNeedsInputGradient(false);

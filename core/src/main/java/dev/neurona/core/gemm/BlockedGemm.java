@@ -561,19 +561,13 @@ final class BlockedGemm {
     }
   }
 
-  /** {@code dst = alpha·acc + beta·src} for a tile: full tiles through the kernel, edge tiles with the same formula. */
+  /** {@code dst = alpha·acc + beta·src} for a tile: full tiles by {@link MicroKernel#update}, edge tiles by its {@code updateEdge}. */
   private static void put(MicroKernel kernel, float[] acc, int rows, int cols, float alpha, float beta, float[] src,
       int sOff, int lds, float[] dst, int dOff, int ldd) {
-    int mr = kernel.mr(), nr = kernel.nr();
-    if (rows == mr && cols == nr) {
+    if (rows == kernel.mr() && cols == kernel.nr()) {
       kernel.update(acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
-      return;
-    }
-    for (int r = 0; r < rows; r++) {
-      for (int q = 0; q < cols; q++) {
-        float x = acc[r * nr + q];
-        dst[dOff + r * ldd + q] = beta == 0f ? alpha * x : alpha * x + beta * src[sOff + r * lds + q];
-      }
+    } else {
+      kernel.updateEdge(rows, cols, acc, alpha, beta, src, sOff, lds, dst, dOff, ldd);
     }
   }
 

@@ -180,6 +180,21 @@ public interface MicroKernel {
   void update(float[] acc, float alpha, float beta, float[] src, int sOff, int lds, float[] dst, int dOff, int ldd);
 
   /**
+   * {@link #update} of the top-left {@code rows × cols} of a tile (an edge tile of C), by the same
+   * formula; this default is the plain loop, the reference a kernel's vector version must match.
+   */
+  default void updateEdge(int rows, int cols, float[] acc, float alpha, float beta, float[] src, int sOff, int lds,
+      float[] dst, int dOff, int ldd) {
+    int nr = nr();
+    for (int r = 0; r < rows; r++) {
+      for (int q = 0; q < cols; q++) {
+        float x = acc[r * nr + q];
+        dst[dOff + r * ldd + q] = beta == 0f ? alpha * x : alpha * x + beta * src[sOff + r * lds + q];
+      }
+    }
+  }
+
+  /**
    * The kernel for a region of a product whose A slivers are all packed, where only {@link #tile} runs:
    * this kernel, or one with a taller tile that the JIT compiles well only for that loop (the JDK 25
    * AVX2 kernel's six-row companion). Same {@link #nr()}, hence the same packed B; the same chain of

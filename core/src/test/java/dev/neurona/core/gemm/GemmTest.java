@@ -447,6 +447,43 @@ class GemmTest {
   }
 
   @Test
+  void edgeTileUpdatesHaveTheBitsOfThePlainFormula() {
+    // MicroKernel.updateEdge (BlockedGemm's partial tiles): the vector kernels' whole vectors plus a plain tail
+    // must give alpha·acc + beta·src exactly as the loop does, and never read src when beta is 0.
+    Random random = new Random(46);
+    for (MicroKernel kernel : kernels()) {
+      int mr = kernel.mr(), nr = kernel.nr();
+      for (int rows = 1; rows <= mr; rows++) {
+        for (int cols : new int[] {1, 7, 8, 15, 16, 17, 20, nr - 1, nr}) {
+          if (cols > nr || (rows == mr && cols == nr)) {
+            continue;
+          }
+          for (float beta : new float[] {0f, 1f, 0.3f}) {
+            float alpha = rows % 2 == 0 ? 1f : 0.7f;
+            int lds = nr + 3, ldd = nr + 5;
+            float[] acc = GemmTesting.randomArray(random, mr * nr), src = GemmTesting.randomArray(random, 2 + mr * lds);
+            if (beta == 0f) {
+              Arrays.fill(src, Float.NaN);
+            }
+            float[] want = GemmTesting.randomArray(random, 9 + mr * ldd), got = want.clone();
+            for (int r = 0; r < rows; r++) {
+              for (int q = 0; q < cols; q++) {
+                float x = acc[r * nr + q];
+                want[9 + r * ldd + q] = beta == 0f ? alpha * x : alpha * x + beta * src[2 + r * lds + q];
+              }
+            }
+            kernel.updateEdge(rows, cols, acc, alpha, beta, src, 2, lds, got, 9, ldd);
+            for (int i = 0; i < want.length; i++) {
+              assertThat(Float.floatToRawIntBits(got[i])).as("%s, %d×%d, beta %s, element %d", kernel.name(), rows, cols,
+                  beta, i).isEqualTo(Float.floatToRawIntBits(want[i]));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void windowTilesStoredStraightToCHaveTheBitsOfTileAndUpdate() {
     // MicroKernel.tileWindowsStore (the window GEMM's whole tiles): the eight-row vector tile adds the bias and stores
     // from its registers, the others go through acc and update; with a bias and without, the bits of those calls.

@@ -153,7 +153,7 @@ final class BlockedGemm {
     if (trivial(m, n, k, alpha, beta, c, cOff, ldc)) {
       return;
     }
-    if (mayTranspose && transposes(transA, transB, m, n, k)) {
+    if (mayTranspose && transposes(kernel, transA, transB, m, n, k)) {
       transposed(kernel, parallelWork, directParallelWork, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff,
           ldc);
       return;
@@ -178,21 +178,30 @@ final class BlockedGemm {
     blocked(kernel, threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, null, beta, c, cOff, ldc);
   }
 
-  /** Rows of C up to which {@link #transposes} an {@code A·Bᵀ} product: four 16-column slivers. */
+  /** Rows of C up to which {@link #transposes} an {@code A·Bᵀ} product: four 16-column slivers (AVX2), at least. */
   static final int TRANSPOSE_MAX_M = 64;
 
   /**
    * Whether {@code C = A·Bᵀ} (A stored m×k, B stored n×k) runs as {@code Cᵀ = B·Aᵀ}: for a few rows
-   * against a wide B, such as a dense layer's input gradient {@code dZ·Wᵀ} on a small batch. As
-   * {@code A·Bᵀ} every k×nr sliver of Bᵀ is gathered from nr rows of B, a transpose that serves only
-   * m rows; as {@code B·Aᵀ} the wide operand is read in place, its rows contiguous, and only the few
-   * rows of A are packed. Measured alternately in one JVM (JDK 25, AVX2, 1 thread), {@code A·Bᵀ}
-   * against {@code B·Aᵀ}: 32×1250×500 (captcha's dense layer) 1.04–1.19 against 0.74–0.76 ms, 16 rows
-   * 0.79 against 0.41, 64 rows 2.32 against 1.77, 64×1024×3136 10.7 against 8.4; with 128 rows the
-   * two are close (4.05 / 3.80) or the transposed one slower (MNIST's 128×3136×1024: 15.4 / 19.6 ms).
+   * against a wide B, such as a dense layer's input gradient {@code dZ·Wᵀ}. As {@code A·Bᵀ} every
+   * k×nr sliver of Bᵀ is gathered from nr rows of B, a transpose that serves only m rows; as
+   * {@code B·Aᵀ} the wide operand is read in place, its rows contiguous, and only the few rows of A
+   * are packed. Up to four of the kernel's slivers' width of rows ({@link #transposeMaxM}). Measured
+   * alternately in one JVM (JDK 25, AVX2, 1 thread), {@code A·Bᵀ} against {@code B·Aᵀ}: 32×1250×500
+   * (captcha's dense layer) 1.04–1.19 against 0.74–0.76 ms, 16 rows 0.79 against 0.41, 64 rows 2.32
+   * against 1.77, 64×1024×3136 10.7 against 8.4; with 128 rows the two are close (4.05 / 3.80) or the
+   * transposed one slower (MNIST's 128×3136×1024: 15.4 / 19.6 ms). With AVX-512's 32-column slivers
+   * ({@code Alternate sgemm:128,N,K,NT}, JDK 25, AMD Zen 5), B·Aᵀ takes 0.853 of the time for MNIST's
+   * 128×3136×1024 and 0.900 for captcha's 128×1250×500 on 2 threads (0.74 / 0.87 on 1; JDK 17 0.91 /
+   * 0.87), while 256-bit vectors on that machine ({@code -XX:UseAVX=2}) stay level (0.96–1.04).
    */
-  static boolean transposes(boolean transA, boolean transB, int m, int n, int k) {
-    return !transA && transB && m > DIRECT_MAX_N && m <= TRANSPOSE_MAX_M && n >= 4 * m && isBlocked(m, n, k);
+  static boolean transposes(MicroKernel kernel, boolean transA, boolean transB, int m, int n, int k) {
+    return !transA && transB && m > DIRECT_MAX_N && m <= transposeMaxM(kernel) && n >= 4 * m && isBlocked(m, n, k);
+  }
+
+  /** {@link #TRANSPOSE_MAX_M}, or four of {@code kernel}'s slivers when they are wider (128 rows for 32 columns). */
+  static int transposeMaxM(MicroKernel kernel) {
+    return Math.max(TRANSPOSE_MAX_M, 4 * kernel.nr());
   }
 
   /**
@@ -213,18 +222,34 @@ final class BlockedGemm {
     transpose(t, 0, m, n, m, c, cOff, ldc);
   }
 
-  /** {@code dst (cols × rows, row stride ldd) = src (rows × cols, row stride lds)ᵀ}, in 32×32 blocks. */
+  /**
+   * {@code dst (cols × rows, row stride ldd) = src (rows × cols, row stride lds)ᵀ}, in 32×32 blocks;
+   * bands of 32 source rows on the team's threads when there are {@link #PARALLEL_TRANSPOSE} elements
+   * or more (a copy: the same bits for any thread count). Serial, it held the transposed product
+   * 128×1250×500 on 2 threads at 1.06 of the untransposed one's time.
+   */
   private static void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
-    for (int i0 = 0; i0 < rows; i0 += 32) {
-      for (int j0 = 0; j0 < cols; j0 += 32) {
-        for (int i = i0, iEnd = Math.min(rows, i0 + 32); i < iEnd; i++) {
-          for (int j = j0, jEnd = Math.min(cols, j0 + 32); j < jEnd; j++) {
-            dst[dOff + j * ldd + i] = src[sOff + i * lds + j];
+    int bands = ceilDiv(rows, 32);
+    Parallel.RangeBody body = (from, to) -> {
+      for (int i0 = from * 32, iStop = Math.min(rows, to * 32); i0 < iStop; i0 += 32) {
+        for (int j0 = 0; j0 < cols; j0 += 32) {
+          for (int i = i0, iEnd = Math.min(rows, i0 + 32); i < iEnd; i++) {
+            for (int j = j0, jEnd = Math.min(cols, j0 + 32); j < jEnd; j++) {
+              dst[dOff + j * ldd + i] = src[sOff + i * lds + j];
+            }
           }
         }
       }
+    };
+    if ((long) rows * cols < PARALLEL_TRANSPOSE || bands == 1 || Parallel.fanOut() == 1) {
+      body.run(0, bands);
+    } else {
+      Parallel.forRange(bands, 1, body);
     }
   }
+
+  /** Elements from which {@link #transpose} runs in parallel. */
+  static final long PARALLEL_TRANSPOSE = 1L << 15;
 
   /** Whether a product takes the k-blocked paths, rather than the direct loop of tiny products and n ≤ 2. */
   static boolean isBlocked(int m, int n, int k) {

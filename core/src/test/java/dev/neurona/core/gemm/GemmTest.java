@@ -584,12 +584,13 @@ class GemmTest {
     // C = A·Bᵀ with few rows runs as Cᵀ = B·Aᵀ (BlockedGemm.transposes): the same chains, the same
     // bits, whatever C held (beta), alpha, the k-blocks (k over KC), offsets and leading dimensions.
     Random rnd = new Random(47);
-    int[][] shapes = {{3, 40, 60}, {32, 1250, 500}, {17, 300, BlockedGemm.KC + 50}, {BlockedGemm.TRANSPOSE_MAX_M, 260, 9}};
     int compared = 0;
     for (MicroKernel kernel : kernels()) {
+      int most = BlockedGemm.transposeMaxM(kernel);
+      int[][] shapes = {{3, 40, 60}, {32, 1250, 500}, {17, 300, BlockedGemm.KC + 50}, {most, 4 * most + 4, 9}};
       for (int[] shape : shapes) {
         int m = shape[0], n = shape[1], k = shape[2], lda = k + 3, ldb = k + 1, ldc = n + 5;
-        assertThat(BlockedGemm.transposes(false, true, m, n, k)).as("%dx%dx%d", m, n, k).isTrue();
+        assertThat(BlockedGemm.transposes(kernel, false, true, m, n, k)).as("%dx%dx%d", m, n, k).isTrue();
         float[] a = GemmTesting.randomArray(rnd, 2 + m * lda), b = GemmTesting.randomArray(rnd, 1 + n * ldb);
         for (float beta : new float[] {0f, 0.5f}) {
           float[] c0 = GemmTesting.randomArray(rnd, 4 + m * ldc), plain = c0.clone(), swapped = c0.clone();
@@ -601,8 +602,12 @@ class GemmTest {
         }
       }
     }
-    assertThat(compared).isEqualTo(kernels().size() * shapes.length * 2);
-    assertThat(BlockedGemm.transposes(false, true, 128, 3136, 1024)).as("MNIST's 128 rows keep A·Bᵀ").isFalse();
+    assertThat(compared).isEqualTo(kernels().size() * 4 * 2);
+    for (MicroKernel kernel : kernels()) {
+      // MNIST's dense input gradient: transposed with 32-column slivers (AVX-512), kept as A·Bᵀ with narrower ones.
+      assertThat(BlockedGemm.transposes(kernel, false, true, 128, 3136, 1024)).as(kernel.name()).isEqualTo(kernel.nr() >= 32);
+      assertThat(BlockedGemm.transposes(kernel, false, true, BlockedGemm.transposeMaxM(kernel) + 1, 3136, 1024)).isFalse();
+    }
   }
 
   @Test

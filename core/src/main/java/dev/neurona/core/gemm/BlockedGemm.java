@@ -777,7 +777,7 @@ final class BlockedGemm {
       return;
     }
     int full = cols / nr;
-    kernel.packSlivers(kc, full, b, bOff + pc * ldb + j0, ldb, dst, dOff);
+    kernel.packSlivers(kc, full, b, bOff + pc * ldb + j0, ldb, dst, dOff, kc * nr);
     if (full < slivers) {
       packB(false, b, bOff, ldb, pc, kc, j0 + full * nr, cols - full * nr, nr, dst, dOff + full * nr * kc);
     }

@@ -152,6 +152,36 @@ public final class Gemm {
   }
 
   /**
+   * A packing of a k×n op(B) for the active kernel that the caller fills with {@link #packRows},
+   * part by part, for a B made in pieces: a convolution's im2col rows go straight into it, a few at a
+   * time from a buffer in L1, instead of being written whole and packed again by the product. Every
+   * row must be written before a product uses it. Reuses {@code reuse}'s storage when it can (may be null).
+   */
+  public static PackedB packing(int k, int n, PackedB reuse) {
+    if (k < 0 || n < 0) {
+      throw new IllegalArgumentException("packing: sizes must be >= 0, got k=" + k + ", n=" + n);
+    }
+    return PackedB.empty(Active.KERNEL, k, n, reuse);
+  }
+
+  /**
+   * Packs {@code rows} rows of a row-major matrix ({@code b} from {@code bOff}, {@code ldb} apart, n
+   * floats each) as rows {@code p0 ..} of {@code packed}'s op(B): once every row is in, {@code packed}
+   * holds what {@link #packB} of the whole matrix would, and products against it give the same bits.
+   */
+  public static void packRows(PackedB packed, int p0, int rows, float[] b, int bOff, int ldb) {
+    if (packed == null) {
+      throw new IllegalArgumentException("packRows: packed B is null");
+    }
+    if (p0 < 0 || rows < 0 || (long) p0 + rows > packed.k()) {
+      throw new IllegalArgumentException("packRows: rows [" + p0 + ", " + ((long) p0 + rows) + ") are not within the "
+          + packed.k() + " rows of " + packed);
+    }
+    checkMatrix("B", b, bOff, ldb, rows, packed.n(), false);
+    packed.packRows(p0, rows, b, bOff, ldb);
+  }
+
+  /**
    * {@code C = alpha·op(A)·B + beta·C} with B packed by {@link #packB}: op(A) is m×k, C is m×n, with
    * k and n those of {@code b}; the product runs on {@code b}'s kernel. Gives the same bits as the
    * unpacked call with that kernel whenever that call takes the blocked path, which is whenever

@@ -155,16 +155,17 @@ public interface MicroKernel {
 
   /**
    * Packs {@code kc} rows of a row-major B into {@code slivers} whole slivers, the BLIS "packm" step:
-   * {@code dst[dOff + s·nr·kc + p·nr + q] = b[bOff + p·ldb + s·nr + q]} for {@code p < kc},
-   * {@code s < slivers}, {@code q < nr}. Row by row, so B is read in long contiguous runs. A plain
-   * copy: the same floats whichever kernel packs them.
+   * {@code dst[dOff + s·step + p·nr + q] = b[bOff + p·ldb + s·nr + q]} for {@code p < kc},
+   * {@code s < slivers}, {@code q < nr}; {@code step} is {@code kc·nr} for whole slivers, the
+   * k-block's {@code kc·nr} when these rows are only part of it ({@link PackedB#packRows}). Row by
+   * row, so B is read in long contiguous runs. A plain copy: the same floats whichever kernel packs them.
    */
-  // b: kc rows ldb apart, slivers·nr floats used of each; dst: slivers kc×nr slivers, one after another.
-  default void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff) {
+  // b: kc rows ldb apart, slivers·nr floats used of each; dst: slivers, step floats apart, rows nr apart.
+  default void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff, int step) {
     int nr = nr();
     for (int p = 0; p < kc; p++) {
       for (int s = 0; s < slivers; s++) {
-        System.arraycopy(b, bOff + p * ldb + s * nr, dst, dOff + (s * kc + p) * nr, nr);
+        System.arraycopy(b, bOff + p * ldb + s * nr, dst, dOff + s * step + p * nr, nr);
       }
     }
   }

@@ -62,6 +62,45 @@ public final class PackedB {
     return p;
   }
 
+  /**
+   * A packing of a k×n op(B) for {@code kernel} whose rows are written later, by {@link #packRows}:
+   * {@code reuse} itself when it has this kernel and shape, else a new one on {@code reuse}'s array
+   * when that is long enough (it may be null).
+   */
+  static PackedB empty(MicroKernel kernel, int k, int n, PackedB reuse) {
+    int nr = kernel.nr();
+    long size = (long) k * ((n + nr - 1) / nr) * nr;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("packB: op(B) of " + k + "x" + n + " needs " + size
+          + " floats packed, more than a Java array holds");
+    }
+    if (reuse != null && reuse.kernel == kernel && reuse.k == k && reuse.n == n) {
+      return reuse;
+    }
+    boolean roomy = reuse != null && reuse.kernel == kernel && reuse.data.length >= size;
+    return new PackedB(kernel, k, n, roomy ? reuse.data : new float[(int) size]);
+  }
+
+  /**
+   * Writes rows {@code [p0, p0 + rows)} of op(B) from a row-major {@code b} (row {@code i} of them at
+   * {@code bOff + i·ldb}, n floats) into their slivers, the last sliver's padding zero: the floats
+   * {@link #pack} puts there, so a packing filled this way, every row once, multiplies to the same bits.
+   */
+  void packRows(int p0, int rows, float[] b, int bOff, int ldb) {
+    int nr = kernel.nr(), full = n / nr;
+    for (int done = 0; done < rows; ) {
+      int p = p0 + done;
+      int pc = p / kBlock * kBlock, kc = Math.min(kBlock, k - pc);
+      int count = Math.min(rows - done, pc + kc - p); // rows of this k-block
+      int at = pc * nPad + (p - pc) * nr, src = bOff + done * ldb;
+      kernel.packSlivers(count, full, b, src, ldb, data, at, kc * nr);
+      if (full * nr < n) {
+        BlockedGemm.packB(false, b, src, ldb, 0, count, full * nr, n - full * nr, nr, data, at + full * nr * kc);
+      }
+      done += count;
+    }
+  }
+
   /** The micro-kernel it was packed for (its nr is the sliver width); products use this kernel. */
   public MicroKernel kernel() {
     return kernel;

@@ -307,8 +307,8 @@ class GemmTest {
       }
 
       @Override
-      public void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff) {
-        kernel.packSlivers(kc, slivers, b, bOff, ldb, dst, dOff);
+      public void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff, int step) {
+        kernel.packSlivers(kc, slivers, b, bOff, ldb, dst, dOff, step);
       }
 
       @Override
@@ -326,18 +326,52 @@ class GemmTest {
     Random random = new Random(43);
     for (MicroKernel kernel : GemmTesting.kernels()) {
       int nr = kernel.nr();
-      for (int[] shape : new int[][] {{1, 1}, {7, 3}, {313, 4}}) {
-        int kc = shape[0], slivers = shape[1], ldb = slivers * nr + 5, bOff = 2, dOff = 3;
+      // {kc, slivers, rows of the k-block whose slivers these rows are part of (step = block·nr)}
+      for (int[] shape : new int[][] {{1, 1, 1}, {7, 3, 7}, {313, 4, 313}, {5, 3, 9}, {1, 2, 4}}) {
+        int kc = shape[0], slivers = shape[1], block = shape[2], ldb = slivers * nr + 5, bOff = 2, dOff = 3;
         float[] b = GemmTesting.randomArray(random, bOff + kc * ldb);
-        float[] dst = GemmTesting.randomArray(random, dOff + slivers * kc * nr + 4), before = dst.clone();
-        kernel.packSlivers(kc, slivers, b, bOff, ldb, dst, dOff);
+        float[] dst = GemmTesting.randomArray(random, dOff + slivers * block * nr + 4), before = dst.clone();
+        kernel.packSlivers(kc, slivers, b, bOff, ldb, dst, dOff, block * nr);
         for (int i = 0; i < dst.length; i++) {
-          int x = i - dOff, s = x / (kc * nr), p = x / nr - s * kc, q = x % nr;
-          float expected = x < 0 || s >= slivers ? before[i] : b[bOff + p * ldb + s * nr + q];
-          assertThat(dst[i]).as("%s, kc %d, %d slivers, dst[%d]", kernel.name(), kc, slivers, i).isEqualTo(expected);
+          int x = i - dOff, s = x / (block * nr), p = x / nr - s * block, q = x % nr;
+          float expected = x < 0 || s >= slivers || p >= kc ? before[i] : b[bOff + p * ldb + s * nr + q];
+          assertThat(dst[i]).as("%s, kc %d, %d slivers, block %d, dst[%d]", kernel.name(), kc, slivers, block, i)
+              .isEqualTo(expected);
         }
       }
     }
+  }
+
+  @Test
+  void aPackingFilledRowsAtATimeHoldsWhatPackBMakes() {
+    // Gemm.packing + packRows (a convolution's im2col rows packed as they are made): any split of the rows,
+    // across k-blocks and into a reused array, gives packB's floats and so the product's bits.
+    Random random = new Random(48);
+    int nr = Gemm.kernel().nr();
+    PackedB reuse = null;
+    for (int[] shape : new int[][] {{BlockedGemm.KC + 50, 2 * nr + 5, 7}, {200, 500, 16}, {33, nr, 33}, {9, 3 * nr, 1}}) {
+      int k = shape[0], n = shape[1], step = shape[2], ldb = n + 3, m = 19;
+      float[] b = GemmTesting.randomArray(random, 1 + k * ldb), a = GemmTesting.randomArray(random, k * m);
+      PackedB whole = Gemm.packB(false, k, n, b, 1, ldb);
+      PackedB rows = Gemm.packing(k, n, reuse);
+      Arrays.fill(rows.data(), Float.NaN); // stale storage: every float must be written
+      for (int p = 0; p < k; p += step) {
+        Gemm.packRows(rows, p, Math.min(step, k - p), b, 1 + p * ldb, ldb);
+      }
+      int used = k * ((n + nr - 1) / nr) * nr;
+      assertThat(Arrays.copyOf(rows.data(), used)).as("%dx%d by %d rows", k, n, step)
+          .containsExactly(Arrays.copyOf(whole.data(), used));
+      float[] c1 = new float[m * n], c2 = new float[m * n];
+      Gemm.sgemm(true, m, 1f, a, 0, m, whole, 0f, c1, 0, n);
+      Gemm.sgemm(true, m, 1f, a, 0, m, rows, 0f, c2, 0, n);
+      assertThat(c2).containsExactly(c1);
+      reuse = rows;
+    }
+    PackedB p = Gemm.packing(10, 20, null);
+    assertThatThrownBy(() -> Gemm.packRows(p, 8, 3, new float[60], 0, 20)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rows [8, 11) are not within the 10 rows");
+    assertThatThrownBy(() -> Gemm.packRows(p, 0, 3, new float[50], 0, 20)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("B has 50 elements");
   }
 
   @Test

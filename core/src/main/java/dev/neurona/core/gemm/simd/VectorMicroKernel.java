@@ -675,8 +675,7 @@ public class VectorMicroKernel implements MicroKernel {
    * product of captcha's dense layer spent 39% of its time packing B that way, JFR, AVX2, JDK 25).
    */
   @Override
-  public void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff) {
-    int step = kc * NR;
+  public void packSlivers(int kc, int slivers, float[] b, int bOff, int ldb, float[] dst, int dOff, int step) {
     for (int p = 0; p < kc; p++) {
       int src = bOff + p * ldb, d = dOff + p * NR;
       for (int s = 0; s < slivers; s++, src += NR, d += step) {

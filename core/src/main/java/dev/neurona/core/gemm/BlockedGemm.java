@@ -325,9 +325,9 @@ final class BlockedGemm {
       float[] c, int cOff, int ldc) {
     int mr = kernel.mr(), nr = kernel.nr();
     if (m <= MC && ceilDiv(n, nr) >= PACK_A_SLIVERS && (long) ceilDiv(m, mr) * mr * k <= SMALL_M_PACK) {
-      // smallM packs every A sliver
-      smallM(packedTilesFor(kernel, m), threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, packed,
-          beta, c, cOff, ldc);
+      // smallM packs every A sliver, or reads the whole ones in place
+      MicroKernel tiles = readsAInPlace(transA, m, lda, kernel) ? kernel : packedTilesFor(kernel, m);
+      smallM(tiles, threads, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, packed, beta, c, cOff, ldc);
       return;
     }
     int mSlivers = ceilDiv(m, mr), nSlivers = ceilDiv(n, nr);
@@ -496,13 +496,17 @@ final class BlockedGemm {
     int aSlivers = ceilDiv(m, mr);
     int kBlock = kBlock(k);
     int kBlocks = ceilDiv(k, kBlock);
-    // Packed A: k-block pc starts at aSlivers·mr·pc, its sliver t at + t·mr·kc.
-    float[] aPack = BUFFERS.get().a(aSlivers * mr * k);
+    // Slivers before inPlace are read in place (readsAInPlace), the others packed: k-block pc of the
+    // packed ones starts at packedSlivers·mr·pc, sliver t at + (t − inPlace)·mr·kc.
+    int inPlace = readsAInPlace(transA, m, lda, kernel) ? m / mr : 0;
+    int packedSlivers = aSlivers - inPlace;
+    float[] aPack = BUFFERS.get().a(packedSlivers * mr * k);
     Parallel.RangeBody packA = (from, to) -> {
       for (int x = from; x < to; x++) {
-        int pc = x / aSlivers * kBlock, t = x % aSlivers;
+        int pc = x / packedSlivers * kBlock, t = inPlace + x % packedSlivers;
         int kc = Math.min(kBlock, k - pc);
-        packA(transA, a, aOff, lda, t * mr, Math.min(mr, m - t * mr), pc, kc, mr, aPack, aSlivers * mr * pc + t * mr * kc);
+        packA(transA, a, aOff, lda, t * mr, Math.min(mr, m - t * mr), pc, kc, mr, aPack,
+            packedSlivers * mr * pc + (t - inPlace) * mr * kc);
       }
     };
     int nSlivers = ceilDiv(n, nr);
@@ -532,7 +536,12 @@ final class BlockedGemm {
             int cols = Math.min(nr, n - j);
             for (int t = 0; t < aSlivers; t++) {
               int i = t * mr;
-              kernel.tile(kc, aPack, aSlivers * mr * pc + i * kc, bPack, base + (s - s0) * nr * kc, acc);
+              if (t < inPlace) {
+                kernel.tileRowMajorA(kc, a, aOff + i * lda + pc, lda, bPack, base + (s - s0) * nr * kc, acc);
+              } else {
+                kernel.tile(kc, aPack, packedSlivers * mr * pc + (t - inPlace) * mr * kc, bPack, base + (s - s0) * nr * kc,
+                    acc);
+              }
               write(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc, phase, stage,
                   ((s - s0) * aSlivers + t) * mr * nr);
             }
@@ -540,13 +549,28 @@ final class BlockedGemm {
         }
       }
     };
+    if (threads == 1 || packedSlivers == 0) {
+      packA.run(0, kBlocks * packedSlivers);
+    } else {
+      Parallel.forRange(kBlocks * packedSlivers, 1, packA);
+    }
     if (threads == 1) {
-      packA.run(0, kBlocks * aSlivers);
       run.run(0, items);
     } else {
-      Parallel.forRange(kBlocks * aSlivers, 1, packA);
       Parallel.forRange(items, 1, run);
     }
+  }
+
+  /**
+   * Whether {@link #smallM} reads op(A)'s whole slivers in place ({@link MicroKernel#tileRowMajorA})
+   * instead of packing them: a row-major A whose rows do not share L1 sets (lda not a multiple of
+   * 1024 floats), on a kernel with no companion for packed regions ({@link MicroKernel#packedTiles}).
+   * Packing A, a gather of eight rows per k step, took 6% of MNIST's dense forward (128×1024×3136,
+   * perf, JDK 25, 1 thread); in place, {@code Alternate sgemm} (JDK 25, AVX-512) gives 0.942 of the time
+   * on 1 thread and 0.967 on 2 for it, 0.964 for captcha's 128×500×1250, 0.973 for flowers' 32×128×30976.
+   */
+  static boolean readsAInPlace(boolean transA, int m, int lda, MicroKernel kernel) {
+    return !transA && lda % 1024 != 0 && m >= kernel.mr() && kernel.packedTiles() == kernel;
   }
 
   /** How a tile's sums reach C: in place, or through the staging buffer in the first, a middle or the last k-block. */

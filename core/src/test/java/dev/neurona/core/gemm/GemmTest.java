@@ -343,6 +343,30 @@ class GemmTest {
   }
 
   @Test
+  void aFewRowsReadInPlaceHaveTheBitsOfPackedRows() {
+    // BlockedGemm.smallM reads a row-major A's whole slivers in place (tileRowMajorA) unless lda is a multiple
+    // of 1024 floats, when it packs them: the same A under both leading dimensions must give the same bits.
+    Random random = new Random(49);
+    for (MicroKernel kernel : kernels()) {
+      int mr = kernel.mr(), nr = kernel.nr();
+      int m = 5 * mr + 3, n = 9 * nr + 7, k = BlockedGemm.KC + 100, ldPacked = 1024, ldInPlace = k + 3;
+      assertThat(BlockedGemm.readsAInPlace(false, m, ldPacked, kernel)).isFalse();
+      float[] a = GemmTesting.randomArray(random, m * k), b = GemmTesting.randomArray(random, k * n);
+      float[] a1 = new float[m * ldPacked], a2 = new float[m * ldInPlace];
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(a, i * k, a1, i * ldPacked, k);
+        System.arraycopy(a, i * k, a2, i * ldInPlace, k);
+      }
+      for (float beta : new float[] {0f, 0.5f}) {
+        float[] c0 = GemmTesting.randomArray(random, m * n), packed = c0.clone(), inPlace = c0.clone();
+        BlockedGemm.sgemm(kernel, 0, 0, false, false, m, n, k, 1.5f, a1, 0, ldPacked, b, 0, n, beta, packed, 0, n);
+        BlockedGemm.sgemm(kernel, 0, 0, false, false, m, n, k, 1.5f, a2, 0, ldInPlace, b, 0, n, beta, inPlace, 0, n);
+        assertThat(inPlace).as("%s beta %s", kernel.name(), beta).containsExactly(packed);
+      }
+    }
+  }
+
+  @Test
   void aPackingFilledRowsAtATimeHoldsWhatPackBMakes() {
     // Gemm.packing + packRows (a convolution's im2col rows packed as they are made): any split of the rows,
     // across k-blocks and into a reused array, gives packB's floats and so the product's bits.

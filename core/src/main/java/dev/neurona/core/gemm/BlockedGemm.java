@@ -536,14 +536,14 @@ final class BlockedGemm {
             int cols = Math.min(nr, n - j);
             for (int t = 0; t < aSlivers; t++) {
               int i = t * mr;
+              int bo = base + (s - s0) * nr * kc, co = cOff + i * ldc + j, so = ((s - s0) * aSlivers + t) * mr * nr;
               if (t < inPlace) {
-                kernel.tileRowMajorA(kc, a, aOff + i * lda + pc, lda, bPack, base + (s - s0) * nr * kc, acc);
+                kernel.tileRowMajorA(kc, a, aOff + i * lda + pc, lda, bPack, bo, acc);
+                write(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, co, ldc, phase, stage, so);
               } else {
-                kernel.tile(kc, aPack, packedSlivers * mr * pc + (t - inPlace) * mr * kc, bPack, base + (s - s0) * nr * kc,
-                    acc);
+                tileAndWrite(kernel, false, kc, aPack, packedSlivers * mr * pc + (t - inPlace) * mr * kc, mr, bPack, bo, acc,
+                    Math.min(mr, m - i), cols, alpha, betaNow, c, co, ldc, phase, stage, so);
               }
-              write(kernel, acc, Math.min(mr, m - i), cols, alpha, betaNow, c, cOff + i * ldc + j, ldc, phase, stage,
-                  ((s - s0) * aSlivers + t) * mr * nr);
             }
           }
         }
@@ -610,6 +610,39 @@ final class BlockedGemm {
     }
   }
 
+  /**
+   * One tile, of packed A ({@code aStep} = mr) or of a transposed A read in place ({@code transposedA},
+   * {@code aStep} = lda), against the sliver at {@code bp[bo]}, then {@link #write}. A full tile whose
+   * write only stores its sums or adds them to the place it writes (alpha 1; in place with beta 0 or
+   * 1; the staging buffer's first k-block with beta 0, or a middle one) goes through the kernel's
+   * {@link MicroKernel#tileInto} instead: from the registers, with the same bits.
+   */
+  private static void tileAndWrite(MicroKernel kernel, boolean transposedA, int kc, float[] a, int aOff, int aStep,
+      float[] bp, int bo, float[] acc, int rows, int cols, float alpha, float beta, float[] c, int co, int ldc,
+      int phase, float[] stage, int so) {
+    if (rows == kernel.mr() && cols == kernel.nr() && alpha == 1f) {
+      boolean inPlace = phase == IN_PLACE && (beta == 0f || beta == 1f);
+      boolean staged = phase == MIDDLE || (phase == FIRST && beta == 0f);
+      if (inPlace || staged) {
+        float[] dst = inPlace ? c : stage;
+        int dOff = inPlace ? co : so, ldd = inPlace ? ldc : kernel.nr();
+        boolean add = inPlace ? beta == 1f : phase == MIDDLE;
+        if (transposedA) {
+          kernel.tileTransposedAInto(kc, a, aOff, aStep, bp, bo, acc, add, dst, dOff, ldd);
+        } else {
+          kernel.tileInto(kc, a, aOff, bp, bo, acc, add, dst, dOff, ldd);
+        }
+        return;
+      }
+    }
+    if (transposedA) {
+      kernel.tileTransposedA(kc, a, aOff, aStep, bp, bo, acc);
+    } else {
+      kernel.tile(kc, a, aOff, bp, bo, acc);
+    }
+    write(kernel, acc, rows, cols, alpha, beta, c, co, ldc, phase, stage, so);
+  }
+
   /** {@code dst = alpha·acc + beta·src} for a tile: full tiles by {@link MicroKernel#update}, edge tiles by its {@code updateEdge}. */
   private static void put(MicroKernel kernel, float[] acc, int rows, int cols, float alpha, float beta, float[] src,
       int sOff, int lds, float[] dst, int dOff, int ldd) {
@@ -654,14 +687,17 @@ final class BlockedGemm {
         int i = i0 + t * mr;
         int rows = Math.min(mr, mcur - t * mr);
         int co = cOff + i * ldc + j;
+        int so = (s * stageSlivers + stageT0 + t) * mr * nr;
         if (t < packedFrom && transA) {
-          kernel.tileTransposedA(kc, a, aOff + pc * lda + i, lda, bPack, bo, acc);
+          tileAndWrite(kernel, true, kc, a, aOff + pc * lda + i, lda, bPack, bo, acc, rows, cols, alpha, beta, c, co, ldc,
+              phase, stage, so);
         } else if (t < packedFrom) {
           kernel.tileRowMajorA(kc, a, aOff + i * lda + pc, lda, bPack, bo, acc);
+          write(kernel, acc, rows, cols, alpha, beta, c, co, ldc, phase, stage, so);
         } else {
-          kernel.tile(kc, aPack, (t - packedFrom) * mr * kc, bPack, bo, acc);
+          tileAndWrite(kernel, false, kc, aPack, (t - packedFrom) * mr * kc, mr, bPack, bo, acc, rows, cols, alpha, beta,
+              c, co, ldc, phase, stage, so);
         }
-        write(kernel, acc, rows, cols, alpha, beta, c, co, ldc, phase, stage, (s * stageSlivers + stageT0 + t) * mr * nr);
       }
     }
   }

@@ -56,6 +56,26 @@ public interface MicroKernel {
   }
 
   /**
+   * {@link #tile} then {@link #update} in place with alpha 1 and beta 1 ({@code accumulate}) or 0:
+   * {@code dst[dOff + r·ldd + j]} becomes the tile's sum plus, when accumulating, what it held, added
+   * from the registers where the kernel can (the default goes through {@code acc}). x·1 is x, so the
+   * bits of the two calls. The driver's full tiles written in place or into its staging buffer.
+   */
+  // ap a packed mr×kc sliver, bp a kc×nr sliver; dst: mr rows of nr floats, ldd apart.
+  default void tileInto(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc, boolean accumulate,
+      float[] dst, int dOff, int ldd) {
+    tile(kc, ap, apOff, bp, bpOff, acc);
+    update(acc, 1f, accumulate ? 1f : 0f, dst, dOff, ldd, dst, dOff, ldd);
+  }
+
+  /** {@link #tileInto} with A read as {@link #tileTransposedA} reads it: the bits of that tile and {@link #update}. */
+  default void tileTransposedAInto(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc,
+      boolean accumulate, float[] dst, int dOff, int ldd) {
+    tileTransposedA(kc, a, aOff, lda, bp, bpOff, acc);
+    update(acc, 1f, accumulate ? 1f : 0f, dst, dOff, ldd, dst, dOff, ldd);
+  }
+
+  /**
    * As {@link #tile}, but A is read unpacked from a transposed (k×m, row-major) store:
    * {@code a[aOff + p·lda + r]}. The driver uses it for a transposed A when packing would not pay,
    * since each step's mr values are already contiguous. Same summation order and rounding as

@@ -505,6 +505,37 @@ class GemmTest {
   }
 
   @Test
+  void tilesAddedStraightIntoCHaveTheBitsOfTileAndUpdate() {
+    // MicroKernel.tileInto / tileTransposedAInto (BlockedGemm's full tiles with alpha 1): the sums stored, or added
+    // to what C holds, from the registers; every element the bits of tile (or tileTransposedA) and update.
+    Random random = new Random(50);
+    for (MicroKernel kernel : kernels()) {
+      int mr = kernel.mr(), nr = kernel.nr();
+      for (int kc : new int[] {1, 16, 98, 163}) {
+        for (boolean add : new boolean[] {false, true}) {
+          int lda = mr + 5, ldd = 2 * nr + 3;
+          float[] ap = GemmTesting.randomArray(random, 3 + kc * mr), at = GemmTesting.randomArray(random, 2 + kc * lda);
+          float[] bp = GemmTesting.randomArray(random, 4 + kc * nr);
+          float[] acc = new float[mr * nr], c0 = GemmTesting.randomArray(random, 7 + mr * ldd);
+          float[] want = c0.clone(), got = c0.clone(), wantT = c0.clone(), gotT = c0.clone();
+          kernel.tile(kc, ap, 3, bp, 4, acc);
+          kernel.update(acc, 1f, add ? 1f : 0f, want, 7, ldd, want, 7, ldd);
+          kernel.tileInto(kc, ap, 3, bp, 4, new float[mr * nr], add, got, 7, ldd);
+          kernel.tileTransposedA(kc, at, 2, lda, bp, 4, acc);
+          kernel.update(acc, 1f, add ? 1f : 0f, wantT, 7, ldd, wantT, 7, ldd);
+          kernel.tileTransposedAInto(kc, at, 2, lda, bp, 4, new float[mr * nr], add, gotT, 7, ldd);
+          for (int i = 0; i < want.length; i++) {
+            assertThat(Float.floatToRawIntBits(got[i])).as("%s, k %d, add %s, element %d", kernel.name(), kc, add, i)
+                .isEqualTo(Float.floatToRawIntBits(want[i]));
+            assertThat(Float.floatToRawIntBits(gotT[i])).as("%s transposed A, k %d, add %s, element %d", kernel.name(),
+                kc, add, i).isEqualTo(Float.floatToRawIntBits(wantT[i]));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void edgeTileUpdatesHaveTheBitsOfThePlainFormula() {
     // MicroKernel.updateEdge (BlockedGemm's partial tiles): the vector kernels' whole vectors plus a plain tail
     // must give alpha·acc + beta·src exactly as the loop does, and never read src when beta is 0.

@@ -78,13 +78,39 @@ public class VectorMicroKernel implements MicroKernel {
   /** The tile loop for A values {@code ap[apOff + p·aStep + r]}: a packed sliver (step mr) or a transposed A in place (step lda). */
   private static void tile(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
     if (MR == 8) { // a constant: C2 keeps one branch
-      tile8(kc, ap, apOff, aStep, bp, bpOff, acc);
+      tile8(kc, ap, apOff, aStep, bp, bpOff, false, acc, 0, NR);
     } else {
       tile6(kc, ap, apOff, aStep, bp, bpOff, acc);
     }
   }
 
-  private static void tile8(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, float[] acc) {
+  /**
+   * The eight-row tile adds its sums to {@code dst} (or stores them) from the registers: no scratch tile
+   * written and read back by {@link #update}, whose bits these are (x·1 is x).
+   */
+  @Override
+  public void tileInto(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] acc, boolean accumulate,
+      float[] dst, int dOff, int ldd) {
+    if (MR == 8 && mr() == MR) {
+      tile8(kc, ap, apOff, MR, bp, bpOff, accumulate, dst, dOff, ldd);
+    } else {
+      MicroKernel.super.tileInto(kc, ap, apOff, bp, bpOff, acc, accumulate, dst, dOff, ldd);
+    }
+  }
+
+  @Override
+  public void tileTransposedAInto(int kc, float[] a, int aOff, int lda, float[] bp, int bpOff, float[] acc,
+      boolean accumulate, float[] dst, int dOff, int ldd) {
+    if (MR == 8 && mr() == MR) {
+      tile8(kc, a, aOff, lda, bp, bpOff, accumulate, dst, dOff, ldd);
+    } else {
+      MicroKernel.super.tileTransposedAInto(kc, a, aOff, lda, bp, bpOff, acc, accumulate, dst, dOff, ldd);
+    }
+  }
+
+  /** The 8×32 tile; its sums stored into {@code dst} (rows ldd apart), or added to what it holds when {@code accumulate}. */
+  private static void tile8(int kc, float[] ap, int apOff, int aStep, float[] bp, int bpOff, boolean accumulate,
+      float[] dst, int dOff, int ldd) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -121,22 +147,41 @@ public class VectorMicroKernel implements MicroKernel {
       c70 = a7.fma(b0, c70);
       c71 = a7.fma(b1, c71);
     }
-    c00.intoArray(acc, 0);
-    c01.intoArray(acc, L);
-    c10.intoArray(acc, NR);
-    c11.intoArray(acc, NR + L);
-    c20.intoArray(acc, 2 * NR);
-    c21.intoArray(acc, 2 * NR + L);
-    c30.intoArray(acc, 3 * NR);
-    c31.intoArray(acc, 3 * NR + L);
-    c40.intoArray(acc, 4 * NR);
-    c41.intoArray(acc, 4 * NR + L);
-    c50.intoArray(acc, 5 * NR);
-    c51.intoArray(acc, 5 * NR + L);
-    c60.intoArray(acc, 6 * NR);
-    c61.intoArray(acc, 6 * NR + L);
-    c70.intoArray(acc, 7 * NR);
-    c71.intoArray(acc, 7 * NR + L);
+    if (accumulate) { // no store takes a vector merged from two branches (see updateRows)
+      c00.add(FloatVector.fromArray(S, dst, dOff)).intoArray(dst, dOff);
+      c01.add(FloatVector.fromArray(S, dst, dOff + L)).intoArray(dst, dOff + L);
+      c10.add(FloatVector.fromArray(S, dst, dOff + ldd)).intoArray(dst, dOff + ldd);
+      c11.add(FloatVector.fromArray(S, dst, dOff + ldd + L)).intoArray(dst, dOff + ldd + L);
+      c20.add(FloatVector.fromArray(S, dst, dOff + 2 * ldd)).intoArray(dst, dOff + 2 * ldd);
+      c21.add(FloatVector.fromArray(S, dst, dOff + 2 * ldd + L)).intoArray(dst, dOff + 2 * ldd + L);
+      c30.add(FloatVector.fromArray(S, dst, dOff + 3 * ldd)).intoArray(dst, dOff + 3 * ldd);
+      c31.add(FloatVector.fromArray(S, dst, dOff + 3 * ldd + L)).intoArray(dst, dOff + 3 * ldd + L);
+      c40.add(FloatVector.fromArray(S, dst, dOff + 4 * ldd)).intoArray(dst, dOff + 4 * ldd);
+      c41.add(FloatVector.fromArray(S, dst, dOff + 4 * ldd + L)).intoArray(dst, dOff + 4 * ldd + L);
+      c50.add(FloatVector.fromArray(S, dst, dOff + 5 * ldd)).intoArray(dst, dOff + 5 * ldd);
+      c51.add(FloatVector.fromArray(S, dst, dOff + 5 * ldd + L)).intoArray(dst, dOff + 5 * ldd + L);
+      c60.add(FloatVector.fromArray(S, dst, dOff + 6 * ldd)).intoArray(dst, dOff + 6 * ldd);
+      c61.add(FloatVector.fromArray(S, dst, dOff + 6 * ldd + L)).intoArray(dst, dOff + 6 * ldd + L);
+      c70.add(FloatVector.fromArray(S, dst, dOff + 7 * ldd)).intoArray(dst, dOff + 7 * ldd);
+      c71.add(FloatVector.fromArray(S, dst, dOff + 7 * ldd + L)).intoArray(dst, dOff + 7 * ldd + L);
+      return;
+    }
+    c00.intoArray(dst, dOff);
+    c01.intoArray(dst, dOff + L);
+    c10.intoArray(dst, dOff + ldd);
+    c11.intoArray(dst, dOff + ldd + L);
+    c20.intoArray(dst, dOff + 2 * ldd);
+    c21.intoArray(dst, dOff + 2 * ldd + L);
+    c30.intoArray(dst, dOff + 3 * ldd);
+    c31.intoArray(dst, dOff + 3 * ldd + L);
+    c40.intoArray(dst, dOff + 4 * ldd);
+    c41.intoArray(dst, dOff + 4 * ldd + L);
+    c50.intoArray(dst, dOff + 5 * ldd);
+    c51.intoArray(dst, dOff + 5 * ldd + L);
+    c60.intoArray(dst, dOff + 6 * ldd);
+    c61.intoArray(dst, dOff + 6 * ldd + L);
+    c70.intoArray(dst, dOff + 7 * ldd);
+    c71.intoArray(dst, dOff + 7 * ldd + L);
   }
 
   /** {@link #tile8} with six rows. */

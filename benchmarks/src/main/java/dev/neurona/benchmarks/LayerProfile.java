@@ -23,6 +23,9 @@ import java.util.Random;
 public final class LayerProfile {
   private LayerProfile() {}
 
+  /** Milliseconds of warm-up before the profile counts: the JIT compiles the small layers' kernels late. */
+  private static final long WARM_UP_MILLIS = 3000;
+
   public static void main(String[] args) {
     String net = args.length > 0 ? args[0] : "mnist-cnn";
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
@@ -37,35 +40,9 @@ public final class LayerProfile {
     }
     long[] fwd = new long[layers.size()];
     long[] bwd = new long[layers.size()];
-    for (int s = -10; s < steps; s++) { // 10 warm-up steps, not counted
-      Tensor t = x;
-      for (int i = 0; i < layers.size(); i++) { // as Sequential.forwardForBackward
-        long t0 = System.nanoTime();
-        Layer l = layers.get(i);
-        int line = i;
-        if (model.trainsWithNext(i)) {
-          t = ((Conv2D) l).forwardMaxPool(t, (MaxPool2D) layers.get(++i)); // both layers' time on the convolution's line
-        } else {
-          t = l.forward(t, true);
-        }
-        if (s >= 0) {
-          fwd[line] += System.nanoTime() - t0;
-        }
-      }
-      Tensor d = Tensor.zeros(t.shape()).fillUniform(-1e-3f, 1e-3f, rnd);
-      for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Sequential.backwardFrom
-        long t0 = System.nanoTime();
-        Layer l = layers.get(i);
-        if (i > 0 && model.trainsWithNext(i - 1)) {
-          d = ((Conv2D) layers.get(--i)).backwardMaxPool((MaxPool2D) l, d); // both layers' time on the convolution's line
-        } else {
-          d = l.backward(d);
-        }
-        if (s >= 0) {
-          bwd[i] += System.nanoTime() - t0;
-        }
-      }
-      model.parameters().forEach(p -> p.zeroGrad());
+    warmUp(() -> step(model, x, rnd, null, null));
+    for (int s = 0; s < steps; s++) {
+      step(model, x, rnd, fwd, bwd);
     }
     double total = 0;
     for (int i = 0; i < layers.size(); i++) {
@@ -82,6 +59,50 @@ public final class LayerProfile {
   }
 
   /**
+   * Runs {@code step} at least ten times and for {@link #WARM_UP_MILLIS}, uncounted. Ten steps alone
+   * left the captcha network's last dense layer (20 µs once compiled) at 0.15–0.57 ms per step.
+   */
+  private static void warmUp(Runnable step) {
+    long end = System.nanoTime() + WARM_UP_MILLIS * 1_000_000L;
+    for (int s = 0; s < 10 || System.nanoTime() < end; s++) {
+      step.run();
+    }
+  }
+
+  /** One step's forward and backward, layer by layer; each layer's time added to {@code fwd} and {@code bwd} unless null. */
+  private static void step(Sequential model, Tensor x, Random rnd, long[] fwd, long[] bwd) {
+    List<Layer> layers = model.layers();
+    Tensor t = x;
+    for (int i = 0; i < layers.size(); i++) { // as Sequential.forwardForBackward
+      long t0 = System.nanoTime();
+      Layer l = layers.get(i);
+      int line = i;
+      if (model.trainsWithNext(i)) {
+        t = ((Conv2D) l).forwardMaxPool(t, (MaxPool2D) layers.get(++i)); // both layers' time on the convolution's line
+      } else {
+        t = l.forward(t, true);
+      }
+      if (fwd != null) {
+        fwd[line] += System.nanoTime() - t0;
+      }
+    }
+    Tensor d = Tensor.zeros(t.shape()).fillUniform(-1e-3f, 1e-3f, rnd);
+    for (int i = layers.size() - 1; i >= 0 && d != null; i--) { // as Sequential.backwardFrom
+      long t0 = System.nanoTime();
+      Layer l = layers.get(i);
+      if (i > 0 && model.trainsWithNext(i - 1)) {
+        d = ((Conv2D) layers.get(--i)).backwardMaxPool((MaxPool2D) l, d); // both layers' time on the convolution's line
+      } else {
+        d = l.backward(d);
+      }
+      if (bwd != null) {
+        bwd[i] += System.nanoTime() - t0;
+      }
+    }
+    model.parameters().forEach(p -> p.zeroGrad());
+  }
+
+  /**
    * Each layer's {@link Layer#infer} time per call, with one reused workspace, as {@code predict} runs
    * them: a convolution and the max pooling after it fused, timed together.
    */
@@ -89,25 +110,9 @@ public final class LayerProfile {
     long[] time = new long[layers.size()];
     boolean[] fused = new boolean[layers.size()];
     Workspace ws = new Workspace();
-    for (int s = -10; s < steps; s++) { // 10 warm-up calls, not counted
-      ws.reset();
-      Tensor t = x;
-      for (int i = 0; i < layers.size(); i++) {
-        long t0 = System.nanoTime();
-        Layer l = layers.get(i);
-        if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) { // fused, as predict runs them
-          t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(i + 1), ws);
-          fused[i] = true;
-        } else {
-          t = l.infer(t, ws);
-        }
-        if (s >= 0) {
-          time[i] += System.nanoTime() - t0;
-        }
-        if (fused[i]) {
-          i++;
-        }
-      }
+    warmUp(() -> call(layers, x, ws, null, fused));
+    for (int s = 0; s < steps; s++) {
+      call(layers, x, ws, time, fused);
     }
     double total = 0;
     for (long t : time) {
@@ -124,5 +129,27 @@ public final class LayerProfile {
     }
     System.out.printf(Locale.ROOT, "total %.2f ms per call = %.0f images/s%n", total / 1e6 / steps,
         batch / (total / 1e9 / steps));
+  }
+
+  /** One inference call, layer by layer; each layer's time added to {@code time} unless null, fused pairs marked in {@code fused}. */
+  private static void call(List<Layer> layers, Tensor x, Workspace ws, long[] time, boolean[] fused) {
+    ws.reset();
+    Tensor t = x;
+    for (int i = 0; i < layers.size(); i++) {
+      long t0 = System.nanoTime();
+      Layer l = layers.get(i);
+      if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) { // fused, as predict runs them
+        t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(i + 1), ws);
+        fused[i] = true;
+      } else {
+        t = l.infer(t, ws);
+      }
+      if (time != null) {
+        time[i] += System.nanoTime() - t0;
+      }
+      if (fused[i]) {
+        i++;
+      }
+    }
   }
 }

@@ -36,13 +36,9 @@ public final class PackedB {
   /** Packs op(B), reusing {@code reuse}'s storage when it has the same kernel and shape (it may be null). */
   static PackedB pack(MicroKernel kernel, boolean transB, int k, int n, float[] b, int bOff, int ldb, PackedB reuse) {
     int nr = kernel.nr();
-    long size = (long) k * ((n + nr - 1) / nr) * nr;
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("packB: op(B) of " + k + "x" + n + " needs " + size
-          + " floats packed, more than a Java array holds");
-    }
+    int size = packedSize(kernel, k, n);
     PackedB p = reuse != null && reuse.kernel == kernel && reuse.k == k && reuse.n == n
-        ? reuse : new PackedB(kernel, k, n, new float[(int) size]);
+        ? reuse : new PackedB(kernel, k, n, new float[size]);
     int slivers = p.nPad / nr;
     int kBlocks = k == 0 ? 0 : (k + p.kBlock - 1) / p.kBlock;
     // One item per sliver of one k-block; in parallel only when it is worth a fork (≥ 1 M floats).
@@ -68,17 +64,23 @@ public final class PackedB {
    * when that is long enough (it may be null).
    */
   static PackedB empty(MicroKernel kernel, int k, int n, PackedB reuse) {
+    int size = packedSize(kernel, k, n);
+    if (reuse != null && reuse.kernel == kernel && reuse.k == k && reuse.n == n) {
+      return reuse;
+    }
+    boolean roomy = reuse != null && reuse.kernel == kernel && reuse.data.length >= size;
+    return new PackedB(kernel, k, n, roomy ? reuse.data : new float[size]);
+  }
+
+  /** Floats of a k×n op(B) packed for {@code kernel} (n rounded up to whole slivers); too many for an array is an error. */
+  private static int packedSize(MicroKernel kernel, int k, int n) {
     int nr = kernel.nr();
     long size = (long) k * ((n + nr - 1) / nr) * nr;
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("packB: op(B) of " + k + "x" + n + " needs " + size
           + " floats packed, more than a Java array holds");
     }
-    if (reuse != null && reuse.kernel == kernel && reuse.k == k && reuse.n == n) {
-      return reuse;
-    }
-    boolean roomy = reuse != null && reuse.kernel == kernel && reuse.data.length >= size;
-    return new PackedB(kernel, k, n, roomy ? reuse.data : new float[(int) size]);
+    return (int) size;
   }
 
   /**

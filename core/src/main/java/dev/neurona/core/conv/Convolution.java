@@ -171,6 +171,22 @@ public final class Convolution {
     // Windows that tile the image (no overlap) pool band by band: BAND_FLOATS of convolution output at a time.
     boolean tiles = pool.strideH == pool.kH && pool.strideW == pool.kW && pool.padTop < pool.kH;
     int bandPooledRows = tiles ? Math.max(1, BAND_FLOATS / (pool.kH * outRow)) : pool.outH;
+    if (direct != null && argmax == null && direct.poolsRows(pool)) {
+      // Planar first layers pool their tiles as they are made (Kernels.convPoolRowPlanar): no band buffer.
+      int pooledRow = pool.outW * pool.outC;
+      Parallel.forRange(batch, 1, (from, to) -> {
+        float[] image = direct.copies ? scratch(PADDED, direct.paddedSize()) : null;
+        for (int n = from; n < to; n++) {
+          if (direct.copies) {
+            direct.prepare(input, n, image);
+          }
+          for (int py = 0; py < pool.outH; py++) {
+            direct.pooledRow(input, image, n, py, pool.outW, output, n * pooledOut + py * pooledRow);
+          }
+        }
+      });
+      return;
+    }
     Parallel.forRange(batch, 1, (from, to) -> {
       ConvRows rows = convRows(g, input, kernel, bias, relu, direct, window, plan, packed);
       float[] conv = scratch(CONVOLVED, tiles ? Math.min(imageOut, bandPooledRows * pool.kH * outRow) : imageOut);
@@ -358,15 +374,28 @@ public final class Convolution {
       for (int ch = 0; ch < c; ch++) {
         int p = ch * plane;
         Arrays.fill(image, p, p + g.padTop * pw, 0f); // rows above
-        for (int y = 0; y < rows; y++) {
-          int to = p + (y + g.padTop) * pw, from = n * g.inSize() + y * g.inW * c + ch;
-          Arrays.fill(image, to, to + g.padLeft, 0f);
-          for (int x = 0; x < cols; x++) {
-            image[to + g.padLeft + x] = input[from + x * c];
-          }
-          Arrays.fill(image, to + g.padLeft + cols, to + pw, 0f);
-        }
         Arrays.fill(image, p + (g.padTop + rows) * pw, p + plane, 0f); // rows below
+      }
+      for (int y = 0; y < rows; y++) {
+        int to = (y + g.padTop) * pw, from = n * g.inSize() + y * g.inW * c;
+        for (int ch = 0, p = to; ch < c; ch++, p += plane) {
+          Arrays.fill(image, p, p + g.padLeft, 0f);
+          Arrays.fill(image, p + g.padLeft + cols, p + pw, 0f);
+        }
+        int at = to + g.padLeft;
+        if (c == 3) { // RGB, the common first layer: each pixel read once, its channels to their three planes
+          for (int x = 0, f = from; x < cols; x++, f += 3) {
+            image[at + x] = input[f];
+            image[at + plane + x] = input[f + 1];
+            image[at + 2 * plane + x] = input[f + 2];
+          }
+        } else {
+          for (int ch = 0, p = at; ch < c; ch++, p += plane) {
+            for (int x = 0; x < cols; x++) {
+              image[p + x] = input[from + x * c + ch];
+            }
+          }
+        }
       }
     }
 
@@ -431,6 +460,26 @@ public final class Convolution {
         k.convKernelGrad(src, corners, pc, Math.min(rows, pc + kb), taps, taps.length, dOut, r0 * g.outC, g.outC,
             pc == 0 ? beta : 1f, dK, dkOff);
       }
+    }
+
+    /**
+     * Whether {@link #pooledRow} serves {@code pool}: a planar forward pooled by whole 2×2 windows of stride 2
+     * that start at the image's corner (no padding read), the pixels past the last window never computed.
+     */
+    boolean poolsRows(ConvGeometry pool) {
+      return planar && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2 && pool.padTop == 0
+          && pool.padLeft == 0 && 2 * pool.outH <= g.outH && 2 * pool.outW <= g.outW;
+    }
+
+    /**
+     * Pooled row py of image n {@code (count, outC)} at {@code out[outOff]}: output rows 2py and 2py + 1 of the
+     * first {@code 2·count} pixels, {@link Kernels#convPoolRowPlanar}, the bits of {@link #row} then
+     * {@link Kernels#maxPoolForward}.
+     */
+    void pooledRow(float[] input, float[] image, int n, int py, int count, float[] out, int outOff) {
+      int planarRow = copies ? pw : g.inW, src = 2 * py * planarRow;
+      KernelProvider.kernels().convPoolRowPlanar(copies ? image : input, copies ? src : n * g.inSize() + src, ph * pw,
+          planarRow, g.kH, g.kW, g.inC, w, wStride, b, relu, count, out, outOff, g.outC);
     }
 
     /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n {@link #prepare}d where it {@link #copies}. */

@@ -196,6 +196,35 @@ public interface Kernels {
   }
 
   /**
+   * Two output rows of {@link #convRowPlanar} ({@code srcOff} and {@code srcOff + rowStride}, {@code 2·count}
+   * pixels each), the bias added, {@code max(·, 0)} with {@code relu}, then pooled by 2×2 windows of
+   * stride 2 into {@code count} pixels: {@code out[outOff + p·outC + c]} is the first of the window's four
+   * values {@code (0, 2p), (0, 2p + 1), (1, 2p), (1, 2p + 1)} that no later one exceeds, as
+   * {@link #maxPoolForward} picks it. The same bits as those three passes; a kernel with a
+   * {@link #planarTile} pools its tiles in registers, so the convolution's rows never reach memory.
+   */
+  // src: inC planes (plane apart) of rows rowStride apart; out: count pixels of outC channels.
+  default void convPoolRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
+      int wStride, float[] bias, boolean relu, int count, float[] out, int outOff, int outC) {
+    int row = 2 * count * outC;
+    float[] rows = new float[2 * row];
+    convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, 0, outC);
+    convRowPlanar(src, srcOff + rowStride, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, row, outC);
+    if (relu) {
+      relu(rows, 0, rows, 0, 2 * row);
+    }
+    for (int p = 0; p < count; p++) {
+      for (int c = 0; c < outC; c++) {
+        int at = 2 * p * outC + c;
+        float best = rows[at], right = rows[at + outC], below = rows[at + row], diagonal = rows[at + row + outC];
+        best = right > best ? right : best;
+        best = below > best ? below : best;
+        out[outOff + p * outC + c] = diagonal > best ? diagonal : best;
+      }
+    }
+  }
+
+  /**
    * Whether {@link #convRowPlanar} has a tile of its own for windows {@code kW} wide on {@code inC}
    * channels, faster than {@link #convRow}'s: then the direct convolution reads a planar copy of each image.
    */

@@ -40,7 +40,7 @@ class KernelsTest {
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
-      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowPlanar", "planarTile",
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowPlanar", "convPoolRowPlanar", "planarTile",
       "convKernelGrad", "convKernelGradRuns", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
@@ -645,6 +645,67 @@ class KernelsTest {
       assertThat(vec().planarTile(5, 1)).as("16 lanes: a 5x1 tile").isEqualTo(lanes() == 16);
       assertThat(vec().planarTile(3, 2)).isFalse();
     }
+  }
+
+  /**
+   * The pooled planar rows against their definition: two rows of convRowPlanar, relu, then each 2×2 window's
+   * first value that no later one exceeds. Windows with a tile and one without, channel counts that fill, split
+   * and under-fill the 16-channel groups, pooled rows shorter than, as long as and longer than a tile's four
+   * windows, ties (relu's zeros) and a NaN.
+   */
+  @Test
+  void convPoolRowPlanarIsTwoPlanarRowsReluAndMaxPooling() {
+    Random rnd = new Random(1751);
+    int srcOff = 5, outOff = 3, checked = 0;
+    int[][] windows = {{3, 3, 3}, {5, 5, 1}, {3, 3, 2}}; // {kH, kW, inC}
+    for (int[] win : windows) {
+      int kH = win[0], kW = win[1], inC = win[2];
+      for (int outC : new int[] {3, 16, 20, 32}) {
+        for (int count : new int[] {1, 4, 5, 9}) {
+          int rowStride = 2 * count + kW + 1, plane = (kH + 2) * rowStride, wStride = (outC + 15) / 16 * 16;
+          float[] src = data(rnd, srcOff + inC * plane + GUARD, false);
+          src[srcOff + rnd.nextInt(inC * plane)] = Float.NaN; // one window or a few pool a NaN
+          float[] w = new float[kH * kW * inC * wStride];
+          for (int t = 0; t < kH * kW * inC; t++) {
+            System.arraycopy(data(rnd, outC, false), 0, w, t * wStride, outC);
+          }
+          float[] bias = rnd.nextBoolean() ? null : Arrays.copyOf(data(rnd, outC, false), wStride);
+          for (boolean relu : new boolean[] {false, true}) {
+            for (Kernels k : implementations()) {
+              int row = 2 * count * outC;
+              float[] rows = new float[2 * row];
+              k.convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, 0, outC);
+              k.convRowPlanar(src, srcOff + rowStride, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows,
+                  row, outC);
+              float[] expected = data(rnd, outOff + count * outC + GUARD, false);
+              float[] out = expected.clone();
+              for (int p = 0; p < count; p++) {
+                for (int c = 0; c < outC; c++) {
+                  int at = 2 * p * outC + c;
+                  float best = Float.NaN;
+                  boolean first = true;
+                  for (int e : new int[] {at, at + outC, at + row, at + row + outC}) {
+                    float v = relu ? Math.max(rows[e], 0f) : rows[e];
+                    if (first || v > best) {
+                      best = v;
+                    }
+                    first = false;
+                  }
+                  expected[outOff + p * outC + c] = best;
+                }
+              }
+              Arrays.fill(out, outOff, outOff + count * outC, Float.NaN);
+              k.convPoolRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, relu, count, out, outOff,
+                  outC);
+              assertBitsEqual(k.name() + " convPoolRowPlanar " + kH + "x" + kW + "x" + inC + " outC " + outC + " count "
+                  + count + " relu " + relu, expected, out);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(96);
   }
 
   @Test

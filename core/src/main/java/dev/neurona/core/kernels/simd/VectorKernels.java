@@ -962,6 +962,60 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
+  /**
+   * Two rows of {@link #convRowPlanar}'s tiles (eight pixels by 16 channels) into a 1 KB buffer that stays in
+   * L1, bias added there, then relu and the four windows' maxima straight from it: no row of the convolution
+   * goes to memory, and no separate pass adds the relu or pools. The last group of pixels shifts left by an
+   * even count (windows pooled twice, the same bits); channels past a multiple of 16 through the buffer.
+   */
+  @Override
+  public void convPoolRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
+      int wStride, float[] bias, boolean relu, int count, float[] out, int outOff, int outC) {
+    int pixels = 2 * count;
+    if (!planarTile(kW, inC) || pixels < WIDE_PIXELS) {
+      super.convPoolRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, relu, count, out, outOff, outC);
+      return;
+    }
+    float[] tile = new float[2 * WIDE_PIXELS * 16]; // (2 rows, 8 pixels, 16 channels)
+    int below = WIDE_PIXELS * 16;
+    FloatVector zero = FloatVector.zero(S);
+    for (int x0 = 0; x0 < pixels; x0 += WIDE_PIXELS) {
+      int x = Math.min(x0, pixels - WIDE_PIXELS);
+      for (int j = 0; j < outC; j += 16) {
+        if (kW == 3) {
+          planarTile33(src, srcOff + x, plane, rowStride, kH, w, wStride, j, bias, tile, 0, 16);
+          planarTile33(src, srcOff + rowStride + x, plane, rowStride, kH, w, wStride, j, bias, tile, below, 16);
+        } else {
+          planarTile51(src, srcOff + x, rowStride, kH, w, wStride, j, bias, tile, 0, 16);
+          planarTile51(src, srcOff + rowStride + x, rowStride, kH, w, wStride, j, bias, tile, below, 16);
+        }
+        int channels = Math.min(16, outC - j);
+        for (int p = 0, at = 0; p < WIDE_PIXELS / 2; p++, at += 32) {
+          FloatVector best = FloatVector.fromArray(S, tile, at);
+          FloatVector v1 = FloatVector.fromArray(S, tile, at + 16);
+          FloatVector v2 = FloatVector.fromArray(S, tile, at + below);
+          FloatVector v3 = FloatVector.fromArray(S, tile, at + below + 16);
+          if (relu) {
+            best = best.max(zero);
+            v1 = v1.max(zero);
+            v2 = v2.max(zero);
+            v3 = v3.max(zero);
+          }
+          best = best.blend(v1, v1.compare(VectorOperators.GT, best));
+          best = best.blend(v2, v2.compare(VectorOperators.GT, best));
+          best = best.blend(v3, v3.compare(VectorOperators.GT, best));
+          int o = outOff + (x / 2 + p) * outC + j;
+          if (channels == 16) {
+            best.intoArray(out, o);
+          } else { // the last channels: through the window's first pixel, already read
+            best.intoArray(tile, at);
+            System.arraycopy(tile, at, out, o, channels);
+          }
+        }
+      }
+    }
+  }
+
   /** Eight pixels (3×3 window, three channel planes) by 16 channels from column {@code j}; pixel rows {@code ds} apart in {@code dst}. */
   private static void planarTile33(float[] src, int base, int plane, int rowStride, int kH, float[] w, int wStride,
       int j, float[] bias, float[] dst, int d, int ds) {

@@ -1633,36 +1633,65 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** {@link #winogradInput} of F(2, 3): the scalar kernel's sums, L channels at a time. */
+  /**
+   * {@link #winogradInput} of F(2, 3): the scalar kernel's sums, L channels at a time, the tile's 16 vectors and
+   * their column transforms held in registers (no temporary in memory: 16 loads and 16 stores a tile instead of
+   * 32 of each). One straight-line block per channel group, every vector stored in the block that computed it
+   * (see {@link #bt} on JDK 17).
+   */
   private static void winograd3Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
       int vOff, int vStride) {
-    int s = 4 * channels, end = channels < L ? 0 : channels;
-    for (int x = 0; x < 4; x++) {
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        bt3(d, dOff + x * channels + c, rowStride, tmp, x * channels + c, s);
-      }
-    }
-    for (int a = 0; a < 4; a++) {
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        bt3(tmp, a * s + c, channels, v, vOff + 4 * a * vStride + c, vStride);
-      }
+    int end = channels < L ? 0 : channels, r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
+    for (int c0 = 0; c0 < end; c0 += L) {
+      int c = Math.min(c0, channels - L); // the last block ends at the last channel
+      // Columns x = 0..3: t[a][x] = (Bᵀ·d)[a][x], Bᵀ's rows (1, 0, −1, 0), (0, 1, 1, 0), (0, −1, 1, 0), (0, 1, 0, −1).
+      int o = dOff + c;
+      FloatVector y0 = FloatVector.fromArray(S, d, o), y1 = FloatVector.fromArray(S, d, o + r1);
+      FloatVector y2 = FloatVector.fromArray(S, d, o + r2), y3 = FloatVector.fromArray(S, d, o + r3);
+      FloatVector t00 = y0.sub(y2), t10 = y1.add(y2), t20 = y2.sub(y1), t30 = y1.sub(y3);
+      o += channels;
+      y0 = FloatVector.fromArray(S, d, o);
+      y1 = FloatVector.fromArray(S, d, o + r1);
+      y2 = FloatVector.fromArray(S, d, o + r2);
+      y3 = FloatVector.fromArray(S, d, o + r3);
+      FloatVector t01 = y0.sub(y2), t11 = y1.add(y2), t21 = y2.sub(y1), t31 = y1.sub(y3);
+      o += channels;
+      y0 = FloatVector.fromArray(S, d, o);
+      y1 = FloatVector.fromArray(S, d, o + r1);
+      y2 = FloatVector.fromArray(S, d, o + r2);
+      y3 = FloatVector.fromArray(S, d, o + r3);
+      FloatVector t02 = y0.sub(y2), t12 = y1.add(y2), t22 = y2.sub(y1), t32 = y1.sub(y3);
+      o += channels;
+      y0 = FloatVector.fromArray(S, d, o);
+      y1 = FloatVector.fromArray(S, d, o + r1);
+      y2 = FloatVector.fromArray(S, d, o + r2);
+      y3 = FloatVector.fromArray(S, d, o + r3);
+      FloatVector t03 = y0.sub(y2), t13 = y1.add(y2), t23 = y2.sub(y1), t33 = y1.sub(y3);
+      // Rows: V[a][b] = (t[a]·B)[b], the same four combinations along x.
+      int w = vOff + c;
+      t00.sub(t02).intoArray(v, w);
+      t01.add(t02).intoArray(v, w + vStride);
+      t02.sub(t01).intoArray(v, w + 2 * vStride);
+      t01.sub(t03).intoArray(v, w + 3 * vStride);
+      w += 4 * vStride;
+      t10.sub(t12).intoArray(v, w);
+      t11.add(t12).intoArray(v, w + vStride);
+      t12.sub(t11).intoArray(v, w + 2 * vStride);
+      t11.sub(t13).intoArray(v, w + 3 * vStride);
+      w += 4 * vStride;
+      t20.sub(t22).intoArray(v, w);
+      t21.add(t22).intoArray(v, w + vStride);
+      t22.sub(t21).intoArray(v, w + 2 * vStride);
+      t21.sub(t23).intoArray(v, w + 3 * vStride);
+      w += 4 * vStride;
+      t30.sub(t32).intoArray(v, w);
+      t31.add(t32).intoArray(v, w + vStride);
+      t32.sub(t31).intoArray(v, w + 2 * vStride);
+      t31.sub(t33).intoArray(v, w + 3 * vStride);
     }
     if (channels < L) { // fewer channels than lanes: the scalar sums
       winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
     }
-  }
-
-  /** One column of F(2, 3)'s {@code Bᵀ·x} for L channels, all four computed before the first store (see {@link #bt}). */
-  private static void bt3(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
-    FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);
-    FloatVector d2 = FloatVector.fromArray(S, src, off + 2 * step), d3 = FloatVector.fromArray(S, src, off + 3 * step);
-    FloatVector r0 = d0.sub(d2), r1 = d1.add(d2), r2 = d2.sub(d1), r3 = d1.sub(d3);
-    r0.intoArray(dst, dOff);
-    r1.intoArray(dst, dOff + dStep);
-    r2.intoArray(dst, dOff + 2 * dStep);
-    r3.intoArray(dst, dOff + 3 * dStep);
   }
 
   /**
@@ -1725,24 +1754,42 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** {@link #winogradMaxPool} of F(2, 3): the scalar kernel's sums, L channels at a time. */
+  /**
+   * {@link #winogradMaxPool} of F(2, 3): the scalar kernel's sums, L channels at a time, in registers as
+   * {@link #winograd3Input}: 16 loads and one store a tile.
+   */
   private static void winograd3MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff) {
-    int a = 4 * mStride, s = 4 * channels, end = channels < L ? 0 : channels;
-    for (int b = 0; b < 4; b++) {
-      int col = mOff + b * mStride;
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
-        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
-        FloatVector t0 = m0.add(m1).add(m2), t1 = m1.sub(m2).sub(m3);
-        t0.intoArray(tmp, b * channels + c);
-        t1.intoArray(tmp, s + b * channels + c);
-      }
-    }
+    int end = channels < L ? 0 : channels, a1 = 4 * mStride, a2 = 8 * mStride, a3 = 12 * mStride;
     for (int c0 = 0; c0 < end; c0 += L) {
       int c = Math.min(c0, channels - L); // the last block ends at the last channel
-      biasReluStore(aRows3(tmp, c, channels).max(aRows3(tmp, s + c, channels)), bias, c, relu, out, outOff + c);
+      // Columns b = 0..3: Aᵀ·M's two rows, (1, 1, 1, 0) and (0, 1, −1, −1).
+      int o = mOff + c;
+      FloatVector m0 = FloatVector.fromArray(S, m, o), m1 = FloatVector.fromArray(S, m, o + a1);
+      FloatVector m2 = FloatVector.fromArray(S, m, o + a2), m3 = FloatVector.fromArray(S, m, o + a3);
+      FloatVector p0 = m0.add(m1).add(m2), q0 = m1.sub(m2).sub(m3);
+      o += mStride;
+      m0 = FloatVector.fromArray(S, m, o);
+      m1 = FloatVector.fromArray(S, m, o + a1);
+      m2 = FloatVector.fromArray(S, m, o + a2);
+      m3 = FloatVector.fromArray(S, m, o + a3);
+      FloatVector p1 = m0.add(m1).add(m2), q1 = m1.sub(m2).sub(m3);
+      o += mStride;
+      m0 = FloatVector.fromArray(S, m, o);
+      m1 = FloatVector.fromArray(S, m, o + a1);
+      m2 = FloatVector.fromArray(S, m, o + a2);
+      m3 = FloatVector.fromArray(S, m, o + a3);
+      FloatVector p2 = m0.add(m1).add(m2), q2 = m1.sub(m2).sub(m3);
+      o += mStride;
+      m0 = FloatVector.fromArray(S, m, o);
+      m1 = FloatVector.fromArray(S, m, o + a1);
+      m2 = FloatVector.fromArray(S, m, o + a2);
+      m3 = FloatVector.fromArray(S, m, o + a3);
+      FloatVector p3 = m0.add(m1).add(m2), q3 = m1.sub(m2).sub(m3);
+      // The 2×2 outputs, each row times A, then their maximum: max(max(y00, y01), max(y10, y11)).
+      FloatVector top = p0.add(p1).add(p2).max(p1.sub(p2).sub(p3));
+      FloatVector bottom = q0.add(q1).add(q2).max(q1.sub(q2).sub(q3));
+      biasReluStore(top.max(bottom), bias, c, relu, out, outOff + c);
     }
     if (channels < L) { // fewer channels than lanes: the scalar sums
       winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
@@ -1770,13 +1817,6 @@ public final class VectorKernels extends ScalarKernels {
         q.intoArray(out, o);
       }
     }
-  }
-
-  /** {@code max(y0, y1)} of one row of F(2, 3)'s {@code Aᵀ·M} (4 vectors {@code step} apart) against {@code Aᵀ}'s two rows. */
-  private static FloatVector aRows3(float[] tmp, int r, int step) {
-    FloatVector t0 = FloatVector.fromArray(S, tmp, r), t1 = FloatVector.fromArray(S, tmp, r + step);
-    FloatVector t2 = FloatVector.fromArray(S, tmp, r + 2 * step), t3 = FloatVector.fromArray(S, tmp, r + 3 * step);
-    return t0.add(t1).add(t2).max(t1.sub(t2).sub(t3));
   }
 
   /** {@code max(y0, y1)} of one row {@code t} of {@code Aᵀ·M} (6 vectors {@code step} apart) against {@code Aᵀ}'s two rows. */

@@ -5,6 +5,7 @@ import dev.neurona.core.Tensor;
 import dev.neurona.layers.Conv2D;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.MaxPool2D;
+import dev.neurona.layers.Rescaling;
 import dev.neurona.layers.Workspace;
 import dev.neurona.layers.model.Sequential;
 import java.util.List;
@@ -104,15 +105,16 @@ public final class LayerProfile {
 
   /**
    * Each layer's {@link Layer#infer} time per call, with one reused workspace, as {@code predict} runs
-   * them: a convolution and the max pooling after it fused, timed together.
+   * them: a convolution and the max pooling after it fused (and a rescaling before them, where it folds in),
+   * timed together.
    */
   private static void profileInference(String net, int batch, int steps, List<Layer> layers, Tensor x) {
     long[] time = new long[layers.size()];
-    boolean[] fused = new boolean[layers.size()];
+    int[] span = new int[layers.size()];
     Workspace ws = new Workspace();
-    warmUp(() -> call(layers, x, ws, null, fused));
+    warmUp(() -> call(layers, x, ws, null, span));
     for (int s = 0; s < steps; s++) {
-      call(layers, x, ws, time, fused);
+      call(layers, x, ws, time, span);
     }
     double total = 0;
     for (long t : time) {
@@ -120,35 +122,38 @@ public final class LayerProfile {
     }
     System.out.printf(Locale.ROOT, "%s inference, batch %d, %d threads, %d calls (ms per call)%n", net, batch,
         Parallel.threads(), steps);
-    for (int i = 0; i < layers.size(); i++) {
-      String name = layers.get(i).name() + (fused[i] ? " + " + layers.get(i + 1).name() : "");
-      System.out.printf(Locale.ROOT, "%-28s %10.2f %6.1f%%%n", name, time[i] / 1e6 / steps, 100.0 * time[i] / total);
-      if (fused[i]) {
-        i++;
+    for (int i = 0; i < layers.size(); i += span[i]) {
+      StringBuilder name = new StringBuilder(layers.get(i).name());
+      for (int j = i + 1; j < i + span[i]; j++) {
+        name.append(" + ").append(layers.get(j).name());
       }
+      System.out.printf(Locale.ROOT, "%-28s %10.2f %6.1f%%%n", name, time[i] / 1e6 / steps, 100.0 * time[i] / total);
     }
     System.out.printf(Locale.ROOT, "total %.2f ms per call = %.0f images/s%n", total / 1e6 / steps,
         batch / (total / 1e9 / steps));
   }
 
-  /** One inference call, layer by layer; each layer's time added to {@code time} unless null, fused pairs marked in {@code fused}. */
-  private static void call(List<Layer> layers, Tensor x, Workspace ws, long[] time, boolean[] fused) {
+  /** One inference call, layer by layer; each layer's time added to {@code time} unless null, {@code span[i]} the layers run together from i. */
+  private static void call(List<Layer> layers, Tensor x, Workspace ws, long[] time, int[] span) {
     ws.reset();
     Tensor t = x;
-    for (int i = 0; i < layers.size(); i++) {
+    for (int i = 0; i < layers.size(); i += span[i]) {
       long t0 = System.nanoTime();
       Layer l = layers.get(i);
-      if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) { // fused, as predict runs them
+      // fused as predict runs them
+      if (i + 2 < layers.size() && layers.get(i + 1) instanceof Conv2D
+          && ((Conv2D) layers.get(i + 1)).fusesRescaling(l, layers.get(i + 2))) {
+        t = ((Conv2D) layers.get(i + 1)).inferRescaledMaxPool(t, (Rescaling) l, (MaxPool2D) layers.get(i + 2), ws);
+        span[i] = 3;
+      } else if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) {
         t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(i + 1), ws);
-        fused[i] = true;
+        span[i] = 2;
       } else {
         t = l.infer(t, ws);
+        span[i] = 1;
       }
       if (time != null) {
         time[i] += System.nanoTime() - t0;
-      }
-      if (fused[i]) {
-        i++;
       }
     }
   }

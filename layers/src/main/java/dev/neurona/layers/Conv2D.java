@@ -290,6 +290,38 @@ public final class Conv2D extends Layer implements HasActivation {
   }
 
   /**
+   * As {@link #inferMaxPool}, on x (batch, inH, inW, inC) rescaled by {@code rescaling}, the layer before this one,
+   * without the rescaled batch in memory: the convolution's copy of each image is made rescaled
+   * ({@link Convolution#forwardMaxPool(ConvGeometry, int, float[], float, float, float[], float[], boolean,
+   * ConvGeometry, float[])}). The bits of {@code inferMaxPool(rescaling.infer(x), pool)}. Only where
+   * {@link #fusesRescaling} holds.
+   */
+  public Tensor inferRescaledMaxPool(Tensor x, Rescaling rescaling, MaxPool2D pool, Workspace ws) {
+    rescaling.checkInput(x);
+    checkInput(x);
+    if (!fusesRescaling(rescaling, pool)) {
+      throw new IllegalStateException("Conv2D '" + name() + "' cannot fold rescaling '" + rescaling.name()
+          + "' and max pooling '" + pool.name() + "' into one pass (see fusesRescaling)");
+    }
+    Tensor y = ws.tensor(pool.outputShape().prepend(x.dim(0)));
+    Convolution.forwardMaxPool(geometry, x.dim(0), x.data(), (float) rescaling.scale(), (float) rescaling.offset(),
+        kernel.value().data(), bias == null ? null : bias.value().data(), activation == Activation.RELU,
+        pool.geometry(), y.data());
+    return y;
+  }
+
+  /**
+   * True when {@link #inferRescaledMaxPool} can run with {@code before}, the layer before this one, and
+   * {@code next}, the one after: a {@link Rescaling} on this layer's input, what {@link #fusesMaxPool} asks of
+   * {@code next}, and a convolution that reads a copy of each image ({@link Convolution#scalesInput}: a first
+   * layer such as flowers' 3×3 on RGB).
+   */
+  public boolean fusesRescaling(Layer before, Layer next) {
+    return before instanceof Rescaling && fusesMaxPool(next) && inputShape().equals(before.outputShape())
+        && Convolution.scalesInput(geometry, ((MaxPool2D) next).geometry());
+  }
+
+  /**
    * True when {@link #inferMaxPool} can run with {@code next}, the layer after this one: a built
    * {@link MaxPool2D} on this layer's output, and a linear or ReLU activation here.
    */

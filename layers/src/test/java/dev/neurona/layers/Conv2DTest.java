@@ -64,6 +64,47 @@ class Conv2DTest {
   }
 
   @Test
+  void inferRescaledMaxPoolGivesTheBitsOfRescalingConvolutionThenPoolingAndOnlyFoldsWhatItCan() {
+    // {filters, kernel, padding, channels, scale, offset}: flowers' first layer (planar copies), a padded 5×5 on
+    // one channel (padded copies), an unpadded planar 3×3 and an offset
+    Object[][] cases = {{16, 3, "same", 3, 1.0 / 255, 0.0}, {8, 5, "same", 1, 0.5, 0.0}, {20, 3, "valid", 3, 2.0, -1.0}};
+    for (Object[] c : cases) {
+      int channels = (int) c[3];
+      Conv2D conv = built(new Conv2D((int) c[0], (int) c[1], (String) c[2], "relu"), 3, 12, 10, channels);
+      Rescaling rescaling = new Rescaling((double) c[4], (double) c[5]);
+      rescaling.build(Shape.of(12, 10, channels), 1);
+      MaxPool2D pool = new MaxPool2D(2);
+      pool.build(conv.outputShape(), 4);
+      assertThat(conv.fusesRescaling(rescaling, pool)).as("case %s", java.util.Arrays.toString(c)).isTrue();
+      for (int batch : new int[] {1, 5}) { // one image: rescaled first, then the usual path
+        Tensor x = Tensor.uniform(Shape.of(batch, 12, 10, channels), -255, 255, 8);
+        x.data()[7] = -0f;
+        x.data()[11] = Float.NaN;
+        Tensor expected = pool.infer(conv.infer(rescaling.infer(x, new Workspace()), new Workspace()), new Workspace());
+        Tensor fused = conv.inferRescaledMaxPool(x, rescaling, pool, new Workspace());
+        assertThat(fused.shape()).isEqualTo(expected.shape());
+        assertThat(fused.data()).as("case %s, batch %d", java.util.Arrays.toString(c), batch)
+            .containsExactly(expected.data());
+      }
+    }
+    Conv2D conv = built(new Conv2D(16, 3, "same", "relu"), 3, 12, 10, 3);
+    Rescaling rescaling = new Rescaling(0.5);
+    rescaling.build(Shape.of(12, 10, 3), 1);
+    MaxPool2D pool = new MaxPool2D(2);
+    pool.build(conv.outputShape(), 4);
+    assertThat(conv.fusesRescaling(new Dropout(0.5), pool)).as("not a rescaling").isFalse();
+    assertThat(conv.fusesRescaling(rescaling, new Flatten())).as("no pooling after").isFalse();
+    Conv2D wide = built(new Conv2D(16, 3, "same", "relu"), 3, 12, 10, 16); // 144-float windows: no direct copies
+    Rescaling before = new Rescaling(0.5);
+    before.build(Shape.of(12, 10, 16), 1);
+    MaxPool2D after = new MaxPool2D(2);
+    after.build(wide.outputShape(), 4);
+    assertThat(wide.fusesRescaling(before, after)).as("a convolution that reads its input in place").isFalse();
+    assertThatThrownBy(() -> wide.inferRescaledMaxPool(Tensor.zeros(Shape.of(2, 12, 10, 16)), before, after,
+        new Workspace())).isInstanceOf(IllegalStateException.class).hasMessageContaining("fusesRescaling");
+  }
+
+  @Test
   void backwardMaxPoolGivesTheBitsOfPoolingThenConvolutionBackward() {
     // {filters, pool padding ("valid" leaves the 7th row and 9th column in no window), activation}
     Object[][] cases = {{20, "valid", "relu"}, {16, "same", "relu"}, {3, "valid", "linear"}, {33, "same", "linear"}};

@@ -132,6 +132,53 @@ public final class Convolution {
    */
   public static void forwardMaxPool(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
       boolean relu, ConvGeometry pool, float[] output, int[] argmax) {
+    forwardMaxPool(g, batch, input, null, kernel, bias, relu, pool, output, argmax);
+  }
+
+  /**
+   * As {@link #forwardMaxPool(ConvGeometry, int, float[], float[], float[], boolean, ConvGeometry, float[])} (inference)
+   * on {@code input·scale + offset}, a rescaling layer's output ({@link Kernels#scale}, then the offset added where it
+   * is not 0): where {@link #scalesInput} holds, the copy of each image that the direct convolution reads is made
+   * scaled, so the rescaled batch (flowers': 50 MB written and read again) never goes to memory. Elsewhere, and for
+   * fewer images than threads, the batch is rescaled into a buffer first. The bits of rescaling, then
+   * {@code forwardMaxPool}.
+   */
+  public static void forwardMaxPool(ConvGeometry g, int batch, float[] input, float scale, float offset, float[] kernel,
+      float[] bias, boolean relu, ConvGeometry pool, float[] output) {
+    InputScale s = new InputScale(scale, offset);
+    if (scalesInput(g, pool) && batch >= Parallel.threads()) {
+      forwardMaxPool(g, batch, input, s, kernel, bias, relu, pool, output, null);
+      return;
+    }
+    check(g, batch, "input", input, g.inSize());
+    float[] scaled = new float[batch * g.inSize()];
+    s.apply(input, 0, scaled, 0, scaled.length);
+    forwardMaxPool(g, batch, scaled, null, kernel, bias, relu, pool, output, null);
+  }
+
+  /**
+   * Whether {@link #forwardMaxPool(ConvGeometry, int, float[], float, float, float[], float[], boolean, ConvGeometry,
+   * float[])} folds the rescaling into the copies it makes of the images: a direct convolution that reads a padded or
+   * planar copy (a first layer such as flowers' 3×3 on RGB), not taken by {@link Winograd}.
+   */
+  public static boolean scalesInput(ConvGeometry g, ConvGeometry pool) {
+    return direct(g) && Direct.copies(g) && !(Winograd.enabled() && Winograd.applies(g, pool));
+  }
+
+  /** {@code y = x·scale}, then {@code + offset} unless the offset is 0: a rescaling layer's arithmetic. */
+  private record InputScale(float scale, float offset) {
+    void apply(float[] x, int xOff, float[] y, int yOff, int n) {
+      KernelProvider.kernels().scale(scale, x, xOff, y, yOff, n);
+      if (offset != 0f) {
+        for (int i = yOff; i < yOff + n; i++) {
+          y[i] += offset;
+        }
+      }
+    }
+  }
+
+  private static void forwardMaxPool(ConvGeometry g, int batch, float[] input, InputScale scale, float[] kernel,
+      float[] bias, boolean relu, ConvGeometry pool, float[] output, int[] argmax) {
     checkForward(g, batch, input, kernel, bias);
     if (pool == null || pool.inH != g.outH || pool.inW != g.outW || pool.inC != g.outC || pool.outC != g.outC) {
       throw new IllegalArgumentException("conv2d + max pooling: the pooling geometry " + pool
@@ -164,6 +211,9 @@ public final class Convolution {
     // The operands every thread shares, prepared once: the direct kernel's padded weights, the window GEMM's
     // packed kernel, or the im2col plan and packed kernel.
     Direct direct = direct(g) ? new Direct(g, kernel, bias, relu) : null;
+    if (scale != null) { // only where scalesInput holds: the direct path's copies
+      direct.inputScale = scale;
+    }
     WindowGemm window = direct == null && windowForward(g) ? WindowGemm.forward(g, kernel) : null;
     Blocks plan = direct == null && window == null ? Blocks.of(g) : null;
     PackedB packed = plan == null ? null : pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
@@ -319,6 +369,8 @@ public final class Convolution {
     final boolean planar;
     /** Forward reads a copy of each image ({@link #prepare}): padded, or planar on several channels. */
     final boolean copies;
+    /** Applied to the input as {@link #prepare} copies it (a rescaling folded in), or null. */
+    InputScale inputScale;
 
     Direct(ConvGeometry g, float[] kernel, float[] bias, boolean relu) {
       this.g = g;
@@ -337,9 +389,9 @@ public final class Convolution {
       }
       ph = (g.outH - 1) * g.strideH + g.kH;
       pw = (g.outW - 1) * g.strideW + g.kW;
-      pad = g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
+      pad = pads(g);
       rowStride = (pad ? pw : g.inW) * g.inC;
-      planar = w != null && g.strideW == 1 && KernelProvider.kernels().planarTile(g.kW, g.inC);
+      planar = w != null && planar(g);
       copies = pad || planar && g.inC > 1;
       taps = new int[patch];
       for (int ky = 0, t = 0; ky < g.kH; ky++) {
@@ -349,6 +401,22 @@ public final class Convolution {
           }
         }
       }
+    }
+
+    /** Whether the windows reach outside the image: then a zero-padded copy is read. */
+    static boolean pads(ConvGeometry g) {
+      int ph = (g.outH - 1) * g.strideH + g.kH, pw = (g.outW - 1) * g.strideW + g.kW;
+      return g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
+    }
+
+    /** Whether the forward pass takes {@link Kernels#convRowPlanar}'s tile. */
+    static boolean planar(ConvGeometry g) {
+      return g.strideW == 1 && KernelProvider.kernels().planarTile(g.kW, g.inC);
+    }
+
+    /** Whether the forward pass reads a copy of each image ({@link #copies}). */
+    static boolean copies(ConvGeometry g) {
+      return pads(g) || planar(g) && g.inC > 1;
     }
 
     int paddedSize() {
@@ -361,6 +429,28 @@ public final class Convolution {
         planarImage(input, n, image);
       } else {
         padImage(input, n, image);
+      }
+    }
+
+    /**
+     * {@code image[to + x] = input[from + x·step]} for {@code x < count}, rescaled as {@link InputScale#apply} when
+     * {@code s} is not null.
+     */
+    private static void copy(float[] input, int from, int step, float[] image, int to, int count, InputScale s) {
+      if (s == null) {
+        for (int x = 0; x < count; x++) {
+          image[to + x] = input[from + x * step];
+        }
+      } else if (s.offset() == 0f) {
+        float scale = s.scale();
+        for (int x = 0; x < count; x++) {
+          image[to + x] = input[from + x * step] * scale;
+        }
+      } else {
+        float scale = s.scale(), offset = s.offset();
+        for (int x = 0; x < count; x++) {
+          image[to + x] = input[from + x * step] * scale + offset;
+        }
       }
     }
 
@@ -382,19 +472,8 @@ public final class Convolution {
           Arrays.fill(image, p, p + g.padLeft, 0f);
           Arrays.fill(image, p + g.padLeft + cols, p + pw, 0f);
         }
-        int at = to + g.padLeft;
-        if (c == 3) { // RGB, the common first layer: each pixel read once, its channels to their three planes
-          for (int x = 0, f = from; x < cols; x++, f += 3) {
-            image[at + x] = input[f];
-            image[at + plane + x] = input[f + 1];
-            image[at + 2 * plane + x] = input[f + 2];
-          }
-        } else {
-          for (int ch = 0, p = at; ch < c; ch++, p += plane) {
-            for (int x = 0; x < cols; x++) {
-              image[p + x] = input[from + x * c + ch];
-            }
-          }
+        for (int ch = 0, p = to + g.padLeft; ch < c; ch++, p += plane) {
+          copy(input, from + ch, c, image, p, cols, inputScale);
         }
       }
     }
@@ -410,8 +489,12 @@ public final class Convolution {
       Arrays.fill(image, at, at + ph * rowLen, 0f);
       int cols = Math.min(g.inW, pw - g.padLeft) * g.inC;
       for (int y = 0; y < g.inH && y + g.padTop < ph; y++) {
-        System.arraycopy(input, n * g.inSize() + y * g.inW * g.inC, image,
-            at + (y + g.padTop) * rowLen + g.padLeft * g.inC, cols);
+        int from = n * g.inSize() + y * g.inW * g.inC, to = at + (y + g.padTop) * rowLen + g.padLeft * g.inC;
+        if (inputScale == null) {
+          System.arraycopy(input, from, image, to, cols);
+        } else {
+          copy(input, from, 1, image, to, cols, inputScale);
+        }
       }
     }
 

@@ -276,6 +276,41 @@ class ConvolutionTest {
     }
   }
 
+  /**
+   * A rescaling folded into the fused convolution and pooling: the bits of rescaling the batch ({@code Kernels.scale},
+   * then the offset where it is not 0) and then {@code forwardMaxPool}, whether the direct path's copies apply it or
+   * the batch is rescaled first (another path, or a single image).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void fusedMaxPoolOnARescaledInputGivesTheBitsOfRescalingFirst(Case cs) {
+    ConvGeometry g = cs.g();
+    if (g.outH < 2 || g.outW < 2) {
+      return;
+    }
+    ConvGeometry pool = ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.VALID, g.outC);
+    Random rnd = new Random(29);
+    float[] in = random(rnd, cs.batch * g.inSize());
+    in[0] = -0f;
+    in[in.length / 2] = Float.NaN;
+    float[] k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
+    for (float[] so : new float[][] {{1f / 255, 0f}, {2f, -1f}}) {
+      float[] scaled = new float[in.length];
+      KernelProvider.kernels().scale(so[0], in, 0, scaled, 0, in.length);
+      for (int i = 0; so[1] != 0f && i < scaled.length; i++) {
+        scaled[i] += so[1];
+      }
+      float[] expected = new float[cs.batch * pool.outSize()];
+      Convolution.forwardMaxPool(g, cs.batch, scaled, k, bias, true, pool, expected);
+      float[] fused = new float[expected.length + 2];
+      Arrays.fill(fused, Float.NaN);
+      Convolution.forwardMaxPool(g, cs.batch, in, so[0], so[1], k, bias, true, pool, fused);
+      assertSameBits(cs + ", scale " + so[0] + ", offset " + so[1] + ", folded " + Convolution.scalesInput(g, pool),
+          expected, fused, expected.length);
+      assertThat(fused[expected.length]).as("nothing written past the batch").isNaN();
+    }
+  }
+
   /** With argmax (training), the Winograd path is not taken: the bits of convolution then pooling. */
   @Test
   void fusedMaxPoolWithArgmaxNeverTakesTheWinogradPath() {

@@ -7,6 +7,7 @@ import dev.neurona.core.data.DataSource;
 import dev.neurona.layers.Conv2D;
 import dev.neurona.layers.Layer;
 import dev.neurona.layers.MaxPool2D;
+import dev.neurona.layers.Rescaling;
 import dev.neurona.layers.Workspace;
 import dev.neurona.layers.loss.Loss;
 import dev.neurona.layers.loss.Metric;
@@ -210,14 +211,20 @@ final class Inference {
    * Every layer's {@link Layer#infer} on one batch; the caller has reset {@code ws}. A convolution
    * followed by max pooling runs fused ({@link Conv2D#inferMaxPool}): the convolution's output, four
    * times the pooled one, never goes to memory; a 3×3 or 5×5 one pooled 2×2 runs as a Winograd
-   * convolution, within float rounding of the layer-by-layer values rather than their bits.
+   * convolution, within float rounding of the layer-by-layer values rather than their bits. A rescaling
+   * before such a pair folds into the convolution's copies of the images where it reads them
+   * ({@link Conv2D#inferRescaledMaxPool}, the same bits).
    */
   private Tensor run(Tensor x, Workspace ws) {
     Tensor t = x;
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
-      if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) {
+      if (i + 2 < layers.size() && layers.get(i + 1) instanceof Conv2D
+          && ((Conv2D) layers.get(i + 1)).fusesRescaling(l, layers.get(i + 2))) {
+        t = ((Conv2D) layers.get(i + 1)).inferRescaledMaxPool(t, (Rescaling) l, (MaxPool2D) layers.get(i + 2), ws);
+        i += 2;
+      } else if (l instanceof Conv2D && i + 1 < layers.size() && ((Conv2D) l).fusesMaxPool(layers.get(i + 1))) {
         t = ((Conv2D) l).inferMaxPool(t, (MaxPool2D) layers.get(++i), ws);
       } else {
         t = l.infer(t, ws);

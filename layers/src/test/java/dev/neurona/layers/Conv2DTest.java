@@ -65,9 +65,9 @@ class Conv2DTest {
 
   @Test
   void inferRescaledMaxPoolGivesTheBitsOfRescalingConvolutionThenPoolingAndOnlyFoldsWhatItCan() {
-    // {filters, kernel, padding, channels, scale, offset}: flowers' first layer (planar copies), a padded 5×5 on
-    // one channel (padded copies), an unpadded planar 3×3 and an offset
-    Object[][] cases = {{16, 3, "same", 3, 1.0 / 255, 0.0}, {8, 5, "same", 1, 0.5, 0.0}, {20, 3, "valid", 3, 2.0, -1.0}};
+    // {filters, kernel, padding, channels, scale, offset}: flowers' first layer, a 5×5 on one channel, 20 filters
+    // (a partial group of 16) and an offset; all padded ("same"), so the convolution reads padded copies
+    Object[][] cases = {{16, 3, "same", 3, 1.0 / 255, 0.0}, {8, 5, "same", 1, 0.5, 0.0}, {20, 3, "same", 3, 2.0, -1.0}};
     for (Object[] c : cases) {
       int channels = (int) c[3];
       Conv2D conv = built(new Conv2D((int) c[0], (int) c[1], (String) c[2], "relu"), 3, 12, 10, channels);
@@ -100,6 +100,10 @@ class Conv2DTest {
     MaxPool2D after = new MaxPool2D(2);
     after.build(wide.outputShape(), 4);
     assertThat(wide.fusesRescaling(before, after)).as("a convolution that reads its input in place").isFalse();
+    Conv2D valid = built(new Conv2D(16, 3, "valid", "relu"), 3, 12, 10, 3);
+    MaxPool2D validPool = new MaxPool2D(2);
+    validPool.build(valid.outputShape(), 4);
+    assertThat(valid.fusesRescaling(rescaling, validPool)).as("no padding: the images are read in place").isFalse();
     assertThatThrownBy(() -> wide.inferRescaledMaxPool(Tensor.zeros(Shape.of(2, 12, 10, 16)), before, after,
         new Workspace())).isInstanceOf(IllegalStateException.class).hasMessageContaining("fusesRescaling");
   }

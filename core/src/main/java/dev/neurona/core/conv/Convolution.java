@@ -158,11 +158,12 @@ public final class Convolution {
 
   /**
    * Whether {@link #forwardMaxPool(ConvGeometry, int, float[], float, float, float[], float[], boolean, ConvGeometry,
-   * float[])} folds the rescaling into the copies it makes of the images: a direct convolution that reads a padded or
-   * planar copy (a first layer such as flowers' 3×3 on RGB), not taken by {@link Winograd}.
+   * float[])} folds the rescaling into the copies it makes of the images: a direct convolution whose windows reach
+   * outside the image, so that it reads a zero-padded copy of each (a first layer such as flowers' 3×3 "same" on
+   * RGB), not taken by {@link Winograd}.
    */
   public static boolean scalesInput(ConvGeometry g, ConvGeometry pool) {
-    return direct(g) && Direct.copies(g) && !(Winograd.enabled() && Winograd.applies(g, pool));
+    return direct(g) && Direct.pads(g) && !(Winograd.enabled() && Winograd.applies(g, pool));
   }
 
   /** {@code y = x·scale}, then {@code + offset} unless the offset is 0: a rescaling layer's arithmetic. */
@@ -222,7 +223,7 @@ public final class Convolution {
     boolean tiles = pool.strideH == pool.kH && pool.strideW == pool.kW && pool.padTop < pool.kH;
     int bandPooledRows = tiles ? Math.max(1, BAND_FLOATS / (pool.kH * outRow)) : pool.outH;
     if (direct != null && argmax == null && direct.poolsRows(pool)) {
-      // Planar first layers pool their tiles as they are made (Kernels.convPoolRowPlanar): no band buffer.
+      // Tiled first layers pool their tiles as they are made (Kernels.convPoolRowWindow): no band buffer.
       int pooledRow = pool.outW * pool.outC;
       Parallel.forRange(batch, 1, (from, to) -> {
         float[] image = direct.copies ? scratch(PADDED, direct.paddedSize()) : null;
@@ -365,9 +366,9 @@ public final class Convolution {
     final int pw;
     final boolean pad;
     final int rowStride;
-    /** Forward through {@link Kernels#convRowPlanar}: the kernels have a tile for this window on a planar image. */
-    final boolean planar;
-    /** Forward reads a copy of each image ({@link #prepare}): padded, or planar on several channels. */
+    /** Forward through {@link Kernels#convRowWindow}: the kernels have a tile for this window. */
+    final boolean tiled;
+    /** Forward reads a zero-padded copy of each image ({@link #prepare}). */
     final boolean copies;
     /** Applied to the input as {@link #prepare} copies it (a rescaling folded in), or null. */
     InputScale inputScale;
@@ -391,8 +392,8 @@ public final class Convolution {
       pw = (g.outW - 1) * g.strideW + g.kW;
       pad = pads(g);
       rowStride = (pad ? pw : g.inW) * g.inC;
-      planar = w != null && planar(g);
-      copies = pad || planar && g.inC > 1;
+      tiled = w != null && tiled(g);
+      copies = pad;
       taps = new int[patch];
       for (int ky = 0, t = 0; ky < g.kH; ky++) {
         for (int kx = 0; kx < g.kW; kx++) {
@@ -409,73 +410,18 @@ public final class Convolution {
       return g.padTop > 0 || g.padLeft > 0 || ph > g.inH || pw > g.inW;
     }
 
-    /** Whether the forward pass takes {@link Kernels#convRowPlanar}'s tile. */
-    static boolean planar(ConvGeometry g) {
-      return g.strideW == 1 && KernelProvider.kernels().planarTile(g.kW, g.inC);
-    }
-
-    /** Whether the forward pass reads a copy of each image ({@link #copies}). */
-    static boolean copies(ConvGeometry g) {
-      return pads(g) || planar(g) && g.inC > 1;
+    /** Whether the forward pass takes {@link Kernels#convRowWindow}'s tile. */
+    static boolean tiled(ConvGeometry g) {
+      return g.strideW == 1 && KernelProvider.kernels().windowTile(g.kW, g.inC);
     }
 
     int paddedSize() {
       return ph * pw * g.inC;
     }
 
-    /** Image n of the batch into {@code image} as {@link #row} reads it, where it {@link #copies}: planar or padded. */
+    /** Image n of the batch into {@code image} as {@link #row} reads it, where it {@link #copies}: zero-padded. */
     void prepare(float[] input, int n, float[] image) {
-      if (planar && g.inC > 1) {
-        planarImage(input, n, image);
-      } else {
-        padImage(input, n, image);
-      }
-    }
-
-    /**
-     * {@code image[to + x] = input[from + x·step]} for {@code x < count}, rescaled as {@link InputScale#apply} when
-     * {@code s} is not null.
-     */
-    private static void copy(float[] input, int from, int step, float[] image, int to, int count, InputScale s) {
-      if (s == null) {
-        for (int x = 0; x < count; x++) {
-          image[to + x] = input[from + x * step];
-        }
-      } else if (s.offset() == 0f) {
-        float scale = s.scale();
-        for (int x = 0; x < count; x++) {
-          image[to + x] = input[from + x * step] * scale;
-        }
-      } else {
-        float scale = s.scale(), offset = s.offset();
-        for (int x = 0; x < count; x++) {
-          image[to + x] = input[from + x * step] * scale + offset;
-        }
-      }
-    }
-
-    /**
-     * Image n of the batch into {@code image (inC, ph, pw)}, one plane per channel, shifted by the top
-     * and left padding; zeros elsewhere.
-     */
-    void planarImage(float[] input, int n, float[] image) {
-      int c = g.inC, plane = ph * pw, cols = Math.min(g.inW, pw - g.padLeft);
-      int rows = Math.min(g.inH, ph - g.padTop); // image rows inside the padded extent, from row padTop on
-      for (int ch = 0; ch < c; ch++) {
-        int p = ch * plane;
-        Arrays.fill(image, p, p + g.padTop * pw, 0f); // rows above
-        Arrays.fill(image, p + (g.padTop + rows) * pw, p + plane, 0f); // rows below
-      }
-      for (int y = 0; y < rows; y++) {
-        int to = (y + g.padTop) * pw, from = n * g.inSize() + y * g.inW * c;
-        for (int ch = 0, p = to; ch < c; ch++, p += plane) {
-          Arrays.fill(image, p, p + g.padLeft, 0f);
-          Arrays.fill(image, p + g.padLeft + cols, p + pw, 0f);
-        }
-        for (int ch = 0, p = to + g.padLeft; ch < c; ch++, p += plane) {
-          copy(input, from + ch, c, image, p, cols, inputScale);
-        }
-      }
+      padImage(input, n, image);
     }
 
     /** Image n of the batch into {@code image (ph, pw, inC)}, shifted by the top and left padding; zeros elsewhere. */
@@ -493,7 +439,7 @@ public final class Convolution {
         if (inputScale == null) {
           System.arraycopy(input, from, image, to, cols);
         } else {
-          copy(input, from, 1, image, to, cols, inputScale);
+          inputScale.apply(input, from, image, to, cols);
         }
       }
     }
@@ -546,34 +492,33 @@ public final class Convolution {
     }
 
     /**
-     * Whether {@link #pooledRow} serves {@code pool}: a planar forward pooled by whole 2×2 windows of stride 2
-     * that start at the image's corner (no padding read), the pixels past the last window never computed.
+     * Whether {@link #pooledRow} serves {@code pool}: a tiled forward of stride 1 pooled by whole 2×2 windows of
+     * stride 2 that start at the image's corner (no padding read), the pixels past the last window never computed.
      */
     boolean poolsRows(ConvGeometry pool) {
-      return planar && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2 && pool.padTop == 0
+      return tiled && g.strideH == 1 && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2 && pool.padTop == 0
           && pool.padLeft == 0 && 2 * pool.outH <= g.outH && 2 * pool.outW <= g.outW;
     }
 
     /**
      * Pooled row py of image n {@code (count, outC)} at {@code out[outOff]}: output rows 2py and 2py + 1 of the
-     * first {@code 2·count} pixels, {@link Kernels#convPoolRowPlanar}, the bits of {@link #row} then
+     * first {@code 2·count} pixels, {@link Kernels#convPoolRowWindow}, the bits of {@link #row} then
      * {@link Kernels#maxPoolForward}.
      */
     void pooledRow(float[] input, float[] image, int n, int py, int count, float[] out, int outOff) {
-      int planarRow = copies ? pw : g.inW, src = 2 * py * planarRow;
-      KernelProvider.kernels().convPoolRowPlanar(copies ? image : input, copies ? src : n * g.inSize() + src, ph * pw,
-          planarRow, g.kH, g.kW, g.inC, w, wStride, b, relu, count, out, outOff, g.outC);
+      int src = 2 * py * rowStride;
+      KernelProvider.kernels().convPoolRowWindow(pad ? image : input, pad ? src : n * g.inSize() + src, rowStride, g.kH,
+          g.kW, g.inC, w, wStride, b, relu, count, out, outOff, g.outC);
     }
 
     /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n {@link #prepare}d where it {@link #copies}. */
     void row(float[] input, float[] image, int n, int oy, float[] out, int outOff) {
       Kernels k = KernelProvider.kernels();
-      if (planar) {
-        int planarRow = copies ? pw : g.inW, src = oy * g.strideH * planarRow;
-        k.convRowPlanar(copies ? image : input, copies ? src : n * g.inSize() + src, ph * pw, planarRow, g.kH, g.kW, g.inC,
-            w, wStride, b, g.outW, out, outOff, g.outC);
+      int src = oy * g.strideH * rowStride;
+      if (tiled) {
+        k.convRowWindow(pad ? image : input, pad ? src : n * g.inSize() + src, rowStride, g.kH, g.kW, g.inC, w, wStride,
+            b, g.outW, out, outOff, g.outC);
       } else {
-        int src = oy * g.strideH * rowStride;
         k.convRow(pad ? image : input, pad ? src : n * g.inSize() + src, g.strideW * g.inC, taps, taps.length, w, wStride,
             b, g.outW, out, outOff, g.outC);
       }

@@ -174,42 +174,41 @@ public interface Kernels {
       float[] tmp, float[] out, int outOff);
 
   /**
-   * {@link #convRow} on a planar image, for a stride-1 window of {@code kH × kW} on {@code inC} channels:
-   * channel {@code c}'s plane starts {@code c·plane} floats after {@code srcOff}, its rows are
-   * {@code rowStride} apart, pixel {@code x} is {@code x} floats along. So tap {@code (ky, kx, c)} reads
-   * {@code src[srcOff + c·plane + ky·rowStride + kx + x]}: the taps of {@code convRow} with
-   * {@code step = 1}, summed in the same order with the same rounding, the same bits. This default
-   * builds those taps and calls convRow; a kernel with a tile for the window ({@link #planarTile})
-   * runs it instead.
+   * {@link #convRow} for a stride-1 window of {@code kH × kW} on an image of {@code inC} interleaved
+   * channels (NHWC, rows {@code rowStride} floats apart): tap {@code (ky, kx, c)} of output pixel
+   * {@code x} reads {@code src[srcOff + ky·rowStride + (kx + x)·inC + c]}, the taps of {@code convRow}
+   * with {@code step = inC}, summed in the same order with the same rounding: the same bits. This
+   * default builds those taps and calls convRow; a kernel with a tile for the window
+   * ({@link #windowTile}) runs it instead.
    */
-  default void convRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
-      int wStride, float[] bias, int count, float[] out, int outOff, int outC) {
+  default void convRowWindow(float[] src, int srcOff, int rowStride, int kH, int kW, int inC, float[] w, int wStride,
+      float[] bias, int count, float[] out, int outOff, int outC) {
     int[] taps = new int[kH * kW * inC];
     for (int ky = 0, t = 0; ky < kH; ky++) {
       for (int kx = 0; kx < kW; kx++) {
         for (int c = 0; c < inC; c++) {
-          taps[t++] = c * plane + ky * rowStride + kx;
+          taps[t++] = ky * rowStride + kx * inC + c;
         }
       }
     }
-    convRow(src, srcOff, 1, taps, taps.length, w, wStride, bias, count, out, outOff, outC);
+    convRow(src, srcOff, inC, taps, taps.length, w, wStride, bias, count, out, outOff, outC);
   }
 
   /**
-   * Two output rows of {@link #convRowPlanar} ({@code srcOff} and {@code srcOff + rowStride}, {@code 2·count}
+   * Two output rows of {@link #convRowWindow} ({@code srcOff} and {@code srcOff + rowStride}, {@code 2·count}
    * pixels each), the bias added, {@code max(·, 0)} with {@code relu}, then pooled by 2×2 windows of
    * stride 2 into {@code count} pixels: {@code out[outOff + p·outC + c]} is the first of the window's four
    * values {@code (0, 2p), (0, 2p + 1), (1, 2p), (1, 2p + 1)} that no later one exceeds, as
    * {@link #maxPoolForward} picks it. The same bits as those three passes; a kernel with a
-   * {@link #planarTile} pools its tiles in registers, so the convolution's rows never reach memory.
+   * {@link #windowTile} pools its tiles while they are in cache, so the convolution's rows never reach memory.
    */
-  // src: inC planes (plane apart) of rows rowStride apart; out: count pixels of outC channels.
-  default void convPoolRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
+  // src: rows of inC-channel pixels, rowStride apart; out: count pixels of outC channels.
+  default void convPoolRowWindow(float[] src, int srcOff, int rowStride, int kH, int kW, int inC, float[] w,
       int wStride, float[] bias, boolean relu, int count, float[] out, int outOff, int outC) {
     int row = 2 * count * outC;
     float[] rows = new float[2 * row];
-    convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, 0, outC);
-    convRowPlanar(src, srcOff + rowStride, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, row, outC);
+    convRowWindow(src, srcOff, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, 0, outC);
+    convRowWindow(src, srcOff + rowStride, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, row, outC);
     if (relu) {
       relu(rows, 0, rows, 0, 2 * row);
     }
@@ -225,10 +224,10 @@ public interface Kernels {
   }
 
   /**
-   * Whether {@link #convRowPlanar} has a tile of its own for windows {@code kW} wide on {@code inC}
-   * channels, faster than {@link #convRow}'s: then the direct convolution reads a planar copy of each image.
+   * Whether {@link #convRowWindow} has a tile of its own for windows {@code kW} wide on {@code inC}
+   * channels, faster than {@link #convRow}'s.
    */
-  default boolean planarTile(int kW, int inC) {
+  default boolean windowTile(int kW, int inC) {
     return false;
   }
 

@@ -40,7 +40,7 @@ class KernelsTest {
 
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
-      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowPlanar", "convPoolRowPlanar", "planarTile",
+      "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowWindow", "convPoolRowWindow", "windowTile",
       "convKernelGrad", "convKernelGradRuns", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
@@ -596,12 +596,12 @@ class KernelsTest {
    * channel counts with partial 16-wide blocks, guards on both sides of the output.
    */
   /**
-   * The planar row against its definition, convRow with the planar taps and step 1: the windows with a
+   * The window row against its definition, convRow with the window's taps and step inC: the windows with a
    * tile (3×3 on three channels, 5-wide on one, over one to five window rows) and one without, channel
    * counts that fill, split and under-fill the 16-channel groups, rows shorter than a tile.
    */
   @Test
-  void convRowPlanarIsConvRowOnPlanarTaps() {
+  void convRowWindowIsConvRowOnTheWindowsTaps() {
     Random rnd = new Random(1750);
     int srcOff = 6, outOff = 4, checked = 0;
     int[][] windows = {{3, 3, 3}, {1, 3, 3}, {5, 5, 1}, {2, 5, 1}, {3, 3, 2}}; // {kH, kW, inC}
@@ -609,17 +609,17 @@ class KernelsTest {
       int kH = win[0], kW = win[1], inC = win[2];
       for (int outC : new int[] {3, 16, 20, 32}) {
         for (int count : new int[] {5, 8, 13, 30}) {
-          int rowStride = count + kW + 2, plane = (kH + 1) * rowStride, wStride = (outC + 15) / 16 * 16;
+          int rowStride = (count + kW + 2) * inC, wStride = (outC + 15) / 16 * 16;
           int nTaps = kH * kW * inC;
           int[] taps = new int[nTaps];
           for (int ky = 0, t = 0; ky < kH; ky++) {
             for (int kx = 0; kx < kW; kx++) {
               for (int c = 0; c < inC; c++) {
-                taps[t++] = c * plane + ky * rowStride + kx;
+                taps[t++] = ky * rowStride + kx * inC + c;
               }
             }
           }
-          float[] src = data(rnd, srcOff + inC * plane + GUARD, true);
+          float[] src = data(rnd, srcOff + (kH + 1) * rowStride + GUARD, true);
           float[] w = new float[nTaps * wStride];
           for (int t = 0; t < nTaps; t++) {
             System.arraycopy(data(rnd, outC, false), 0, w, t * wStride, outC);
@@ -628,10 +628,10 @@ class KernelsTest {
           for (Kernels k : implementations()) {
             float[] expected = data(rnd, outOff + count * outC + GUARD, false);
             float[] out = expected.clone();
-            k.convRow(src, srcOff, 1, taps, nTaps, w, wStride, bias, count, expected, outOff, outC);
+            k.convRow(src, srcOff, inC, taps, nTaps, w, wStride, bias, count, expected, outOff, outC);
             Arrays.fill(out, outOff, outOff + count * outC, Float.NaN);
-            k.convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, count, out, outOff, outC);
-            assertBitsEqual(k.name() + " convRowPlanar " + kH + "x" + kW + "x" + inC + " outC " + outC + " count " + count,
+            k.convRowWindow(src, srcOff, rowStride, kH, kW, inC, w, wStride, bias, count, out, outOff, outC);
+            assertBitsEqual(k.name() + " convRowWindow " + kH + "x" + kW + "x" + inC + " outC " + outC + " count " + count,
                 expected, out);
             checked++;
           }
@@ -639,22 +639,22 @@ class KernelsTest {
       }
     }
     assertThat(checked).isGreaterThanOrEqualTo(80);
-    assertThat(scalar.planarTile(3, 3)).as("the scalar kernels keep convRow").isFalse();
+    assertThat(scalar.windowTile(3, 3)).as("the scalar kernels keep convRow").isFalse();
     if (KernelProvider.vectorModulePresent()) {
-      assertThat(vec().planarTile(3, 3)).as("16 lanes: a 3x3x3 tile").isEqualTo(lanes() == 16);
-      assertThat(vec().planarTile(5, 1)).as("16 lanes: a 5x1 tile").isEqualTo(lanes() == 16);
-      assertThat(vec().planarTile(3, 2)).isFalse();
+      assertThat(vec().windowTile(3, 3)).as("16 lanes: a 3x3x3 tile").isEqualTo(lanes() == 16);
+      assertThat(vec().windowTile(5, 1)).as("16 lanes: a 5x1 tile").isEqualTo(lanes() == 16);
+      assertThat(vec().windowTile(3, 2)).isFalse();
     }
   }
 
   /**
-   * The pooled planar rows against their definition: two rows of convRowPlanar, relu, then each 2×2 window's
+   * The pooled window rows against their definition: two rows of convRowWindow, relu, then each 2×2 window's
    * first value that no later one exceeds. Windows with a tile and one without, channel counts that fill, split
    * and under-fill the 16-channel groups, pooled rows shorter than, as long as and longer than a tile's four
    * windows, ties (relu's zeros) and a NaN.
    */
   @Test
-  void convPoolRowPlanarIsTwoPlanarRowsReluAndMaxPooling() {
+  void convPoolRowWindowIsTwoWindowRowsReluAndMaxPooling() {
     Random rnd = new Random(1751);
     int srcOff = 5, outOff = 3, checked = 0;
     int[][] windows = {{3, 3, 3}, {5, 5, 1}, {3, 3, 2}}; // {kH, kW, inC}
@@ -662,9 +662,9 @@ class KernelsTest {
       int kH = win[0], kW = win[1], inC = win[2];
       for (int outC : new int[] {3, 16, 20, 32}) {
         for (int count : new int[] {1, 4, 5, 9}) {
-          int rowStride = 2 * count + kW + 1, plane = (kH + 2) * rowStride, wStride = (outC + 15) / 16 * 16;
-          float[] src = data(rnd, srcOff + inC * plane + GUARD, false);
-          src[srcOff + rnd.nextInt(inC * plane)] = Float.NaN; // one window or a few pool a NaN
+          int rowStride = (2 * count + kW + 1) * inC, wStride = (outC + 15) / 16 * 16;
+          float[] src = data(rnd, srcOff + (kH + 2) * rowStride + GUARD, false);
+          src[srcOff + rnd.nextInt((kH + 1) * rowStride)] = Float.NaN; // one window or a few pool a NaN
           float[] w = new float[kH * kW * inC * wStride];
           for (int t = 0; t < kH * kW * inC; t++) {
             System.arraycopy(data(rnd, outC, false), 0, w, t * wStride, outC);
@@ -674,9 +674,9 @@ class KernelsTest {
             for (Kernels k : implementations()) {
               int row = 2 * count * outC;
               float[] rows = new float[2 * row];
-              k.convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, 0, outC);
-              k.convRowPlanar(src, srcOff + rowStride, plane, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows,
-                  row, outC);
+              k.convRowWindow(src, srcOff, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, 0, outC);
+              k.convRowWindow(src, srcOff + rowStride, rowStride, kH, kW, inC, w, wStride, bias, 2 * count, rows, row,
+                  outC);
               float[] expected = data(rnd, outOff + count * outC + GUARD, false);
               float[] out = expected.clone();
               for (int p = 0; p < count; p++) {
@@ -695,9 +695,9 @@ class KernelsTest {
                 }
               }
               Arrays.fill(out, outOff, outOff + count * outC, Float.NaN);
-              k.convPoolRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, relu, count, out, outOff,
+              k.convPoolRowWindow(src, srcOff, rowStride, kH, kW, inC, w, wStride, bias, relu, count, out, outOff,
                   outC);
-              assertBitsEqual(k.name() + " convPoolRowPlanar " + kH + "x" + kW + "x" + inC + " outC " + outC + " count "
+              assertBitsEqual(k.name() + " convPoolRowWindow " + kH + "x" + kW + "x" + inC + " outC " + outC + " count "
                   + count + " relu " + relu, expected, out);
               checked++;
             }

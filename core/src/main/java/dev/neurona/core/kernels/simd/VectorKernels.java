@@ -920,25 +920,25 @@ public final class VectorKernels extends ScalarKernels {
 
   /**
    * With 16-lane vectors, 3×3 windows on three channels (flowers' first convolution) and 5-wide ones on
-   * one (MNIST's and captcha's 5×5): {@link #planarTile33}, {@link #planarTile51}.
+   * one (MNIST's and captcha's 5×5): {@link #windowTile33x3}, {@link #windowTile51}.
    */
   @Override
-  public boolean planarTile(int kW, int inC) {
+  public boolean windowTile(int kW, int inC) {
     return WIDE && (kW == 3 && inC == 3 || kW == 5 && inC == 1);
   }
 
   /**
    * Eight pixels by 16 channels per tile, as {@link #convRow}, the last group of pixels shifted left and
    * channels past a multiple of 16 through a buffer. Each tile row's taps are unrolled with constant
-   * offsets from one base per channel plane, so C2 checks each base's range once per window row
+   * offsets from one base per window row, so C2 checks each base's range once per window row
    * (instead of once per tap and pixel) and the loop has no table of taps to read: 1.8× convRow's
    * throughput on one thread in L1 (JDK 17 and 25, AVX-512), the same sums in the same order.
    */
   @Override
-  public void convRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
-      int wStride, float[] bias, int count, float[] out, int outOff, int outC) {
-    if (!planarTile(kW, inC) || count < WIDE_PIXELS) {
-      super.convRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, count, out, outOff, outC);
+  public void convRowWindow(float[] src, int srcOff, int rowStride, int kH, int kW, int inC, float[] w, int wStride,
+      float[] bias, int count, float[] out, int outOff, int outC) {
+    if (!windowTile(kW, inC) || count < WIDE_PIXELS) {
+      super.convRowWindow(src, srcOff, rowStride, kH, kW, inC, w, wStride, bias, count, out, outOff, outC);
       return;
     }
     float[] tile = (outC & 15) == 0 ? null : new float[WIDE_PIXELS * 16];
@@ -949,9 +949,9 @@ public final class VectorKernels extends ScalarKernels {
         float[] dst = whole ? out : tile;
         int d = whole ? outOff + x * outC + j : 0, ds = whole ? outC : 16;
         if (kW == 3) {
-          planarTile33(src, srcOff + x, plane, rowStride, kH, w, wStride, j, bias, dst, d, ds);
+          windowTile33x3(src, srcOff + 3 * x, rowStride, kH, w, wStride, j, bias, dst, d, ds);
         } else {
-          planarTile51(src, srcOff + x, rowStride, kH, w, wStride, j, bias, dst, d, ds);
+          windowTile51(src, srcOff + x, rowStride, kH, w, wStride, j, bias, dst, d, ds);
         }
         if (!whole) { // the last channels
           for (int r = 0; r < WIDE_PIXELS; r++) {
@@ -963,17 +963,17 @@ public final class VectorKernels extends ScalarKernels {
   }
 
   /**
-   * Two rows of {@link #convRowPlanar}'s tiles (eight pixels by 16 channels) into a 1 KB buffer that stays in
+   * Two rows of {@link #convRowWindow}'s tiles (eight pixels by 16 channels) into a 1 KB buffer that stays in
    * L1, bias added there, then relu and the four windows' maxima straight from it: no row of the convolution
    * goes to memory, and no separate pass adds the relu or pools. The last group of pixels shifts left by an
    * even count (windows pooled twice, the same bits); channels past a multiple of 16 through the buffer.
    */
   @Override
-  public void convPoolRowPlanar(float[] src, int srcOff, int plane, int rowStride, int kH, int kW, int inC, float[] w,
+  public void convPoolRowWindow(float[] src, int srcOff, int rowStride, int kH, int kW, int inC, float[] w,
       int wStride, float[] bias, boolean relu, int count, float[] out, int outOff, int outC) {
     int pixels = 2 * count;
-    if (!planarTile(kW, inC) || pixels < WIDE_PIXELS) {
-      super.convPoolRowPlanar(src, srcOff, plane, rowStride, kH, kW, inC, w, wStride, bias, relu, count, out, outOff, outC);
+    if (!windowTile(kW, inC) || pixels < WIDE_PIXELS) {
+      super.convPoolRowWindow(src, srcOff, rowStride, kH, kW, inC, w, wStride, bias, relu, count, out, outOff, outC);
       return;
     }
     float[] tile = new float[2 * WIDE_PIXELS * 16]; // (2 rows, 8 pixels, 16 channels)
@@ -983,11 +983,11 @@ public final class VectorKernels extends ScalarKernels {
       int x = Math.min(x0, pixels - WIDE_PIXELS);
       for (int j = 0; j < outC; j += 16) {
         if (kW == 3) {
-          planarTile33(src, srcOff + x, plane, rowStride, kH, w, wStride, j, bias, tile, 0, 16);
-          planarTile33(src, srcOff + rowStride + x, plane, rowStride, kH, w, wStride, j, bias, tile, below, 16);
+          windowTile33x3(src, srcOff + 3 * x, rowStride, kH, w, wStride, j, bias, tile, 0, 16);
+          windowTile33x3(src, srcOff + rowStride + 3 * x, rowStride, kH, w, wStride, j, bias, tile, below, 16);
         } else {
-          planarTile51(src, srcOff + x, rowStride, kH, w, wStride, j, bias, tile, 0, 16);
-          planarTile51(src, srcOff + rowStride + x, rowStride, kH, w, wStride, j, bias, tile, below, 16);
+          windowTile51(src, srcOff + x, rowStride, kH, w, wStride, j, bias, tile, 0, 16);
+          windowTile51(src, srcOff + rowStride + x, rowStride, kH, w, wStride, j, bias, tile, below, 16);
         }
         int channels = Math.min(16, outC - j);
         for (int p = 0, at = 0; p < WIDE_PIXELS / 2; p++, at += 32) {
@@ -1016,95 +1016,98 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** Eight pixels (3×3 window, three channel planes) by 16 channels from column {@code j}; pixel rows {@code ds} apart in {@code dst}. */
-  private static void planarTile33(float[] src, int base, int plane, int rowStride, int kH, float[] w, int wStride,
-      int j, float[] bias, float[] dst, int d, int ds) {
+  /**
+   * Eight pixels (3×3 window on three interleaved channels) by 16 channels from column {@code j}; pixel rows
+   * {@code ds} apart in {@code dst}. Tap {@code (ky, kx, c)} of pixel {@code i} reads {@code src[base + ky·rowStride + 3·(kx + i) + c]}.
+   */
+  private static void windowTile33x3(float[] src, int base, int rowStride, int kH, float[] w, int wStride, int j,
+      float[] bias, float[] dst, int d, int ds) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
     for (int ky = 0, wi = j; ky < kH; ky++, wi += 9 * wStride) {
-      int q0 = base + ky * rowStride, q1 = q0 + plane, q2 = q1 + plane; // the row's three channel planes
+      int q = base + ky * rowStride; // the window row's first pixel
       FloatVector b;
       b = FloatVector.fromArray(S, w, wi + 0 * wStride); // tap (ky, 0, 0)
-      c0 = FloatVector.broadcast(S, src[q0 + 0]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q0 + 1]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q0 + 2]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q0 + 3]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q0 + 4]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q0 + 5]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q0 + 6]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q0 + 7]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 0]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 3]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 6]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 9]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 12]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 15]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 18]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 21]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 1 * wStride); // tap (ky, 0, 1)
-      c0 = FloatVector.broadcast(S, src[q1 + 0]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q1 + 1]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q1 + 2]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q1 + 3]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q1 + 4]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q1 + 5]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q1 + 6]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q1 + 7]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 1]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 4]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 7]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 10]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 13]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 16]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 19]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 22]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 2 * wStride); // tap (ky, 0, 2)
-      c0 = FloatVector.broadcast(S, src[q2 + 0]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q2 + 1]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q2 + 2]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q2 + 3]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q2 + 4]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q2 + 5]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q2 + 6]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q2 + 7]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 2]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 5]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 8]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 11]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 14]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 17]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 20]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 23]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 3 * wStride); // tap (ky, 1, 0)
-      c0 = FloatVector.broadcast(S, src[q0 + 1]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q0 + 2]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q0 + 3]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q0 + 4]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q0 + 5]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q0 + 6]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q0 + 7]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q0 + 8]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 3]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 6]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 9]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 12]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 15]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 18]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 21]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 24]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 4 * wStride); // tap (ky, 1, 1)
-      c0 = FloatVector.broadcast(S, src[q1 + 1]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q1 + 2]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q1 + 3]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q1 + 4]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q1 + 5]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q1 + 6]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q1 + 7]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q1 + 8]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 4]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 7]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 10]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 13]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 16]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 19]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 22]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 25]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 5 * wStride); // tap (ky, 1, 2)
-      c0 = FloatVector.broadcast(S, src[q2 + 1]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q2 + 2]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q2 + 3]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q2 + 4]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q2 + 5]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q2 + 6]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q2 + 7]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q2 + 8]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 5]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 8]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 11]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 14]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 17]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 20]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 23]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 26]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 6 * wStride); // tap (ky, 2, 0)
-      c0 = FloatVector.broadcast(S, src[q0 + 2]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q0 + 3]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q0 + 4]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q0 + 5]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q0 + 6]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q0 + 7]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q0 + 8]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q0 + 9]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 6]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 9]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 12]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 15]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 18]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 21]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 24]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 27]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 7 * wStride); // tap (ky, 2, 1)
-      c0 = FloatVector.broadcast(S, src[q1 + 2]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q1 + 3]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q1 + 4]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q1 + 5]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q1 + 6]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q1 + 7]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q1 + 8]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q1 + 9]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 7]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 10]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 13]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 16]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 19]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 22]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 25]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 28]).fma(b, c7);
       b = FloatVector.fromArray(S, w, wi + 8 * wStride); // tap (ky, 2, 2)
-      c0 = FloatVector.broadcast(S, src[q2 + 2]).fma(b, c0);
-      c1 = FloatVector.broadcast(S, src[q2 + 3]).fma(b, c1);
-      c2 = FloatVector.broadcast(S, src[q2 + 4]).fma(b, c2);
-      c3 = FloatVector.broadcast(S, src[q2 + 5]).fma(b, c3);
-      c4 = FloatVector.broadcast(S, src[q2 + 6]).fma(b, c4);
-      c5 = FloatVector.broadcast(S, src[q2 + 7]).fma(b, c5);
-      c6 = FloatVector.broadcast(S, src[q2 + 8]).fma(b, c6);
-      c7 = FloatVector.broadcast(S, src[q2 + 9]).fma(b, c7);
+      c0 = FloatVector.broadcast(S, src[q + 8]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, src[q + 11]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, src[q + 14]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, src[q + 17]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, src[q + 20]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, src[q + 23]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, src[q + 26]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, src[q + 29]).fma(b, c7);
     }
     // bias and stores written out here: a helper taking the eight vectors is not inlined into a tile this large, and boxes them
     if (bias != null) {
@@ -1128,8 +1131,8 @@ public final class VectorKernels extends ScalarKernels {
     c7.intoArray(dst, d + 7 * ds);
   }
 
-  /** Eight pixels (5-wide window, one plane) by 16 channels from column {@code j}; pixel rows {@code ds} apart in {@code dst}. */
-  private static void planarTile51(float[] src, int base, int rowStride, int kH, float[] w, int wStride, int j,
+  /** Eight pixels (5-wide window, one channel) by 16 channels from column {@code j}; pixel rows {@code ds} apart in {@code dst}. */
+  private static void windowTile51(float[] src, int base, int rowStride, int kH, float[] w, int wStride, int j,
       float[] bias, float[] dst, int d, int ds) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);

@@ -46,6 +46,7 @@ class ConvolutionTest {
         new Case(28, 28, 1, 5, 5, 1, 1, Padding.SAME, 32, 3), // MNIST conv1
         new Case(12, 13, 1, 5, 5, 1, 1, Padding.VALID, 20, 2), // 5-wide on one channel, read in place by the tile
         new Case(12, 11, 3, 3, 3, 1, 1, Padding.VALID, 20, 3), // 3×3 on three channels, unpadded: read in place by the tile
+        new Case(12, 11, 3, 3, 3, 2, 1, Padding.SAME, 16, 3), // the 3×3×3 tile on rows two apart: not pooled row by row
         new Case(14, 14, 3, 5, 5, 1, 1, Padding.SAME, 7, 17),
         new Case(14, 14, 8, 5, 5, 1, 1, Padding.SAME, 16, 17), // several images per block, several kernel chunks
         new Case(28, 28, 8, 5, 5, 1, 1, Padding.SAME, 16, 2), // several blocks per image

@@ -1644,6 +1644,10 @@ public final class VectorKernels extends ScalarKernels {
    */
   private static void winograd3Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
       int vOff, int vStride) {
+    if (!REGISTER_TILES) {
+      winograd3InputByColumns(d, dOff, rowStride, channels, tmp, v, vOff, vStride);
+      return;
+    }
     int end = channels < L ? 0 : channels, r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
     for (int c0 = 0; c0 < end; c0 += L) {
       int c = Math.min(c0, channels - L); // the last block ends at the last channel
@@ -1695,6 +1699,45 @@ public final class VectorKernels extends ScalarKernels {
     if (channels < L) { // fewer channels than lanes: the scalar sums
       winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
     }
+  }
+
+  /** Whether {@link #winograd3Input} holds its tile in registers: from JDK 25 on (see {@link #winograd3InputByColumns}). */
+  private static final boolean REGISTER_TILES = Runtime.version().feature() >= 25;
+
+  /**
+   * {@link #winograd3Input} before JDK 25: each column's transform to {@code tmp}, then each row's from it ({@link #bt3}).
+   * JDK 17's C2 did not intrinsify the last of the register tile's 16 stores in a network's predict (perf: 24% of the
+   * time in {@code VectorSupport.store} as plain Java, flowers' second convolution 30 ms against 22).
+   */
+  private static void winograd3InputByColumns(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
+      int vOff, int vStride) {
+    int s = 4 * channels, end = channels < L ? 0 : channels;
+    for (int x = 0; x < 4; x++) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
+        bt3(d, dOff + x * channels + c, rowStride, tmp, x * channels + c, s);
+      }
+    }
+    for (int a = 0; a < 4; a++) {
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
+        bt3(tmp, a * s + c, channels, v, vOff + 4 * a * vStride + c, vStride);
+      }
+    }
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
+    }
+  }
+
+  /** One column of F(2, 3)'s {@code Bᵀ·x} for L channels, all four computed before the first store (see {@link #bt}). */
+  private static void bt3(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
+    FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);
+    FloatVector d2 = FloatVector.fromArray(S, src, off + 2 * step), d3 = FloatVector.fromArray(S, src, off + 3 * step);
+    FloatVector r0 = d0.sub(d2), r1 = d1.add(d2), r2 = d2.sub(d1), r3 = d1.sub(d3);
+    r0.intoArray(dst, dOff);
+    r1.intoArray(dst, dOff + dStep);
+    r2.intoArray(dst, dOff + 2 * dStep);
+    r3.intoArray(dst, dOff + 3 * dStep);
   }
 
   /**

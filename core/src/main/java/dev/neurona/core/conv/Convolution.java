@@ -76,7 +76,7 @@ public final class Convolution {
       throw new IllegalArgumentException("conv2d: input and output must be different arrays");
     }
     if (direct(g)) {
-      Direct d = new Direct(g, kernel, bias, relu);
+      Direct d = new Direct(g, kernel, bias, relu, null);
       // Whole images per task, unless there are fewer images than threads (then each task copies its image).
       int grain = batch >= Parallel.threads() ? g.outH : Math.max(1, g.outH / Parallel.threads());
       Parallel.forRange(batch * g.outH, grain, (from, to) -> {
@@ -211,10 +211,8 @@ public final class Convolution {
     }
     // The operands every thread shares, prepared once: the direct kernel's padded weights, the window GEMM's
     // packed kernel, or the im2col plan and packed kernel.
-    Direct direct = direct(g) ? new Direct(g, kernel, bias, relu) : null;
-    if (scale != null) { // only where scalesInput holds: the direct path's copies
-      direct.inputScale = scale;
-    }
+    // A scale comes only where scalesInput holds: the direct path, which copies each image.
+    Direct direct = direct(g) ? new Direct(g, kernel, bias, relu, scale) : null;
     WindowGemm window = direct == null && windowForward(g) ? WindowGemm.forward(g, kernel) : null;
     Blocks plan = direct == null && window == null ? Blocks.of(g) : null;
     PackedB packed = plan == null ? null : pack(PACKED_KERNEL, false, g.patchSize(), g.outC, kernel);
@@ -226,9 +224,9 @@ public final class Convolution {
       // Tiled first layers pool their tiles as they are made (Kernels.convPoolRowWindow): no band buffer.
       int pooledRow = pool.outW * pool.outC;
       Parallel.forRange(batch, 1, (from, to) -> {
-        float[] image = direct.copies ? scratch(PADDED, direct.paddedSize()) : null;
+        float[] image = direct.pad ? scratch(PADDED, direct.paddedSize()) : null;
         for (int n = from; n < to; n++) {
-          if (direct.copies) {
+          if (direct.pad) {
             direct.prepare(input, n, image);
           }
           for (int py = 0; py < pool.outH; py++) {
@@ -280,10 +278,10 @@ public final class Convolution {
       Direct direct, WindowGemm window, Blocks plan, PackedB packed) {
     int outRow = g.outW * g.outC;
     if (direct != null) {
-      float[] image = direct.copies ? scratch(PADDED, direct.paddedSize()) : null;
+      float[] image = direct.pad ? scratch(PADDED, direct.paddedSize()) : null;
       int[] padded = {-1};
       return (n, oy0, oy1, out, outOff) -> {
-        if (direct.copies && padded[0] != n) { // images come in order: each is copied once
+        if (direct.pad && padded[0] != n) { // images come in order: each is copied once
           direct.prepare(input, n, image);
           padded[0] = n;
         }
@@ -361,21 +359,20 @@ public final class Convolution {
     final int wStride;
     /** Source offset of each kernel element {@code (ky, kx, c)} from its window's corner. */
     final int[] taps;
-    /** Rows and columns the windows cover; a zero-padded copy is read when they reach outside the image. */
+    /** Rows and columns the windows cover; a zero-padded copy ({@link #prepare}) is read when they reach outside the image. */
     final int ph;
     final int pw;
     final boolean pad;
     final int rowStride;
     /** Forward through {@link Kernels#convRowWindow}: the kernels have a tile for this window. */
     final boolean tiled;
-    /** Forward reads a zero-padded copy of each image ({@link #prepare}). */
-    final boolean copies;
     /** Applied to the input as {@link #prepare} copies it (a rescaling folded in), or null. */
-    InputScale inputScale;
+    final InputScale inputScale;
 
-    Direct(ConvGeometry g, float[] kernel, float[] bias, boolean relu) {
+    Direct(ConvGeometry g, float[] kernel, float[] bias, boolean relu, InputScale inputScale) {
       this.g = g;
       this.relu = relu;
+      this.inputScale = inputScale;
       int patch = g.patchSize(), outC = g.outC;
       wStride = ceilDiv(outC, 16) * 16;
       w = kernel == null ? null : new float[patch * wStride];
@@ -393,7 +390,6 @@ public final class Convolution {
       pad = pads(g);
       rowStride = (pad ? pw : g.inW) * g.inC;
       tiled = w != null && tiled(g);
-      copies = pad;
       taps = new int[patch];
       for (int ky = 0, t = 0; ky < g.kH; ky++) {
         for (int kx = 0; kx < g.kW; kx++) {
@@ -419,7 +415,7 @@ public final class Convolution {
       return ph * pw * g.inC;
     }
 
-    /** Image n of the batch into {@code image} as {@link #row} reads it, where it {@link #copies}: zero-padded. */
+    /** Image n of the batch into {@code image}, zero-padded, as {@link #row} reads it where the windows {@link #pad}. */
     void prepare(float[] input, int n, float[] image) {
       padImage(input, n, image);
     }
@@ -496,8 +492,8 @@ public final class Convolution {
      * stride 2 that start at the image's corner (no padding read), the pixels past the last window never computed.
      */
     boolean poolsRows(ConvGeometry pool) {
-      return tiled && g.strideH == 1 && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2 && pool.padTop == 0
-          && pool.padLeft == 0 && 2 * pool.outH <= g.outH && 2 * pool.outW <= g.outW;
+      return tiled && g.strideH == 1 && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2
+          && pool.padTop == 0 && pool.padLeft == 0 && 2 * pool.outH <= g.outH && 2 * pool.outW <= g.outW;
     }
 
     /**
@@ -511,7 +507,7 @@ public final class Convolution {
           g.kW, g.inC, w, wStride, b, relu, count, out, outOff, g.outC);
     }
 
-    /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n {@link #prepare}d where it {@link #copies}. */
+    /** Output row oy of image n {@code (outW, outC)} at {@code out[outOff]}; {@code image} holds image n {@link #prepare}d where the windows {@link #pad}. */
     void row(float[] input, float[] image, int n, int oy, float[] out, int outOff) {
       Kernels k = KernelProvider.kernels();
       int src = oy * g.strideH * rowStride;
@@ -691,7 +687,7 @@ public final class Convolution {
     int groupsPerChunk = plan.groupsPerKernelChunk(batch);
     int chunks = ceilDiv(plan.groups(batch), groupsPerChunk);
     float[] partials = scratch(PARTIALS, chunks * kSize);
-    Direct direct = allowDirect && (direct(g) || directKernelGradient(g)) ? new Direct(g, null, null, false) : null;
+    Direct direct = allowDirect && (direct(g) || directKernelGradient(g)) ? new Direct(g, null, null, false, null) : null;
     boolean transposed = transpose && direct == null; // the direct kernel writes (patch, outC)
     Parallel.forChunks(plan.groups(batch), groupsPerChunk, (c, from, to) -> {
       float[] cols = null;

@@ -27,6 +27,7 @@ import java.util.Random;
  *   workload  sgemm:M,N,K[,AB]   C = op(A)·op(B) with AB one of NN NT TN TT (default NN), beta 0
  *             forward:NET[,batch] | inputgrad:NET[,batch] | kernelgrad:NET[,batch]
  *             | forwardpool:NET[,batch] (the convolution with ReLU, pooled 2×2 as inference runs it)
+ *             | forwardtrain:NET[,batch] (the same with each window's argmax, as training runs it)
  *             with NET one of mnist1 mnist2 captcha1 captcha2 flowers1 flowers2 flowers3 (a tutorial
  *             network's convolution; batch 128 by default)
  *             train:NET[,batch] | predict:NET[,batch]   a training step or a prediction of a whole
@@ -154,9 +155,9 @@ public final class Alternate {
       Method predict = sequential.getMethod("predict", tensor);
       return () -> predict.invoke(model, x);
     }
-    if (!List.of("forward", "inputgrad", "kernelgrad", "forwardpool").contains(kind[0])) {
+    if (!List.of("forward", "inputgrad", "kernelgrad", "forwardpool", "forwardtrain").contains(kind[0])) {
       throw new IllegalArgumentException("Alternate: unknown workload kind '" + kind[0]
-          + "' (sgemm, forward, forwardpool, inputgrad, kernelgrad, train, predict)");
+          + "' (sgemm, forward, forwardpool, forwardtrain, inputgrad, kernelgrad, train, predict)");
     }
     int[] d = convolution(arg[0]);
     int batch = arg.length > 1 ? Integer.parseInt(arg[1]) : 128;
@@ -184,6 +185,15 @@ public final class Alternate {
         Method m = conv.getMethod("forwardMaxPool", geometry, int.class, float[].class, float[].class, float[].class,
             boolean.class, geometry, float[].class);
         return () -> m.invoke(null, g, batch, input, weights, bias, true, pool, pooled);
+      }
+      case "forwardtrain": { // forwardpool as training runs it: with each window's argmax
+        Object pool = geometry.getMethod("of", int.class, int.class, int.class, int.class, int.class, int.class, int.class,
+            padding, int.class).invoke(null, d[0], d[1], d[4], 2, 2, 2, 2, padding.getField("VALID").get(null), d[4]);
+        float[] pooled = new float[batch * (d[0] / 2) * (d[1] / 2) * d[4]];
+        int[] argmax = new int[pooled.length];
+        Method m = conv.getMethod("forwardMaxPool", geometry, int.class, float[].class, float[].class, float[].class,
+            boolean.class, geometry, float[].class, int[].class);
+        return () -> m.invoke(null, g, batch, input, weights, bias, true, pool, pooled, argmax);
       }
       case "inputgrad": {
         Method m = conv.getMethod("backwardInput", p.toArray(new Class<?>[0]));

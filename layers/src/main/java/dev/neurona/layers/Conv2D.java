@@ -366,8 +366,11 @@ public final class Conv2D extends Layer implements HasActivation {
    * pass through this layer and the max pooling after it, fused ({@link Convolution#forwardMaxPool} with
    * argmax): each band of this layer's output is pooled while in cache, and the output itself is never
    * stored; {@link #backwardMaxPool} needs only the pooling's output and argmax. The bits of
-   * {@code pool.forward(forward(x, true), true)}, the same state in {@code pool}; this layer keeps its
-   * input. Only where {@link #fusesMaxPoolBackward} holds.
+   * {@code pool.forward(forward(x, true), true)}, the same state in {@code pool}, except for a 3×3 or 5×5
+   * stride-1 convolution on 8 or more channels, which runs Winograd's algorithm (within a few roundings of
+   * the direct sums; {@code -Dneurona.conv.winograd=false} restores those bits, see
+   * {@link dev.neurona.core.conv.Winograd}); this layer keeps its input. Only where {@link #fusesMaxPoolBackward}
+   * holds.
    */
   public Tensor forwardMaxPool(Tensor x, MaxPool2D pool) {
     checkInput(x);

@@ -126,9 +126,11 @@ public final class Convolution {
   /**
    * As above, for training: {@code argmax (batch, pool.outH, pool.outW, outC)} receives each window's
    * winner as {@link dev.neurona.core.kernels.Kernels#maxPoolForward} records it (its offset within the
-   * image's convolution output), and the pooled values are always the bits of {@link #forward} then
-   * {@code maxPoolForward}, never Winograd's. Rows of the convolution's output that no window reads
-   * (VALID pooling of an odd size) are not computed.
+   * image's convolution output). The pooled values are the bits of {@link #forward} then
+   * {@code maxPoolForward}, except for a 3×3 or 5×5 stride-1 convolution of 8 or more input channels
+   * ({@link Winograd#supports}, unless turned off there): that one pools Winograd's convolution, a few images at
+   * a time. Rows of the convolution's output that no window reads (VALID pooling of an odd size) are not
+   * computed on the direct paths.
    */
   public static void forwardMaxPool(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
       boolean relu, ConvGeometry pool, float[] output, int[] argmax) {
@@ -195,6 +197,10 @@ public final class Convolution {
     }
     if (argmax == null && Winograd.enabled() && Winograd.applies(g, pool)) {
       Winograd.forwardMaxPool(g, batch, input, kernel, bias, relu, pool, output);
+      return;
+    }
+    if (argmax != null && scale == null && Winograd.enabled() && Winograd.supports(g)) {
+      Winograd.forwardMaxPoolTraining(g, batch, input, kernel, bias, relu, pool, output, argmax);
       return;
     }
     Kernels k = KernelProvider.kernels();
@@ -580,7 +586,8 @@ public final class Convolution {
    *
    * <p>{@code out = cols · K}, so {@code dCols = dOut · Kᵀ}; each input element was copied into every
    * column entry that read it, so its gradient is the sum of those entries: {@code dInput = col2im(dCols)}.
-   * Tasks own whole images, so their scatter-adds never meet.
+   * Tasks own whole images, so their scatter-adds never meet. A 5×5 stride-1 convolution takes
+   * {@link Winograd#backwardInput} (unless turned off there): within a few roundings of these sums.
    */
   public static void backwardInput(ConvGeometry g, int batch, float[] dOut, float[] kernel, float[] dInput) {
     check(g, batch, "dOut", dOut, g.outSize());
@@ -588,6 +595,10 @@ public final class Convolution {
     check(g, batch, "dInput", dInput, g.inSize());
     if (dOut == dInput) {
       throw new IllegalArgumentException("conv2d: dOut and dInput must be different arrays");
+    }
+    if (Winograd.enabled() && Winograd.supportsInputGradient(g)) {
+      Winograd.backwardInput(g, batch, dOut, kernel, dInput);
+      return;
     }
     if (windowInputGradient(g)) {
       WindowGemm.inputGradient(g, kernel).batch(dOut, batch, null, false, dInput);
@@ -645,7 +656,8 @@ public final class Convolution {
    * of whole images into its own partial, and the partials added to {@code dKernel} in chunk order.
    * Small windows (those {@link #forward} convolves directly) skip im2col here too:
    * {@link Kernels#convKernelGrad} reads each pixel's window in place and follows the GEMM's k-blocks,
-   * so the bits are those of im2col and GEMM.
+   * so the bits are those of im2col and GEMM. A 5×5 stride-1 convolution of 8 or more input channels takes
+   * {@link Winograd#backwardKernel} (unless turned off there): within a few roundings of these sums.
    */
   public static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel) {
     backwardKernel(g, batch, input, dOut, dKernel, true);
@@ -682,6 +694,10 @@ public final class Convolution {
     check(g, batch, "input", input, g.inSize());
     check(g, batch, "dOut", dOut, g.outSize());
     checkKernel(g, "dKernel", dKernel);
+    if (allowDirect && Winograd.enabled() && Winograd.supportsKernelGradient(g)) {
+      Winograd.backwardKernel(g, batch, input, dOut, dKernel);
+      return;
+    }
     Blocks plan = Blocks.of(g);
     int patch = g.patchSize(), outC = g.outC, kSize = patch * outC;
     int groupsPerChunk = plan.groupsPerKernelChunk(batch);

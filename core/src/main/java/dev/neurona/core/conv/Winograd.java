@@ -10,8 +10,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * A 3×3 or 5×5 stride-1 convolution followed by 2×2 max pooling, for inference, with Winograd's
- * minimal filtering F(2×2, r×r) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+ * 3×3 and 5×5 stride-1 convolutions with Winograd's minimal filtering F(2×2, r×r) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
  * Networks", 2016): each 2×2 block of convolution outputs, the window one pooled value comes from, is
  * computed from an {@code α×α} input tile ({@code α = r + 1}) with {@code α²} multiplications per
  * channel pair instead of {@code 4r²}: 16 instead of 36 for 3×3, 36 instead of 100 for 5×5.
@@ -26,13 +25,23 @@ import java.util.WeakHashMap;
  * and ∞ (Lavin's matrices); F(2, 5) the points 0, 1, −1, 2, −½ and ∞, with {@code Bᵀ}'s rows scaled
  * to small integers and {@code G}'s rows by the inverse scales.
  *
+ * <p>Where it runs: inference's convolution + 2×2 max pooling ({@link #forwardMaxPool}, pooled tile by tile);
+ * training's fused convolution + pooling ({@link #forwardMaxPoolTraining}: the tiles' outputs, then the pooling with
+ * argmax); and, for 5×5, the two gradients, which are Winograd convolutions too: the input gradient is the
+ * convolution of {@code dOut} by the turned kernel ({@link #backwardInput}), the kernel gradient runs the chain rule
+ * through the tile's transforms ({@link #backwardKernel}). 3×3 gradients keep the GEMM paths (F(2, 3)'s 16 products
+ * of 16–32 channels were no faster there).
+ *
+ * <p>Memory: the α² matrices of a chunk lie {@link #skew} apart, not a power of two: at 4 or 8 KB apart the α² rows
+ * one tile's transform writes share one L1 set, and the transforms ran at a fraction of their speed.
+ *
  * <p>Accuracy: not the bits of the direct sum. In float, the error of one 5×5 output is a few times
  * that of the im2col product (measured on random 32-channel tiles: 2·10⁻⁶ against 2·10⁻⁷ of values
  * near 2); F(2, 3)'s transforms only add, subtract and halve. Every output depends only on its own
  * tile, and the tiles are cut from the batch in fixed chunks, so the results do not depend on the
  * batch size or the thread count.
  *
- * <p>Speed: see benchmarks/README.md (tenth session).
+ * <p>Speed: see benchmarks/README.md (tenth session for inference, nineteenth for training).
  */
 public final class Winograd {
   /** {@code G} of F(2, 5), rows scaled by the inverse of {@code Bᵀ}'s row scales. */
@@ -65,15 +74,16 @@ public final class Winograd {
   private Winograd() {}
 
   /**
-   * Whether {@link Convolution#forwardMaxPool} takes this path (default on; off with
-   * {@code -Dneurona.conv.winograd=false} or {@link #setEnabled}). Off, it gives the bits of
-   * {@link Convolution#forward} followed by the pooling.
+   * Whether {@link Convolution#forwardMaxPool}, {@link Convolution#backwardInput} and
+   * {@link Convolution#backwardKernel} take this path where it applies (default on; off with
+   * {@code -Dneurona.conv.winograd=false} or {@link #setEnabled}). Off, they give the bits of the direct sums
+   * ({@link Convolution#forward} followed by the pooling, im2col or window GEMMs).
    */
   public static boolean enabled() {
     return enabled;
   }
 
-  /** Turns the Winograd path of {@link Convolution#forwardMaxPool} on or off for every thread. */
+  /** Turns the Winograd paths ({@link #enabled}) on or off for every thread. */
   public static void setEnabled(boolean on) {
     enabled = on;
   }
@@ -102,8 +112,9 @@ public final class Winograd {
     float[] u = filters(g, kernel, nr, slivers);
     int ph = pool.outH, pw = pool.outW, perImage = ph * pw, tiles = batch * perImage;
     int chunk = mr * GROUPS_PER_CHUNK, chunks = Convolution.ceilDiv(tiles, chunk), inC = g.inC, outC = g.outC;
+    int vStride = skew(chunk * inC), mStride = skew(chunk * np); // ξ apart
     Parallel.forRange(chunks, 1, (from, to) -> {
-      float[] v = Convolution.scratch(V, xis * chunk * inC), m = Convolution.scratch(M, xis * chunk * np);
+      float[] v = Convolution.scratch(V, xis * vStride), m = Convolution.scratch(M, xis * mStride);
       float[] patch = Convolution.scratch(PATCH, xis * inC), acc = Convolution.scratch(ACC, mr * nr);
       float[] tmp = Convolution.scratch(TMP, Math.max(xis * inC, 2 * alpha * outC));
       for (int ch = from; ch < to; ch++) {
@@ -112,28 +123,295 @@ public final class Winograd {
           int tile = first + t, n = tile / perImage, py = tile % perImage / pw, px = tile % pw;
           int y0 = 2 * py - g.padTop, x0 = 2 * px - g.padLeft;
           if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
-            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC,
-                chunk * inC);
+            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
           } else {
             padTile(g, alpha, input, n, y0, x0, patch);
-            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, chunk * inC);
+            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
           }
         }
         for (int xi = 0; xi < xis; xi++) { // M[ξ] (tiles, np) = V[ξ] (tiles, inC) · U[ξ] (inC, np)
           for (int sl = 0; sl < slivers; sl++) {
             int uOff = (xi * slivers + sl) * inC * nr;
             for (int gr = 0; gr < groups; gr++) {
-              int row = xi * chunk + gr * mr;
-              mk.tileRowMajorAStore(inC, v, row * inC, inC, u, uOff, acc, m, row * np + sl * nr, np);
+              mk.tileRowMajorAStore(inC, v, xi * vStride + gr * mr * inC, inC, u, uOff, acc, m,
+                  xi * mStride + gr * mr * np + sl * nr, np);
             }
           }
         }
         for (int t = 0; t < count; t++) { // out = max(Aᵀ·M·A) + bias
           int tile = first + t;
-          k.winogradMaxPool(r, m, t * np, chunk * np, outC, bias, relu, tmp, output, tile * outC);
+          k.winogradMaxPool(r, m, t * np, mStride, outC, bias, relu, tmp, output, tile * outC);
         }
       }
     });
+  }
+
+  /**
+   * True for a 3×3 or 5×5 stride-1 convolution of at least {@link #MIN_IN_CHANNELS} input channels, any
+   * padding: what {@link #forward} and {@link #forwardMaxPoolTraining} take.
+   */
+  static boolean supports(ConvGeometry g) {
+    return (g.kH == 3 || g.kH == 5) && g.kW == g.kH && g.strideH == 1 && g.strideW == 1 && g.inC >= MIN_IN_CHANNELS;
+  }
+
+  /**
+   * The input gradient of a convolution is a convolution of {@code dOut} ({@link ConvGeometry#transposed}):
+   * Winograd's for 5×5 where {@link #supports} holds for that one (at least {@link #MIN_IN_CHANNELS} output
+   * channels here). Measured against the window GEMM ({@code Alternate inputgrad}, JDK 25, 2 threads): MNIST's
+   * 32 → 64 0.85 of the time, captcha's 20 → 50 1.03; flowers' 3×3 16 → 32 1.41 (16 output channels fill half a
+   * tile), so 3×3 keeps the GEMM.
+   */
+  static boolean supportsInputGradient(ConvGeometry g) {
+    return g.kH == 5 && g.strideH == 1 && g.strideW == 1 && supports(g.transposed());
+  }
+
+  /**
+   * {@code output (batch, outH, outW, outC) = relu?(conv(input, kernel) + bias)} for a geometry where
+   * {@link #supports} holds, {@code bias} may be null; arguments checked by the caller. The output is cut
+   * into 2×2 tiles (the last row or column of tiles keeps one row or column of an odd-sized output).
+   */
+  static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, boolean relu,
+      float[] output) {
+    Tiles t = new Tiles(g, filters(g, kernel, Gemm.kernel().nr(), Convolution.ceilDiv(g.outC, Gemm.kernel().nr())));
+    Parallel.forRange(batch, 1, (from, to) -> t.convolve(input, bias, relu, from, to, output, 0));
+  }
+
+  /**
+   * The training form of {@link #forwardMaxPool}: {@code output} and {@code argmax} as
+   * {@link Kernels#maxPoolForward} makes them from this convolution's output (computed here, a few images
+   * at a time into a buffer of the calling thread, and pooled from there). For a geometry where
+   * {@link #supports} holds and a pooling of its output; arguments checked by the caller.
+   */
+  static void forwardMaxPoolTraining(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
+      boolean relu, ConvGeometry pool, float[] output, int[] argmax) {
+    Kernels k = KernelProvider.kernels();
+    Tiles t = new Tiles(g, filters(g, kernel, Gemm.kernel().nr(), Convolution.ceilDiv(g.outC, Gemm.kernel().nr())));
+    int imageOut = g.outSize(), pooledOut = pool.outSize(), group = Math.max(1, Convolution.ceilDiv(t.chunk, t.perImage));
+    Parallel.forRange(batch, 1, (from, to) -> {
+      float[] conv = Convolution.scratch(CONV, group * imageOut);
+      for (int n0 = from; n0 < to; n0 += group) {
+        int n1 = Math.min(to, n0 + group);
+        t.convolve(input, bias, relu, n0, n1, conv, n0);
+        for (int n = n0; n < n1; n++) {
+          k.maxPoolForward(pool, conv, (n - n0) * imageOut, output, n * pooledOut, argmax, n * pooledOut);
+        }
+      }
+    });
+  }
+
+  /**
+   * {@code dInput (batch, inH, inW, inC)} from {@code dOut (batch, outH, outW, outC)}, overwritten: the
+   * convolution of {@code dOut} by the kernel turned 180° with its channels swapped
+   * ({@link ConvGeometry#transposed}), by Winograd's algorithm, for a geometry where
+   * {@link #supportsInputGradient} holds; arguments checked by the caller. The filters are transformed on
+   * every call (the kernel changes with every training step).
+   */
+  static void backwardInput(ConvGeometry g, int batch, float[] dOut, float[] kernel, float[] dInput) {
+    ConvGeometry gt = g.transposed();
+    int r = g.kH, inC = g.inC, outC = g.outC;
+    float[] flipped = new float[g.patchSize() * outC]; // (kH, kW, outC, inC), turned 180°
+    for (int y = 0; y < r; y++) {
+      for (int x = 0; x < r; x++) {
+        int to = ((r - 1 - y) * r + (r - 1 - x)) * outC * inC;
+        for (int c = 0; c < inC; c++) {
+          int from = ((y * r + x) * inC + c) * outC;
+          for (int o = 0; o < outC; o++) {
+            flipped[to + o * inC + c] = kernel[from + o];
+          }
+        }
+      }
+    }
+    int nr = Gemm.kernel().nr();
+    Tiles t = new Tiles(gt, transform(gt, flipped, nr, Convolution.ceilDiv(gt.outC, nr)));
+    Parallel.forRange(batch, 1, (from, to) -> t.convolve(dOut, null, false, from, to, dInput, 0));
+  }
+
+  /**
+   * {@code dKernel (kH, kW, inC, outC) += input ⋆ dOut} by Winograd's algorithm, for a geometry where
+   * {@link #supportsKernelGradient} holds; arguments checked by the caller. With {@code Y = Aᵀ·[U ⊙ V]·A}
+   * per tile and {@code U = G·g·Gᵀ}, the chain rule gives {@code dU[ξ] = Σ_tiles V[ξ]ᵀ·dM[ξ]} with
+   * {@code dM = A·dY·Aᵀ} ({@link Kernels#winogradOutputBackward}), and {@code dg = Gᵀ·dU·G}: α² products
+   * (inC × tiles) · (tiles × outC) instead of one (inC·r² × pixels) · (pixels × outC), 2.8× fewer multiply-adds
+   * for 5×5. The tiles are those of {@link #forward}; each fixed block of images ({@link #KERNEL_BLOCKS} at most,
+   * whatever the thread count) sums its tiles in order into its own {@code dU}, and the blocks are added in
+   * order: the same bits for any thread count.
+   */
+  static void backwardKernel(ConvGeometry g, int batch, float[] input, float[] dOut, float[] dKernel) {
+    MicroKernel mk = Gemm.kernel();
+    Kernels k = KernelProvider.kernels();
+    int r = g.kH, alpha = r + 1, xis = alpha * alpha, mr = mk.mr(), nr = mk.nr(), inC = g.inC, outC = g.outC;
+    int rows = Convolution.ceilDiv(inC, mr) * mr, slivers = Convolution.ceilDiv(outC, nr), np = slivers * nr;
+    int tilesW = Convolution.ceilDiv(g.outW, 2), perImage = Convolution.ceilDiv(g.outH, 2) * tilesW;
+    int chunk = mr * GROUPS_PER_CHUNK, size = xis * rows * np, outRow = g.outW * outC;
+    int vStride = skew(chunk * inC), mStride = skew(slivers * chunk * nr); // ξ apart
+    int images = Convolution.ceilDiv(batch, Math.min(batch, KERNEL_BLOCKS));
+    int blocks = Convolution.ceilDiv(batch, images);
+    float[] partials = new float[blocks * size];
+    Parallel.forChunks(batch, images, (blk, n0, n1) -> {
+      // v: the chunk's V[ξ][t][c] (plus a row group's overhang past the last channel); dm: dM[ξ][sliver][t][nr]
+      float[] v = Convolution.scratch(V, xis * vStride + mr), dm = Convolution.scratch(M, xis * mStride);
+      float[] patch = Convolution.scratch(PATCH, xis * inC), acc = Convolution.scratch(ACC, mr * nr);
+      float[] tmp = Convolution.scratch(TMP, xis * inC);
+      int base = blk * size, last = n1 * perImage;
+      for (int first = n0 * perImage; first < last; first += chunk) {
+        int count = Math.min(chunk, last - first);
+        for (int t = 0; t < count; t++) {
+          int tile = first + t, n = tile / perImage, ty = tile % perImage / tilesW, tx = tile % tilesW;
+          int y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft;
+          if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
+            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
+          } else {
+            padTile(g, alpha, input, n, y0, x0, patch);
+            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
+          }
+          int oy = 2 * ty, ox = 2 * tx, dy = n * g.outSize() + oy * outRow + ox * outC;
+          for (int sl = 0; sl < slivers; sl++) {
+            k.winogradOutputBackward(r, dOut, dy + sl * nr, outRow, outC, Math.min(nr, outC - sl * nr),
+                Math.min(2, g.outH - oy), Math.min(2, g.outW - ox), dm, (sl * chunk + t) * nr, mStride);
+          }
+        }
+        boolean accumulate = first > n0 * perImage; // the block's first chunk overwrites its dU
+        for (int xi = 0; xi < xis; xi++) { // dU[ξ] (inC, np) += V[ξ]ᵀ (inC, tiles) · dM[ξ] (tiles, np)
+          for (int sl = 0; sl < slivers; sl++) {
+            int bOff = xi * mStride + sl * chunk * nr;
+            for (int c0 = 0; c0 < rows; c0 += mr) {
+              mk.tileTransposedAInto(count, v, xi * vStride + c0, inC, dm, bOff, acc, accumulate, partials,
+                  base + (xi * rows + c0) * np + sl * nr, np);
+            }
+          }
+        }
+      }
+    });
+    float[] du = new float[size]; // Σ over blocks, in block order
+    for (int blk = 0; blk < blocks; blk++) {
+      for (int i = 0, o = blk * size; i < size; i++) {
+        du[i] += partials[o + i];
+      }
+    }
+    float[][] gm = r == 3 ? G3 : G5;
+    float[] t = new float[alpha * r * outC];
+    for (int c = 0; c < inC; c++) { // dg = Gᵀ·dU·G, channel pair by channel pair, the filters innermost
+      java.util.Arrays.fill(t, 0f);
+      for (int a = 0; a < alpha; a++) { // t[a][x][o] = Σ_b dU[a][b][c][o]·G[b][x]
+        for (int b = 0; b < alpha; b++) {
+          int from = ((alpha * a + b) * rows + c) * np;
+          for (int x = 0; x < r; x++) {
+            float w = gm[b][x];
+            if (w != 0f) {
+              int to = (a * r + x) * outC;
+              for (int o = 0; o < outC; o++) {
+                t[to + o] += w * du[from + o];
+              }
+            }
+          }
+        }
+      }
+      for (int y = 0; y < r; y++) { // dKernel[y][x][c][o] += Σ_a G[a][y]·t[a][x][o]
+        for (int x = 0; x < r; x++) {
+          int to = ((y * r + x) * inC + c) * outC;
+          float[] sum = new float[outC];
+          for (int a = 0; a < alpha; a++) {
+            float w = gm[a][y];
+            if (w != 0f) {
+              int from = (a * r + x) * outC;
+              for (int o = 0; o < outC; o++) {
+                sum[o] += w * t[from + o];
+              }
+            }
+          }
+          for (int o = 0; o < outC; o++) {
+            dKernel[to + o] += sum[o];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code n} floats rounded up to whole cache lines plus one: the distance between the α² matrices of a chunk. At a
+   * power of two (4 or 8 KB for 32 tiles of 32 or 64 channels) the α² rows a transform writes map to one L1 set.
+   */
+  static int skew(int n) {
+    return (n + 15) / 16 * 16 + 16;
+  }
+
+  /** Blocks of images {@link #backwardKernel} sums separately, at most: few enough partials, enough to share out. */
+  static final int KERNEL_BLOCKS = 8;
+
+  /** Where {@link #backwardKernel} takes this path: a 5×5 convolution {@link #supports} (3×3 keeps im2col, measured faster). */
+  static boolean supportsKernelGradient(ConvGeometry g) {
+    return g.kH == 5 && supports(g);
+  }
+
+  /** Each thread's convolution output for {@link #forwardMaxPoolTraining}'s images in hand. */
+  private static final ThreadLocal<float[]> CONV = ThreadLocal.withInitial(() -> new float[0]);
+
+  /**
+   * One convolution cut into 2×2 output tiles: tile {@code (ty, tx)} of an image makes outputs
+   * {@code (2ty.., 2tx..)} from the α×α input window at {@code (2ty − padTop, 2tx − padLeft)}. The tiles of
+   * a range of images go through in chunks of {@link #GROUPS_PER_CHUNK} micro-kernel row groups, as in
+   * {@link #forwardMaxPool}: transform, the α² products, the output transform. Each output depends only on
+   * its own tile: the same bits for any split.
+   */
+  private static final class Tiles {
+    final ConvGeometry g;
+    final float[] u;
+    final int r, alpha, xis, mr, nr, slivers, np, tilesW, perImage, chunk;
+
+    Tiles(ConvGeometry g, float[] u) {
+      MicroKernel mk = Gemm.kernel();
+      this.g = g;
+      this.u = u;
+      r = g.kH;
+      alpha = r + 1;
+      xis = alpha * alpha;
+      mr = mk.mr();
+      nr = mk.nr();
+      slivers = Convolution.ceilDiv(g.outC, nr);
+      np = slivers * nr;
+      tilesW = Convolution.ceilDiv(g.outW, 2);
+      perImage = Convolution.ceilDiv(g.outH, 2) * tilesW;
+      chunk = mr * GROUPS_PER_CHUNK;
+    }
+
+    /** Images {@code [n0, n1)} of {@code input} into {@code out}, whose first image is image {@code outImage0}. */
+    void convolve(float[] input, float[] bias, boolean relu, int n0, int n1, float[] out, int outImage0) {
+      MicroKernel mk = Gemm.kernel();
+      Kernels k = KernelProvider.kernels();
+      int inC = g.inC, outC = g.outC, outRow = g.outW * outC, vStride = skew(chunk * inC), mStride = skew(chunk * np);
+      float[] v = Convolution.scratch(V, xis * vStride), m = Convolution.scratch(M, xis * mStride);
+      float[] patch = Convolution.scratch(PATCH, xis * inC), acc = Convolution.scratch(ACC, mr * nr);
+      float[] tmp = Convolution.scratch(TMP, Math.max(xis * inC, 2 * alpha * outC));
+      int last = n1 * perImage;
+      for (int first = n0 * perImage; first < last; first += chunk) {
+        int count = Math.min(chunk, last - first), groups = Convolution.ceilDiv(count, mr);
+        for (int t = 0; t < count; t++) { // V[ξ][t][c] = (Bᵀ·d·B)[ξ]
+          int tile = first + t, n = tile / perImage, ty = tile % perImage / tilesW, tx = tile % tilesW;
+          int y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft;
+          if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
+            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
+          } else {
+            padTile(g, alpha, input, n, y0, x0, patch);
+            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
+          }
+        }
+        for (int xi = 0; xi < xis; xi++) { // M[ξ] (tiles, np) = V[ξ] (tiles, inC) · U[ξ] (inC, np)
+          for (int sl = 0; sl < slivers; sl++) {
+            int uOff = (xi * slivers + sl) * inC * nr;
+            for (int gr = 0; gr < groups; gr++) {
+              mk.tileRowMajorAStore(inC, v, xi * vStride + gr * mr * inC, inC, u, uOff, acc, m,
+                  xi * mStride + gr * mr * np + sl * nr, np);
+            }
+          }
+        }
+        for (int t = 0; t < count; t++) { // out = relu?(Aᵀ·M·A + bias), clipped at the output's edges
+          int tile = first + t, n = tile / perImage, oy = 2 * (tile % perImage / tilesW), ox = 2 * (tile % tilesW);
+          k.winogradOutput(r, m, t * np, mStride, outC, bias, relu, tmp, out,
+              (n - outImage0) * g.outSize() + oy * outRow + ox * outC, outRow, Math.min(2, g.outH - oy),
+              Math.min(2, g.outW - ox));
+        }
+      }
+    }
   }
 
   /**

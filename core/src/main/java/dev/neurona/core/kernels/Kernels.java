@@ -174,6 +174,31 @@ public interface Kernels {
       float[] tmp, float[] out, int outOff);
 
   /**
+   * The output transform of one tile of a Winograd F(2×2, r×r) convolution, every channel: {@code Y = Aᵀ·M·A}
+   * for {@code M} as in {@link #winogradMaxPool}, then
+   * {@code out[outOff + i·rowStride + j·channels + c] = Y[i][j] + bias[c]} ({@code bias} may be null), then
+   * {@code max(·, 0)} with {@code relu}, for {@code i < rows}, {@code j < cols} (1 or 2: the last tile of an
+   * odd-sized output keeps its first row or column). The sums of {@link #winogradMaxPool}, in the same
+   * order, no fused multiply-add: every implementation gives the same bits.
+   */
+  // m: α² rows of ≥ channels floats, mStride apart; out: rows × cols pixels of channels, rows rowStride apart.
+  void winogradOutput(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols);
+
+  /**
+   * The transpose of {@link #winogradOutput}'s transform, for the gradient: from a tile's 2×2 output
+   * gradients {@code dY[i][j] = dy[dyOff + i·rowStride + j·pixelStride + c]} ({@code i < rows}, {@code j < cols};
+   * zero beyond), {@code dM = A·dY·Aᵀ} (α×α), written as {@code dm[dmOff + (α·a + b)·dmStride + c]}, every
+   * {@code c < channels}. Each entry is {@code Σ_j (Σ_i Aᵀ[i][a]·dY[i][j])·Aᵀ[j][b]}: {@code x0}, {@code x0 + x1},
+   * {@code x0 − x1}, {@code x0 + 2·x1}, {@code x0 − ½·x1}, {@code x1} for F(2, 5)'s six columns of {@code Aᵀ} and
+   * {@code x0}, {@code x0 + x1}, {@code x0 − x1}, {@code −x1} for F(2, 3)'s four, rows first; no fused
+   * multiply-add: every implementation gives the same bits.
+   */
+  // dy: rows × cols pixels, rows rowStride apart, pixels pixelStride apart; dm: α² rows of channels, dmStride apart.
+  void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels, int rows,
+      int cols, float[] dm, int dmOff, int dmStride);
+
+  /**
    * {@link #convRow} for a stride-1 window of {@code kH × kW} on an image of {@code inC} interleaved
    * channels (NHWC, rows {@code rowStride} floats apart): tap {@code (ky, kx, c)} of output pixel
    * {@code x} reads {@code src[srcOff + ky·rowStride + (kx + x)·inC + c]}, the taps of {@code convRow}

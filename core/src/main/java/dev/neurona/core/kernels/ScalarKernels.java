@@ -415,4 +415,116 @@ public class ScalarKernels implements Kernels {
       out[outOff + c] = relu ? Math.max(p, 0f) : p;
     }
   }
+
+  @Override
+  public void winogradOutput(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols) {
+    winogradClip("winogradOutput", rows, cols);
+    if (winogradSize(r) == 3) {
+      winograd3Output(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, rowStride, rows, cols, 0, channels);
+    } else {
+      winograd5Output(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, rowStride, rows, cols, 0, channels);
+    }
+  }
+
+  /** Checks the rows and columns of a {@link #winogradOutput} or {@link #winogradOutputBackward} tile: 1 or 2 each. */
+  protected static void winogradClip(String method, int rows, int cols) {
+    if (rows < 1 || rows > 2 || cols < 1 || cols > 2) {
+      throw new IllegalArgumentException(method + ": a tile has 1 or 2 rows and columns; got " + rows + " rows, "
+          + cols + " columns");
+    }
+  }
+
+  /** {@link #winogradOutput} of F(2, 3) for channels {@code [from, to)}: the sums of {@link #winograd3MaxPool}. */
+  protected static void winograd3Output(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols, int from, int to) {
+    int a = 4 * mStride, s = 4 * channels;
+    for (int b = 0; b < 4; b++) { // tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]
+      int col = mOff + b * mStride;
+      for (int c = from; c < to; c++) {
+        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
+        tmp[b * channels + c] = m0 + m1 + m2;
+        tmp[s + b * channels + c] = m1 - m2 - m3;
+      }
+    }
+    for (int i = 0; i < rows; i++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then bias, ReLU
+      for (int c = from; c < to; c++) {
+        int t = i * s + c;
+        float t0 = tmp[t], t1 = tmp[t + channels], t2 = tmp[t + 2 * channels], t3 = tmp[t + 3 * channels];
+        float y0 = t0 + t1 + t2, y1 = t1 - t2 - t3;
+        int o = outOff + i * rowStride + c;
+        out[o] = biasRelu(y0, bias, c, relu);
+        if (cols == 2) {
+          out[o + channels] = biasRelu(y1, bias, c, relu);
+        }
+      }
+    }
+  }
+
+  /** {@link #winogradOutput} of F(2, 5) for channels {@code [from, to)}: the sums of {@link #winograd5MaxPool}. */
+  protected static void winograd5Output(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols, int from, int to) {
+    int a = 6 * mStride, s = 6 * channels;
+    for (int b = 0; b < 6; b++) {
+      int col = mOff + b * mStride;
+      for (int c = from; c < to; c++) {
+        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
+        float m4 = m[col + 4 * a + c], m5 = m[col + 5 * a + c];
+        tmp[b * channels + c] = m0 + m1 + m2 + m3 + m4;
+        tmp[s + b * channels + c] = m1 - m2 + 2 * m3 - 0.5f * m4 + m5;
+      }
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int c = from; c < to; c++) {
+        int t = i * s + c;
+        float t0 = tmp[t], t1 = tmp[t + channels], t2 = tmp[t + 2 * channels], t3 = tmp[t + 3 * channels];
+        float t4 = tmp[t + 4 * channels], t5 = tmp[t + 5 * channels];
+        float y0 = t0 + t1 + t2 + t3 + t4, y1 = t1 - t2 + 2 * t3 - 0.5f * t4 + t5;
+        int o = outOff + i * rowStride + c;
+        out[o] = biasRelu(y0, bias, c, relu);
+        if (cols == 2) {
+          out[o + channels] = biasRelu(y1, bias, c, relu);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels,
+      int rows, int cols, float[] dm, int dmOff, int dmStride) {
+    winogradClip("winogradOutputBackward", rows, cols);
+    int alpha = winogradSize(r) + 1;
+    for (int c = 0; c < channels; c++) {
+      int o = dyOff + c;
+      float y00 = dy[o], y01 = cols == 2 ? dy[o + pixelStride] : 0f;
+      float y10 = rows == 2 ? dy[o + rowStride] : 0f, y11 = rows == 2 && cols == 2 ? dy[o + rowStride + pixelStride] : 0f;
+      for (int a = 0; a < alpha; a++) {
+        float p0 = aColumn(r, a, y00, y10), p1 = aColumn(r, a, y01, y11); // (Aᵀ's column a)·dY, both columns of dY
+        for (int b = 0; b < alpha; b++) {
+          dm[dmOff + (alpha * a + b) * dmStride + c] = aColumn(r, b, p0, p1);
+        }
+      }
+    }
+  }
+
+  /** {@code Aᵀ[0][a]·x0 + Aᵀ[1][a]·x1} as {@link #winogradOutputBackward} writes it. */
+  protected static float aColumn(int r, int a, float x0, float x1) {
+    if (r == 3) {
+      return a == 0 ? x0 : a == 1 ? x0 + x1 : a == 2 ? x0 - x1 : -x1;
+    }
+    switch (a) {
+      case 0: return x0;
+      case 1: return x0 + x1;
+      case 2: return x0 - x1;
+      case 3: return x0 + 2 * x1;
+      case 4: return x0 - 0.5f * x1;
+      default: return x1;
+    }
+  }
+
+  /** {@code relu?(y + bias[c])}, the bias skipped when null. */
+  private static float biasRelu(float y, float[] bias, int c, boolean relu) {
+    float z = bias == null ? y : y + bias[c];
+    return relu ? Math.max(z, 0f) : z;
+  }
 }

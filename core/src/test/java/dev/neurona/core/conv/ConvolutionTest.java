@@ -312,17 +312,27 @@ class ConvolutionTest {
     }
   }
 
-  /** With argmax (training), the Winograd path is not taken: the bits of convolution then pooling. */
-  @Test
-  void fusedMaxPoolWithArgmaxNeverTakesTheWinogradPath() {
-    ConvGeometry g = ConvGeometry.of(14, 14, 32, 5, 5, 1, 1, Padding.SAME, 64);
-    ConvGeometry pool = ConvGeometry.of(14, 14, 64, 2, 2, 2, 2, Padding.VALID, 64);
-    assertThat(Winograd.enabled() && Winograd.applies(g, pool)).as("a Winograd geometry").isTrue();
+  /**
+   * With argmax (training), a Winograd geometry pools Winograd's convolution ({@link Winograd#forward}, itself
+   * within the bound of the exact one): the values and winners of {@code maxPoolForward} on it, for any batch.
+   * (With the path off, {@link #fusedMaxPoolGivesTheBitsOfConvolutionThenPooling} checks the bits of convolution
+   * then pooling.)
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("winogradCases")
+  void trainingMaxPoolOnTheWinogradPathPoolsWinogradsConvolution(Case cs) {
+    ConvGeometry g = cs.g(), pool = ConvGeometry.of(g.outH, g.outW, g.outC, 2, 2, 2, 2, Padding.VALID, g.outC);
+    assertThat(Winograd.enabled() && Winograd.supports(g)).as("%s takes the Winograd path", cs).isTrue();
     Random rnd = new Random(37);
-    int batch = 3;
+    int batch = cs.batch;
     float[] in = random(rnd, batch * g.inSize()), k = random(rnd, g.patchSize() * g.outC), bias = random(rnd, g.outC);
-    float[] conv = new float[batch * g.outSize()];
-    Convolution.forward(g, batch, in, k, bias, conv, true);
+    float[] conv = new float[batch * g.outSize() + 2];
+    Arrays.fill(conv, Float.NaN);
+    Winograd.forward(g, batch, in, k, bias, false, conv);
+    assertWithinBound(cs + ", Winograd.forward", Arrays.copyOf(conv, batch * g.outSize()), refForward(g, batch, in, k, bias),
+        g.patchSize() + 1);
+    assertThat(conv[batch * g.outSize()]).as("nothing written past the batch").isNaN();
+    Winograd.forward(g, batch, in, k, bias, true, conv);
     float[] expected = new float[batch * pool.outSize()];
     int[] expectedArgmax = new int[expected.length];
     for (int n = 0; n < batch; n++) {
@@ -332,10 +342,47 @@ class ConvolutionTest {
     float[] fused = new float[expected.length];
     int[] argmax = new int[expected.length];
     Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, fused, argmax);
-    assertSameBits("with argmax", expected, fused, expected.length);
-    assertThat(argmax).containsExactly(expectedArgmax);
+    assertSameBits(cs + ", with argmax", expected, fused, expected.length);
+    assertThat(argmax).as("argmax, %s", cs).containsExactly(expectedArgmax);
     assertThatThrownBy(() -> Convolution.forwardMaxPool(g, batch, in, k, bias, true, pool, fused, new int[5]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("argmax has 5 elements");
+  }
+
+  /**
+   * The gradients on the Winograd path (5×5: {@link Winograd#backwardInput}, {@link Winograd#backwardKernel}) are
+   * within the bounds of the exact sums that the other paths meet, and so are those paths with Winograd off.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("winogradCases")
+  void winogradGradientsAreWithinTheBoundOfTheExactOnes(Case cs) {
+    ConvGeometry g = cs.g();
+    Random rnd = new Random(41);
+    int batch = cs.batch;
+    float[] in = random(rnd, batch * g.inSize()), k = random(rnd, g.patchSize() * g.outC);
+    float[] dOut = random(rnd, batch * g.outSize());
+    boolean winograd = Winograd.enabled();
+    try {
+      for (boolean on : new boolean[] {true, false}) {
+        Winograd.setEnabled(on);
+        String what = cs + (on && g.kH == 5 ? ", Winograd" : ", other path");
+        assertThat(on && g.kH == 5).as(what).isEqualTo(on && Winograd.supportsKernelGradient(g));
+        // Winograd adds the transforms' roundings to the sum's: some 60 rounded operations per value (input,
+        // gradient and filter transforms, coefficients up to 5), counted as that much more length. A wrong
+        // coefficient or tile breaks the bound by orders of magnitude.
+        long transforms = on && g.kH == 5 ? 64 : 0;
+        float[] dIn = new float[batch * g.inSize()];
+        Arrays.fill(dIn, Float.NaN); // backwardInput overwrites
+        Convolution.backwardInput(g, batch, dOut, k, dIn);
+        assertWithinBound(what + ", backwardInput", dIn, refBackwardInput(g, batch, dOut, k),
+            (long) g.kH * g.kW * g.outC + transforms);
+        float[] dK = random(rnd, k.length); // backwardKernel accumulates onto what is there
+        Ref refK = refBackwardKernel(g, batch, in, dOut, dK);
+        Convolution.backwardKernel(g, batch, in, dOut, dK);
+        assertWithinBound(what + ", backwardKernel", dK, refK, (long) batch * g.outPixels() + 1 + transforms);
+      }
+    } finally {
+      Winograd.setEnabled(winograd);
+    }
   }
 
   /** 3×3 and 5×5 stride-1 convolutions pooled 2×2 that take the {@link Winograd} path, with the batch sizes they come in. */

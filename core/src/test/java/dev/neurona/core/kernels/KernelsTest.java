@@ -41,7 +41,8 @@ class KernelsTest {
   /** Every {@code Kernels} method except {@code name}; each has a test below. */
   private static final Set<String> COVERED = Set.of("add", "mul", "scale", "axpy", "dot", "sum", "max", "maxAbs", "relu",
       "reluBackward", "softmaxRows", "addBias", "biasGrad", "maxPoolForward", "maxPoolBackward", "maxPoolBackwardTiled", "convRow", "convRowWindow", "convPoolRowWindow", "windowTile",
-      "convKernelGrad", "convKernelGradRuns", "directConvolution", "adam", "winogradInput", "winogradMaxPool");
+      "convKernelGrad", "convKernelGradRuns", "directConvolution", "adam", "winogradInput", "winogradMaxPool", "winogradOutput",
+      "winogradOutputBackward");
 
   private static final float[] SPECIALS = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
       Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f, 1f, -1f};
@@ -867,6 +868,112 @@ class KernelsTest {
           scalar.winogradMaxPool(r, special, mOff, mStride, channels, bias, relu, tmp, s2, outOff);
           vec().winogradMaxPool(r, special, mOff, mStride, channels, bias, relu, tmp, v2, outOff);
           assertBitsEqual("winogradMaxPool F(2, " + r + ") with specials, " + channels + " channels", s2, v2);
+        }
+      }
+    }
+  }
+
+  /**
+   * winogradOutput: {@code Aᵀ·M·A + bias}, then ReLU, against the double product, each of the 2×2 outputs where it
+   * goes (rows {@code rowStride} apart, pixels {@code channels} apart), only the rows and columns asked for; the
+   * vector kernel bit for bit against the scalar one; a tile of 0 or 3 rows refused by name.
+   */
+  @Test
+  void winogradOutputIsAtMAOnBothPathsWithTheSameBits() {
+    Random rnd = new Random(2000);
+    for (int r : new int[] {3, 5}) {
+      int alpha = r + 1, xis = alpha * alpha;
+      double[][] at = r == 3 ? WINOGRAD3_AT : WINOGRAD5_AT;
+      for (int channels : new int[] {1, 3, 16, 20, 50, 64}) {
+        for (int variant = 0; variant < 8; variant++) { // bias / ReLU combinations, whole and clipped tiles
+          boolean relu = variant % 2 == 1, withBias = variant % 4 >= 2;
+          int rows = variant < 4 ? 2 : 1, cols = variant < 4 ? 2 : variant % 2 + 1;
+          int mOff = 3, mStride = channels + 7, outOff = 2, rowStride = 3 * channels + 5;
+          float[] m = data(rnd, mOff + xis * mStride + GUARD, false);
+          float[] bias = withBias ? data(rnd, channels, false) : null;
+          float[] out = data(rnd, outOff + rowStride + 2 * channels + GUARD, false);
+          float[] s = out.clone(), v = out.clone(), tmp = new float[2 * alpha * channels];
+          scalar.winogradOutput(r, m, mOff, mStride, channels, bias, relu, tmp, s, outOff, rowStride, rows, cols);
+          for (int i = 0; i < out.length; i++) {
+            int p = (i - outOff) / rowStride, q = (i - outOff) % rowStride / channels, c = (i - outOff) % rowStride % channels;
+            if (i < outOff || p >= rows || (i - outOff) % rowStride >= cols * channels) {
+              assertThat(s[i]).as("untouched index %d", i).isEqualTo(out[i]);
+              continue;
+            }
+            double y = 0, abs = 0;
+            for (int xi = 0; xi < xis; xi++) {
+              double term = at[p][xi / alpha] * m[mOff + xi * mStride + c] * at[q][xi % alpha];
+              y += term;
+              abs += Math.abs(term);
+            }
+            double exact = y + (bias == null ? 0 : bias[c]);
+            exact = relu ? Math.max(exact, 0) : exact;
+            assertThat((double) s[i]).as("F(2, %d) Y[%d][%d] channel %d of %d", r, p, q, c, channels)
+                .isCloseTo(exact, offset((abs + 1) * 0x1p-18));
+          }
+          vec().winogradOutput(r, m, mOff, mStride, channels, bias, relu, tmp, v, outOff, rowStride, rows, cols);
+          assertBitsEqual("winogradOutput F(2, " + r + "), " + channels + " channels, variant " + variant, s, v);
+          float[] special = data(rnd, m.length, true);
+          float[] s2 = out.clone(), v2 = out.clone();
+          scalar.winogradOutput(r, special, mOff, mStride, channels, bias, relu, tmp, s2, outOff, rowStride, rows, cols);
+          vec().winogradOutput(r, special, mOff, mStride, channels, bias, relu, tmp, v2, outOff, rowStride, rows, cols);
+          assertBitsEqual("winogradOutput F(2, " + r + ") with specials, " + channels + " channels", s2, v2);
+        }
+      }
+    }
+    for (Kernels k : new Kernels[] {scalar, vec()}) {
+      assertThatThrownBy(() -> k.winogradOutput(5, new float[64], 0, 1, 1, null, false, new float[64], new float[9], 0, 3, 3,
+          2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 3 rows");
+      assertThatThrownBy(() -> k.winogradOutputBackward(3, new float[9], 0, 3, 1, 1, 2, 0, new float[64], 0, 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("winogradOutputBackward").hasMessageContaining("0 columns");
+    }
+  }
+
+  /**
+   * winogradOutputBackward: {@code dM = A·dY·Aᵀ} (the transpose of the output transform: for every M,
+   * {@code ⟨dY, Aᵀ·M·A⟩ = ⟨A·dY·Aᵀ, M⟩}) against the double product, dY's missing rows and columns as zeros, exact
+   * up to a few roundings; the vector kernel bit for bit against the scalar one, with specials too.
+   */
+  @Test
+  void winogradOutputBackwardIsADYAtOnBothPathsWithTheSameBits() {
+    Random rnd = new Random(2100);
+    for (int r : new int[] {3, 5}) {
+      int alpha = r + 1, xis = alpha * alpha;
+      double[][] at = r == 3 ? WINOGRAD3_AT : WINOGRAD5_AT;
+      for (int channels : new int[] {1, 3, 16, 20, 32, 50}) {
+        for (int clip = 0; clip < 4; clip++) {
+          int rows = clip / 2 + 1, cols = clip % 2 + 1, pixelStride = channels + 2, rowStride = 2 * pixelStride + 3;
+          int dyOff = 5, dmOff = 4, dmStride = channels + 6;
+          float[] dy = data(rnd, dyOff + 2 * rowStride + GUARD, false);
+          float[] out = data(rnd, dmOff + xis * dmStride + GUARD, false);
+          float[] s = out.clone(), v = out.clone();
+          scalar.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, s, dmOff, dmStride);
+          for (int i = 0; i < out.length; i++) {
+            int xi = (i - dmOff) / dmStride, c = (i - dmOff) % dmStride;
+            if (i < dmOff || xi >= xis || c >= channels) {
+              assertThat(s[i]).as("untouched index %d", i).isEqualTo(out[i]);
+              continue;
+            }
+            double exact = 0, abs = 0;
+            for (int p = 0; p < rows; p++) {
+              for (int q = 0; q < cols; q++) {
+                double term = at[p][xi / alpha] * dy[dyOff + p * rowStride + q * pixelStride + c] * at[q][xi % alpha];
+                exact += term;
+                abs += Math.abs(term);
+              }
+            }
+            assertThat((double) s[i]).as("F(2, %d) dM[%d] channel %d, %d×%d", r, xi, c, rows, cols)
+                .isCloseTo(exact, offset(abs * 0x1p-21));
+          }
+          vec().winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, v, dmOff, dmStride);
+          assertBitsEqual("winogradOutputBackward F(2, " + r + "), " + channels + " channels, " + rows + "×" + cols, s, v);
+          float[] special = data(rnd, dy.length, true);
+          float[] s2 = out.clone(), v2 = out.clone();
+          scalar.winogradOutputBackward(r, special, dyOff, rowStride, pixelStride, channels, rows, cols, s2, dmOff,
+              dmStride);
+          vec().winogradOutputBackward(r, special, dyOff, rowStride, pixelStride, channels, rows, cols, v2, dmOff,
+              dmStride);
+          assertBitsEqual("winogradOutputBackward F(2, " + r + ") with specials, " + channels + " channels", s2, v2);
         }
       }
     }

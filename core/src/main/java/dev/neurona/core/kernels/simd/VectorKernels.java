@@ -1800,6 +1800,198 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
+  /** The scalar kernel's sums, L channels at a time (the last block shifted as in {@link #winogradInput}). */
+  @Override
+  public void winogradOutput(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols) {
+    winogradClip("winogradOutput", rows, cols);
+    int alpha = winogradSize(r) + 1, a = alpha * mStride, s = alpha * channels, end = channels < L ? 0 : channels;
+    for (int b = 0; b < alpha; b++) { // tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]
+      int col = mOff + b * mStride;
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L); // the last block ends at the last channel
+        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
+        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
+        if (r == 3) {
+          FloatVector t0 = m0.add(m1).add(m2), t1 = m1.sub(m2).sub(m3);
+          t0.intoArray(tmp, b * channels + c); // both computed before the first store, as in bt
+          t1.intoArray(tmp, s + b * channels + c);
+        } else {
+          FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
+          FloatVector t0 = m0.add(m1).add(m2).add(m3).add(m4), t1 = m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5);
+          t0.intoArray(tmp, b * channels + c);
+          t1.intoArray(tmp, s + b * channels + c);
+        }
+      }
+    }
+    for (int i = 0; i < rows; i++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then bias, ReLU
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L), t = i * s + c, o = outOff + i * rowStride + c;
+        FloatVector t0 = FloatVector.fromArray(S, tmp, t), t1 = FloatVector.fromArray(S, tmp, t + channels);
+        FloatVector t2 = FloatVector.fromArray(S, tmp, t + 2 * channels), t3 = FloatVector.fromArray(S, tmp, t + 3 * channels);
+        FloatVector y0, y1;
+        if (r == 3) {
+          y0 = t0.add(t1).add(t2);
+          y1 = t1.sub(t2).sub(t3);
+        } else {
+          FloatVector t4 = FloatVector.fromArray(S, tmp, t + 4 * channels), t5 = FloatVector.fromArray(S, tmp, t + 5 * channels);
+          y0 = t0.add(t1).add(t2).add(t3).add(t4);
+          y1 = t1.sub(t2).add(t3.mul(2)).sub(t4.mul(0.5f)).add(t5);
+        }
+        biasReluStore(y0, bias, c, relu, out, o);
+        if (cols == 2) {
+          biasReluStore(y1, bias, c, relu, out, o + channels);
+        }
+      }
+    }
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      if (r == 3) {
+        winograd3Output(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, rowStride, rows, cols, 0, channels);
+      } else {
+        winograd5Output(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, rowStride, rows, cols, 0, channels);
+      }
+    }
+  }
+
+  /** The scalar kernel's sums, L channels at a time (the last block shifted as in {@link #winogradInput}), in registers. */
+  @Override
+  public void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels,
+      int rows, int cols, float[] dm, int dmOff, int dmStride) {
+    winogradClip("winogradOutputBackward", rows, cols);
+    int alpha = winogradSize(r) + 1, end = channels < L ? 0 : channels, row = alpha * dmStride;
+    FloatVector zero = FloatVector.zero(S);
+    for (int c0 = 0; c0 < end; c0 += L) {
+      int c = Math.min(c0, channels - L), o = dyOff + c, d = dmOff + c; // the last block ends at the last channel
+      FloatVector y00 = FloatVector.fromArray(S, dy, o);
+      FloatVector y01 = cols == 2 ? FloatVector.fromArray(S, dy, o + pixelStride) : zero;
+      FloatVector y10 = rows == 2 ? FloatVector.fromArray(S, dy, o + rowStride) : zero;
+      FloatVector y11 = rows == 2 && cols == 2 ? FloatVector.fromArray(S, dy, o + rowStride + pixelStride) : zero;
+      // Rows of A·dY (Aᵀ's columns applied to dY's rows), then each row's α entries; every value computed before
+      // its row's stores, no vector passed to a helper (C2 would box it).
+      if (r == 3) { // Aᵀ's columns (1, 0), (1, 1), (1, −1), (0, −1)
+        FloatVector p0 = y00, p1 = y01;
+        FloatVector q0 = p0, q1 = p0.add(p1), q2 = p0.sub(p1), q3 = p1.neg();
+        q0.intoArray(dm, d);
+        q1.intoArray(dm, d + dmStride);
+        q2.intoArray(dm, d + 2 * dmStride);
+        q3.intoArray(dm, d + 3 * dmStride);
+        p0 = y00.add(y10);
+        p1 = y01.add(y11);
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p1.neg();
+        q0.intoArray(dm, d + row);
+        q1.intoArray(dm, d + row + dmStride);
+        q2.intoArray(dm, d + row + 2 * dmStride);
+        q3.intoArray(dm, d + row + 3 * dmStride);
+        p0 = y00.sub(y10);
+        p1 = y01.sub(y11);
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p1.neg();
+        q0.intoArray(dm, d + 2 * row);
+        q1.intoArray(dm, d + 2 * row + dmStride);
+        q2.intoArray(dm, d + 2 * row + 2 * dmStride);
+        q3.intoArray(dm, d + 2 * row + 3 * dmStride);
+        p0 = y10.neg();
+        p1 = y11.neg();
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p1.neg();
+        q0.intoArray(dm, d + 3 * row);
+        q1.intoArray(dm, d + 3 * row + dmStride);
+        q2.intoArray(dm, d + 3 * row + 2 * dmStride);
+        q3.intoArray(dm, d + 3 * row + 3 * dmStride);
+      } else { // (1, 0), (1, 1), (1, −1), (1, 2), (1, −½), (0, 1)
+        FloatVector two = FloatVector.broadcast(S, 2f), half = FloatVector.broadcast(S, 0.5f);
+        FloatVector p0 = y00, p1 = y01;
+        FloatVector q0 = p0, q1 = p0.add(p1), q2 = p0.sub(p1), q3 = p0.add(p1.mul(two)), q4 = p0.sub(p1.mul(half)), q5 = p1;
+        q0.intoArray(dm, d);
+        q1.intoArray(dm, d + dmStride);
+        q2.intoArray(dm, d + 2 * dmStride);
+        q3.intoArray(dm, d + 3 * dmStride);
+        q4.intoArray(dm, d + 4 * dmStride);
+        q5.intoArray(dm, d + 5 * dmStride);
+        p0 = y00.add(y10);
+        p1 = y01.add(y11);
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p0.add(p1.mul(two));
+        q4 = p0.sub(p1.mul(half));
+        q5 = p1;
+        q0.intoArray(dm, d + row);
+        q1.intoArray(dm, d + row + dmStride);
+        q2.intoArray(dm, d + row + 2 * dmStride);
+        q3.intoArray(dm, d + row + 3 * dmStride);
+        q4.intoArray(dm, d + row + 4 * dmStride);
+        q5.intoArray(dm, d + row + 5 * dmStride);
+        p0 = y00.sub(y10);
+        p1 = y01.sub(y11);
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p0.add(p1.mul(two));
+        q4 = p0.sub(p1.mul(half));
+        q5 = p1;
+        q0.intoArray(dm, d + 2 * row);
+        q1.intoArray(dm, d + 2 * row + dmStride);
+        q2.intoArray(dm, d + 2 * row + 2 * dmStride);
+        q3.intoArray(dm, d + 2 * row + 3 * dmStride);
+        q4.intoArray(dm, d + 2 * row + 4 * dmStride);
+        q5.intoArray(dm, d + 2 * row + 5 * dmStride);
+        p0 = y00.add(y10.mul(two));
+        p1 = y01.add(y11.mul(two));
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p0.add(p1.mul(two));
+        q4 = p0.sub(p1.mul(half));
+        q5 = p1;
+        q0.intoArray(dm, d + 3 * row);
+        q1.intoArray(dm, d + 3 * row + dmStride);
+        q2.intoArray(dm, d + 3 * row + 2 * dmStride);
+        q3.intoArray(dm, d + 3 * row + 3 * dmStride);
+        q4.intoArray(dm, d + 3 * row + 4 * dmStride);
+        q5.intoArray(dm, d + 3 * row + 5 * dmStride);
+        p0 = y00.sub(y10.mul(half));
+        p1 = y01.sub(y11.mul(half));
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p0.add(p1.mul(two));
+        q4 = p0.sub(p1.mul(half));
+        q5 = p1;
+        q0.intoArray(dm, d + 4 * row);
+        q1.intoArray(dm, d + 4 * row + dmStride);
+        q2.intoArray(dm, d + 4 * row + 2 * dmStride);
+        q3.intoArray(dm, d + 4 * row + 3 * dmStride);
+        q4.intoArray(dm, d + 4 * row + 4 * dmStride);
+        q5.intoArray(dm, d + 4 * row + 5 * dmStride);
+        p0 = y10;
+        p1 = y11;
+        q0 = p0;
+        q1 = p0.add(p1);
+        q2 = p0.sub(p1);
+        q3 = p0.add(p1.mul(two));
+        q4 = p0.sub(p1.mul(half));
+        q5 = p1;
+        q0.intoArray(dm, d + 5 * row);
+        q1.intoArray(dm, d + 5 * row + dmStride);
+        q2.intoArray(dm, d + 5 * row + 2 * dmStride);
+        q3.intoArray(dm, d + 5 * row + 3 * dmStride);
+        q4.intoArray(dm, d + 5 * row + 4 * dmStride);
+        q5.intoArray(dm, d + 5 * row + 5 * dmStride);
+      }
+    }
+    if (channels < L) { // fewer channels than lanes: the scalar sums
+      super.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, dm, dmOff, dmStride);
+    }
+  }
+
   /**
    * {@link #winogradMaxPool} of F(2, 3): the scalar kernel's sums, L channels at a time, in registers as
    * {@link #winograd3Input}: 16 loads and one store a tile.

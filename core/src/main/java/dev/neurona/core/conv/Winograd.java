@@ -282,49 +282,54 @@ public final class Winograd {
         }
       }
     });
-    float[] du = new float[size]; // Σ over blocks, in block order
-    for (int blk = 0; blk < blocks; blk++) {
-      for (int i = 0, o = blk * size; i < size; i++) {
-        du[i] += partials[o + i];
-      }
-    }
     float[][] gm = r == 3 ? G3 : G5;
-    float[] t = new float[alpha * r * outC];
-    for (int c = 0; c < inC; c++) { // dg = Gᵀ·dU·G, channel pair by channel pair, the filters innermost
-      java.util.Arrays.fill(t, 0f);
-      for (int a = 0; a < alpha; a++) { // t[a][x][o] = Σ_b dU[a][b][c][o]·G[b][x]
-        for (int b = 0; b < alpha; b++) {
-          int from = ((alpha * a + b) * rows + c) * np;
+    Parallel.forRange(inC, 1, (from, to) -> {
+      float[] du = new float[xis * outC], t = new float[alpha * r * outC], sum = new float[outC];
+      for (int c = from; c < to; c++) { // input channel c's row of every dU[ξ], then dg = Gᵀ·dU·G, filters innermost
+        Arrays.fill(du, 0f);
+        for (int blk = 0; blk < blocks; blk++) { // Σ over blocks, in block order
+          for (int xi = 0; xi < xis; xi++) {
+            int o0 = blk * size + (xi * rows + c) * np;
+            for (int o = 0; o < outC; o++) {
+              du[xi * outC + o] += partials[o0 + o];
+            }
+          }
+        }
+        Arrays.fill(t, 0f);
+        for (int a = 0; a < alpha; a++) { // t[a][x][o] = Σ_b dU[a][b][c][o]·G[b][x]
+          for (int b = 0; b < alpha; b++) {
+            int at = (alpha * a + b) * outC;
+            for (int x = 0; x < r; x++) {
+              float w = gm[b][x];
+              if (w != 0f) {
+                int tt = (a * r + x) * outC;
+                for (int o = 0; o < outC; o++) {
+                  t[tt + o] += w * du[at + o];
+                }
+              }
+            }
+          }
+        }
+        for (int y = 0; y < r; y++) { // dKernel[y][x][c][o] += Σ_a G[a][y]·t[a][x][o]
           for (int x = 0; x < r; x++) {
-            float w = gm[b][x];
-            if (w != 0f) {
-              int to = (a * r + x) * outC;
-              for (int o = 0; o < outC; o++) {
-                t[to + o] += w * du[from + o];
+            Arrays.fill(sum, 0f);
+            for (int a = 0; a < alpha; a++) {
+              float w = gm[a][y];
+              if (w != 0f) {
+                int tt = (a * r + x) * outC;
+                for (int o = 0; o < outC; o++) {
+                  sum[o] += w * t[tt + o];
+                }
               }
+            }
+            int kk = ((y * r + x) * inC + c) * outC;
+            for (int o = 0; o < outC; o++) {
+              dKernel[kk + o] += sum[o];
             }
           }
         }
       }
-      for (int y = 0; y < r; y++) { // dKernel[y][x][c][o] += Σ_a G[a][y]·t[a][x][o]
-        for (int x = 0; x < r; x++) {
-          int to = ((y * r + x) * inC + c) * outC;
-          float[] sum = new float[outC];
-          for (int a = 0; a < alpha; a++) {
-            float w = gm[a][y];
-            if (w != 0f) {
-              int from = (a * r + x) * outC;
-              for (int o = 0; o < outC; o++) {
-                sum[o] += w * t[from + o];
-              }
-            }
-          }
-          for (int o = 0; o < outC; o++) {
-            dKernel[to + o] += sum[o];
-          }
-        }
-      }
-    }
+    });
   }
 
   /**

@@ -1827,20 +1827,22 @@ public final class VectorKernels extends ScalarKernels {
     for (int i = 0; i < rows; i++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then bias, ReLU
       for (int c0 = 0; c0 < end; c0 += L) {
         int c = Math.min(c0, channels - L), t = i * s + c, o = outOff + i * rowStride + c;
+        // One branch per window size, each storing its own vectors (none merged from both: see biasReluStore).
         FloatVector t0 = FloatVector.fromArray(S, tmp, t), t1 = FloatVector.fromArray(S, tmp, t + channels);
         FloatVector t2 = FloatVector.fromArray(S, tmp, t + 2 * channels), t3 = FloatVector.fromArray(S, tmp, t + 3 * channels);
-        FloatVector y0, y1;
         if (r == 3) {
-          y0 = t0.add(t1).add(t2);
-          y1 = t1.sub(t2).sub(t3);
+          FloatVector y0 = t0.add(t1).add(t2), y1 = t1.sub(t2).sub(t3);
+          biasReluStore(y0, bias, c, relu, out, o);
+          if (cols == 2) {
+            biasReluStore(y1, bias, c, relu, out, o + channels);
+          }
         } else {
           FloatVector t4 = FloatVector.fromArray(S, tmp, t + 4 * channels), t5 = FloatVector.fromArray(S, tmp, t + 5 * channels);
-          y0 = t0.add(t1).add(t2).add(t3).add(t4);
-          y1 = t1.sub(t2).add(t3.mul(2)).sub(t4.mul(0.5f)).add(t5);
-        }
-        biasReluStore(y0, bias, c, relu, out, o);
-        if (cols == 2) {
-          biasReluStore(y1, bias, c, relu, out, o + channels);
+          FloatVector y0 = t0.add(t1).add(t2).add(t3).add(t4), y1 = t1.sub(t2).add(t3.mul(2)).sub(t4.mul(0.5f)).add(t5);
+          biasReluStore(y0, bias, c, relu, out, o);
+          if (cols == 2) {
+            biasReluStore(y1, bias, c, relu, out, o + channels);
+          }
         }
       }
     }
@@ -1858,14 +1860,14 @@ public final class VectorKernels extends ScalarKernels {
   public void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels,
       int rows, int cols, float[] dm, int dmOff, int dmStride) {
     winogradClip("winogradOutputBackward", rows, cols);
-    int alpha = winogradSize(r) + 1, end = channels < L ? 0 : channels, row = alpha * dmStride;
-    FloatVector zero = FloatVector.zero(S);
+    // Whole tiles only: a clipped one (an odd output's edge) takes the scalar sums, so that no vector stored here
+    // is merged from branches (JDK 17's C2 does not intrinsify such a store, see biasReluStore).
+    int alpha = winogradSize(r) + 1, end = channels < L || rows < 2 || cols < 2 ? 0 : channels, row = alpha * dmStride;
     for (int c0 = 0; c0 < end; c0 += L) {
       int c = Math.min(c0, channels - L), o = dyOff + c, d = dmOff + c; // the last block ends at the last channel
-      FloatVector y00 = FloatVector.fromArray(S, dy, o);
-      FloatVector y01 = cols == 2 ? FloatVector.fromArray(S, dy, o + pixelStride) : zero;
-      FloatVector y10 = rows == 2 ? FloatVector.fromArray(S, dy, o + rowStride) : zero;
-      FloatVector y11 = rows == 2 && cols == 2 ? FloatVector.fromArray(S, dy, o + rowStride + pixelStride) : zero;
+      FloatVector y00 = FloatVector.fromArray(S, dy, o), y01 = FloatVector.fromArray(S, dy, o + pixelStride);
+      FloatVector y10 = FloatVector.fromArray(S, dy, o + rowStride);
+      FloatVector y11 = FloatVector.fromArray(S, dy, o + rowStride + pixelStride);
       // Rows of A·dY (Aᵀ's columns applied to dY's rows), then each row's α entries; every value computed before
       // its row's stores, no vector passed to a helper (C2 would box it).
       if (r == 3) { // Aᵀ's columns (1, 0), (1, 1), (1, −1), (0, −1)
@@ -1987,7 +1989,7 @@ public final class VectorKernels extends ScalarKernels {
         q5.intoArray(dm, d + 5 * row + 5 * dmStride);
       }
     }
-    if (channels < L) { // fewer channels than lanes: the scalar sums
+    if (end == 0) { // fewer channels than lanes, or a clipped tile: the scalar sums
       super.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, dm, dmOff, dmStride);
     }
   }

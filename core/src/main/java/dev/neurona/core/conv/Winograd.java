@@ -251,7 +251,7 @@ public final class Winograd {
       // v: the chunk's V[ξ][t][c] (plus a row group's overhang past the last channel); dm: dM[ξ][sliver][t][nr]
       float[] v = Convolution.scratch(V, xis * vStride + mr), dm = Convolution.scratch(M, xis * mStride);
       float[] patch = Convolution.scratch(PATCH, xis * inC), acc = Convolution.scratch(ACC, mr * nr);
-      float[] tmp = Convolution.scratch(TMP, xis * inC);
+      float[] tmp = Convolution.scratch(TMP, Math.max(xis * inC, 2 * alpha * nr));
       int base = blk * size, last = n1 * perImage;
       for (int first = n0 * perImage; first < last; first += chunk) {
         int count = Math.min(chunk, last - first);
@@ -267,7 +267,7 @@ public final class Winograd {
           int oy = 2 * ty, ox = 2 * tx, dy = n * g.outSize() + oy * outRow + ox * outC;
           for (int sl = 0; sl < slivers; sl++) {
             k.winogradOutputBackward(r, dOut, dy + sl * nr, outRow, outC, Math.min(nr, outC - sl * nr),
-                Math.min(2, g.outH - oy), Math.min(2, g.outW - ox), dm, (sl * chunk + t) * nr, mStride);
+                Math.min(2, g.outH - oy), Math.min(2, g.outW - ox), tmp, dm, (sl * chunk + t) * nr, mStride);
           }
         }
         boolean accumulate = first > n0 * perImage; // the block's first chunk overwrites its dU

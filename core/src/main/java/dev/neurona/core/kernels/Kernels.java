@@ -192,11 +192,11 @@ public interface Kernels {
    * {@code c < channels}. Each entry is {@code Σ_j (Σ_i Aᵀ[i][a]·dY[i][j])·Aᵀ[j][b]}: {@code x0}, {@code x0 + x1},
    * {@code x0 − x1}, {@code x0 + 2·x1}, {@code x0 − ½·x1}, {@code x1} for F(2, 5)'s six columns of {@code Aᵀ} and
    * {@code x0}, {@code x0 + x1}, {@code x0 − x1}, {@code −x1} for F(2, 3)'s four, rows first; no fused
-   * multiply-add: every implementation gives the same bits.
+   * multiply-add: every implementation gives the same bits. {@code tmp} holds at least {@code 2α·channels} floats.
    */
   // dy: rows × cols pixels, rows rowStride apart, pixels pixelStride apart; dm: α² rows of channels, dmStride apart.
   void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels, int rows,
-      int cols, float[] dm, int dmOff, int dmStride);
+      int cols, float[] tmp, float[] dm, int dmOff, int dmStride);
 
   /**
    * {@link #convRow} for a stride-1 window of {@code kH × kW} on an image of {@code inC} interleaved

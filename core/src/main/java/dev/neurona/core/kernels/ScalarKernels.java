@@ -491,7 +491,7 @@ public class ScalarKernels implements Kernels {
 
   @Override
   public void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels,
-      int rows, int cols, float[] dm, int dmOff, int dmStride) {
+      int rows, int cols, float[] tmp, float[] dm, int dmOff, int dmStride) {
     winogradClip("winogradOutputBackward", rows, cols);
     int alpha = winogradSize(r) + 1;
     for (int c = 0; c < channels; c++) {

@@ -924,7 +924,8 @@ class KernelsTest {
     for (Kernels k : new Kernels[] {scalar, vec()}) {
       assertThatThrownBy(() -> k.winogradOutput(5, new float[64], 0, 1, 1, null, false, new float[64], new float[9], 0, 3, 3,
           2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 3 rows");
-      assertThatThrownBy(() -> k.winogradOutputBackward(3, new float[9], 0, 3, 1, 1, 2, 0, new float[64], 0, 1))
+      assertThatThrownBy(
+          () -> k.winogradOutputBackward(3, new float[9], 0, 3, 1, 1, 2, 0, new float[64], new float[64], 0, 1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("winogradOutputBackward").hasMessageContaining("0 columns");
     }
   }
@@ -946,8 +947,8 @@ class KernelsTest {
           int dyOff = 5, dmOff = 4, dmStride = channels + 6;
           float[] dy = data(rnd, dyOff + 2 * rowStride + GUARD, false);
           float[] out = data(rnd, dmOff + xis * dmStride + GUARD, false);
-          float[] s = out.clone(), v = out.clone();
-          scalar.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, s, dmOff, dmStride);
+          float[] s = out.clone(), v = out.clone(), tmp = new float[2 * alpha * channels];
+          scalar.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, tmp, s, dmOff, dmStride);
           for (int i = 0; i < out.length; i++) {
             int xi = (i - dmOff) / dmStride, c = (i - dmOff) % dmStride;
             if (i < dmOff || xi >= xis || c >= channels) {
@@ -965,13 +966,13 @@ class KernelsTest {
             assertThat((double) s[i]).as("F(2, %d) dM[%d] channel %d, %d×%d", r, xi, c, rows, cols)
                 .isCloseTo(exact, offset(abs * 0x1p-21));
           }
-          vec().winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, v, dmOff, dmStride);
+          vec().winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, tmp, v, dmOff, dmStride);
           assertBitsEqual("winogradOutputBackward F(2, " + r + "), " + channels + " channels, " + rows + "×" + cols, s, v);
           float[] special = data(rnd, dy.length, true);
           float[] s2 = out.clone(), v2 = out.clone();
-          scalar.winogradOutputBackward(r, special, dyOff, rowStride, pixelStride, channels, rows, cols, s2, dmOff,
+          scalar.winogradOutputBackward(r, special, dyOff, rowStride, pixelStride, channels, rows, cols, tmp, s2, dmOff,
               dmStride);
-          vec().winogradOutputBackward(r, special, dyOff, rowStride, pixelStride, channels, rows, cols, v2, dmOff,
+          vec().winogradOutputBackward(r, special, dyOff, rowStride, pixelStride, channels, rows, cols, tmp, v2, dmOff,
               dmStride);
           assertBitsEqual("winogradOutputBackward F(2, " + r + ") with specials, " + channels + " channels", s2, v2);
         }

@@ -1855,143 +1855,60 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** The scalar kernel's sums, L channels at a time (the last block shifted as in {@link #winogradInput}), in registers. */
+  /**
+   * The scalar kernel's sums, L channels at a time (the last block shifted as in {@link #winogradInput}): the
+   * columns' α rows of {@code A·dY} to {@code tmp}, then each row's α entries from there, ≤ 6 stores a helper,
+   * computed before the first (as {@link #bt}: in one method the 36 stores of F(2, 5) ran past JDK 17's C2 inlining
+   * budget, some of them as plain Java). Whole tiles only: a clipped one (an odd output's edge) takes the scalar sums.
+   */
   @Override
   public void winogradOutputBackward(int r, float[] dy, int dyOff, int rowStride, int pixelStride, int channels,
-      int rows, int cols, float[] dm, int dmOff, int dmStride) {
+      int rows, int cols, float[] tmp, float[] dm, int dmOff, int dmStride) {
     winogradClip("winogradOutputBackward", rows, cols);
-    // Whole tiles only: a clipped one (an odd output's edge) takes the scalar sums, so that no vector stored here
-    // is merged from branches (JDK 17's C2 does not intrinsify such a store, see biasReluStore).
     int alpha = winogradSize(r) + 1, end = channels < L || rows < 2 || cols < 2 ? 0 : channels, row = alpha * dmStride;
     for (int c0 = 0; c0 < end; c0 += L) {
       int c = Math.min(c0, channels - L), o = dyOff + c, d = dmOff + c; // the last block ends at the last channel
-      FloatVector y00 = FloatVector.fromArray(S, dy, o), y01 = FloatVector.fromArray(S, dy, o + pixelStride);
-      FloatVector y10 = FloatVector.fromArray(S, dy, o + rowStride);
-      FloatVector y11 = FloatVector.fromArray(S, dy, o + rowStride + pixelStride);
-      // Rows of A·dY (Aᵀ's columns applied to dY's rows), then each row's α entries; every value computed before
-      // its row's stores, no vector passed to a helper (C2 would box it).
-      if (r == 3) { // Aᵀ's columns (1, 0), (1, 1), (1, −1), (0, −1)
-        FloatVector p0 = y00, p1 = y01;
-        FloatVector q0 = p0, q1 = p0.add(p1), q2 = p0.sub(p1), q3 = p1.neg();
-        q0.intoArray(dm, d);
-        q1.intoArray(dm, d + dmStride);
-        q2.intoArray(dm, d + 2 * dmStride);
-        q3.intoArray(dm, d + 3 * dmStride);
-        p0 = y00.add(y10);
-        p1 = y01.add(y11);
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p1.neg();
-        q0.intoArray(dm, d + row);
-        q1.intoArray(dm, d + row + dmStride);
-        q2.intoArray(dm, d + row + 2 * dmStride);
-        q3.intoArray(dm, d + row + 3 * dmStride);
-        p0 = y00.sub(y10);
-        p1 = y01.sub(y11);
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p1.neg();
-        q0.intoArray(dm, d + 2 * row);
-        q1.intoArray(dm, d + 2 * row + dmStride);
-        q2.intoArray(dm, d + 2 * row + 2 * dmStride);
-        q3.intoArray(dm, d + 2 * row + 3 * dmStride);
-        p0 = y10.neg();
-        p1 = y11.neg();
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p1.neg();
-        q0.intoArray(dm, d + 3 * row);
-        q1.intoArray(dm, d + 3 * row + dmStride);
-        q2.intoArray(dm, d + 3 * row + 2 * dmStride);
-        q3.intoArray(dm, d + 3 * row + 3 * dmStride);
-      } else { // (1, 0), (1, 1), (1, −1), (1, 2), (1, −½), (0, 1)
-        FloatVector two = FloatVector.broadcast(S, 2f), half = FloatVector.broadcast(S, 0.5f);
-        FloatVector p0 = y00, p1 = y01;
-        FloatVector q0 = p0, q1 = p0.add(p1), q2 = p0.sub(p1), q3 = p0.add(p1.mul(two)), q4 = p0.sub(p1.mul(half)), q5 = p1;
-        q0.intoArray(dm, d);
-        q1.intoArray(dm, d + dmStride);
-        q2.intoArray(dm, d + 2 * dmStride);
-        q3.intoArray(dm, d + 3 * dmStride);
-        q4.intoArray(dm, d + 4 * dmStride);
-        q5.intoArray(dm, d + 5 * dmStride);
-        p0 = y00.add(y10);
-        p1 = y01.add(y11);
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p0.add(p1.mul(two));
-        q4 = p0.sub(p1.mul(half));
-        q5 = p1;
-        q0.intoArray(dm, d + row);
-        q1.intoArray(dm, d + row + dmStride);
-        q2.intoArray(dm, d + row + 2 * dmStride);
-        q3.intoArray(dm, d + row + 3 * dmStride);
-        q4.intoArray(dm, d + row + 4 * dmStride);
-        q5.intoArray(dm, d + row + 5 * dmStride);
-        p0 = y00.sub(y10);
-        p1 = y01.sub(y11);
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p0.add(p1.mul(two));
-        q4 = p0.sub(p1.mul(half));
-        q5 = p1;
-        q0.intoArray(dm, d + 2 * row);
-        q1.intoArray(dm, d + 2 * row + dmStride);
-        q2.intoArray(dm, d + 2 * row + 2 * dmStride);
-        q3.intoArray(dm, d + 2 * row + 3 * dmStride);
-        q4.intoArray(dm, d + 2 * row + 4 * dmStride);
-        q5.intoArray(dm, d + 2 * row + 5 * dmStride);
-        p0 = y00.add(y10.mul(two));
-        p1 = y01.add(y11.mul(two));
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p0.add(p1.mul(two));
-        q4 = p0.sub(p1.mul(half));
-        q5 = p1;
-        q0.intoArray(dm, d + 3 * row);
-        q1.intoArray(dm, d + 3 * row + dmStride);
-        q2.intoArray(dm, d + 3 * row + 2 * dmStride);
-        q3.intoArray(dm, d + 3 * row + 3 * dmStride);
-        q4.intoArray(dm, d + 3 * row + 4 * dmStride);
-        q5.intoArray(dm, d + 3 * row + 5 * dmStride);
-        p0 = y00.sub(y10.mul(half));
-        p1 = y01.sub(y11.mul(half));
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p0.add(p1.mul(two));
-        q4 = p0.sub(p1.mul(half));
-        q5 = p1;
-        q0.intoArray(dm, d + 4 * row);
-        q1.intoArray(dm, d + 4 * row + dmStride);
-        q2.intoArray(dm, d + 4 * row + 2 * dmStride);
-        q3.intoArray(dm, d + 4 * row + 3 * dmStride);
-        q4.intoArray(dm, d + 4 * row + 4 * dmStride);
-        q5.intoArray(dm, d + 4 * row + 5 * dmStride);
-        p0 = y10;
-        p1 = y11;
-        q0 = p0;
-        q1 = p0.add(p1);
-        q2 = p0.sub(p1);
-        q3 = p0.add(p1.mul(two));
-        q4 = p0.sub(p1.mul(half));
-        q5 = p1;
-        q0.intoArray(dm, d + 5 * row);
-        q1.intoArray(dm, d + 5 * row + dmStride);
-        q2.intoArray(dm, d + 5 * row + 2 * dmStride);
-        q3.intoArray(dm, d + 5 * row + 3 * dmStride);
-        q4.intoArray(dm, d + 5 * row + 4 * dmStride);
-        q5.intoArray(dm, d + 5 * row + 5 * dmStride);
+      for (int j = 0; j < 2; j++) { // tmp[a][j] = Aᵀ[0][a]·dY[0][j] + Aᵀ[1][a]·dY[1][j], L floats each
+        if (r == 3) {
+          aColumns3(dy, o + j * pixelStride, rowStride, tmp, j * L, 2 * L);
+        } else {
+          aColumns5(dy, o + j * pixelStride, rowStride, tmp, j * L, 2 * L);
+        }
+      }
+      for (int a = 0; a < alpha; a++) { // dM[a][b] = Aᵀ[0][b]·tmp[a][0] + Aᵀ[1][b]·tmp[a][1]
+        if (r == 3) {
+          aColumns3(tmp, 2 * a * L, L, dm, d + a * row, dmStride);
+        } else {
+          aColumns5(tmp, 2 * a * L, L, dm, d + a * row, dmStride);
+        }
       }
     }
     if (end == 0) { // fewer channels than lanes, or a clipped tile: the scalar sums
-      super.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, dm, dmOff, dmStride);
+      super.winogradOutputBackward(r, dy, dyOff, rowStride, pixelStride, channels, rows, cols, tmp, dm, dmOff, dmStride);
     }
+  }
+
+  /** F(2, 3)'s {@code x0}, {@code x0 + x1}, {@code x0 − x1}, {@code −x1} for {@code x_i = src[off + i·step]}, to {@code dst[dOff + b·dStep]}. */
+  private static void aColumns3(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
+    FloatVector x0 = FloatVector.fromArray(S, src, off), x1 = FloatVector.fromArray(S, src, off + step);
+    FloatVector r1 = x0.add(x1), r2 = x0.sub(x1), r3 = x1.neg();
+    x0.intoArray(dst, dOff);
+    r1.intoArray(dst, dOff + dStep);
+    r2.intoArray(dst, dOff + 2 * dStep);
+    r3.intoArray(dst, dOff + 3 * dStep);
+  }
+
+  /** F(2, 5)'s {@code x0}, {@code x0 ± x1}, {@code x0 + 2·x1}, {@code x0 − ½·x1}, {@code x1}, as {@link #aColumns3}. */
+  private static void aColumns5(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
+    FloatVector x0 = FloatVector.fromArray(S, src, off), x1 = FloatVector.fromArray(S, src, off + step);
+    FloatVector two = FloatVector.broadcast(S, 2f), half = FloatVector.broadcast(S, 0.5f);
+    FloatVector r1 = x0.add(x1), r2 = x0.sub(x1), r3 = x0.add(x1.mul(two)), r4 = x0.sub(x1.mul(half));
+    x0.intoArray(dst, dOff);
+    r1.intoArray(dst, dOff + dStep);
+    r2.intoArray(dst, dOff + 2 * dStep);
+    r3.intoArray(dst, dOff + 3 * dStep);
+    r4.intoArray(dst, dOff + 4 * dStep);
+    x1.intoArray(dst, dOff + 5 * dStep);
   }
 
   /**

@@ -27,10 +27,9 @@ import java.util.WeakHashMap;
  *
  * <p>Where it runs: inference's convolution + 2×2 max pooling ({@link #forwardMaxPool}, pooled tile by tile);
  * training's fused convolution + pooling ({@link #forwardMaxPoolTraining}: the tiles' outputs, then the pooling with
- * argmax); and, for 5×5, the two gradients, which are Winograd convolutions too: the input gradient is the
- * convolution of {@code dOut} by the turned kernel ({@link #backwardInput}), the kernel gradient runs the chain rule
- * through the tile's transforms ({@link #backwardKernel}). 3×3 gradients keep the GEMM paths (F(2, 3)'s 16 products
- * of 16–32 channels were no faster there).
+ * argmax); and the two gradients, which are Winograd convolutions too: the input gradient is the convolution of
+ * {@code dOut} by the turned kernel ({@link #backwardInput}), the kernel gradient runs the chain rule through the
+ * tile's transforms ({@link #backwardKernel}).
  *
  * <p>Memory: the α² matrices of a chunk lie {@link #skew} apart, not a power of two: at 4 or 8 KB apart the α² rows
  * one tile's transform writes share one L1 set, and the transforms ran at a fraction of their speed.
@@ -156,13 +155,14 @@ public final class Winograd {
 
   /**
    * The input gradient of a convolution is a convolution of {@code dOut} ({@link ConvGeometry#transposed}):
-   * Winograd's for 5×5 where {@link #supports} holds for that one (at least {@link #MIN_IN_CHANNELS} output
-   * channels here). Measured against the window GEMM ({@code Alternate inputgrad}, JDK 25, 2 threads): MNIST's
-   * 32 → 64 0.85 of the time, captcha's 20 → 50 1.03; flowers' 3×3 16 → 32 1.41 (16 output channels fill half a
-   * tile), so 3×3 keeps the GEMM.
+   * Winograd's where {@link #supports} holds for that one (at least {@link #MIN_IN_CHANNELS} output channels
+   * here), except where the window GEMM's narrow tiles take it ({@link WindowGemm#narrows}: flowers' 32 → 16 on
+   * JDK 25, 1.05 of their time). Measured against the window GEMM or im2col ({@code Alternate inputgrad}, 2 threads,
+   * JDK 25 / JDK 17): MNIST's 5×5 32 → 64 0.85 / 0.53, flowers' 3×3 64 → 32 0.82 / 0.74, flowers' 32 → 16 on JDK 17
+   * 0.80; captcha's 5×5 50 → 20 1.03 on JDK 25 (20 channels fill 20/32 of a tile).
    */
   static boolean supportsInputGradient(ConvGeometry g) {
-    return g.kH == 5 && g.strideH == 1 && g.strideW == 1 && supports(g.transposed());
+    return g.strideH == 1 && g.strideW == 1 && supports(g.transposed()) && !WindowGemm.narrows(g.transposed());
   }
 
   /**
@@ -343,9 +343,13 @@ public final class Winograd {
   /** Blocks of images {@link #backwardKernel} sums separately, at most: few enough partials, enough to share out. */
   static final int KERNEL_BLOCKS = 8;
 
-  /** Where {@link #backwardKernel} takes this path: a 5×5 convolution {@link #supports} (3×3 keeps im2col, measured faster). */
+  /**
+   * Where {@link #backwardKernel} takes this path: wherever {@link #supports} holds. Against the im2col or in-place
+   * kernel gradients ({@code Alternate kernelgrad}, 2 threads, JDK 25 / JDK 17): MNIST's 5×5 32 → 64 0.61 / 0.64,
+   * captcha's 20 → 50 0.69 (JDK 25), flowers' 3×3 16 → 32 0.81 / 0.74, 32 → 64 0.67 / 0.75.
+   */
   static boolean supportsKernelGradient(ConvGeometry g) {
-    return g.kH == 5 && supports(g);
+    return supports(g);
   }
 
   /** Each thread's convolution output for {@link #forwardMaxPoolTraining}'s images in hand. */

@@ -118,25 +118,8 @@ public final class Winograd {
       float[] tmp = Convolution.scratch(TMP, Math.max(xis * inC, 2 * alpha * outC));
       for (int ch = from; ch < to; ch++) {
         int first = ch * chunk, count = Math.min(chunk, tiles - first), groups = Convolution.ceilDiv(count, mr);
-        for (int t = 0; t < count; t++) { // V[ξ][t][c] = (Bᵀ·d·B)[ξ]
-          int tile = first + t, n = tile / perImage, py = tile % perImage / pw, px = tile % pw;
-          int y0 = 2 * py - g.padTop, x0 = 2 * px - g.padLeft;
-          if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
-            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
-          } else {
-            padTile(g, alpha, input, n, y0, x0, patch);
-            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
-          }
-        }
-        for (int xi = 0; xi < xis; xi++) { // M[ξ] (tiles, np) = V[ξ] (tiles, inC) · U[ξ] (inC, np)
-          for (int sl = 0; sl < slivers; sl++) {
-            int uOff = (xi * slivers + sl) * inC * nr;
-            for (int gr = 0; gr < groups; gr++) {
-              mk.tileRowMajorAStore(inC, v, xi * vStride + gr * mr * inC, inC, u, uOff, acc, m,
-                  xi * mStride + gr * mr * np + sl * nr, np);
-            }
-          }
-        }
+        inputTiles(k, g, input, first, count, perImage, pw, tmp, patch, v, vStride);
+        products(mk, xis, slivers, inC, groups, v, vStride, u, acc, m, mStride);
         for (int t = 0; t < count; t++) { // out = max(Aᵀ·M·A) + bias
           int tile = first + t;
           k.winogradMaxPool(r, m, t * np, mStride, outC, bias, relu, tmp, output, tile * outC);
@@ -255,16 +238,10 @@ public final class Winograd {
       int base = blk * size, last = n1 * perImage;
       for (int first = n0 * perImage; first < last; first += chunk) {
         int count = Math.min(chunk, last - first);
-        for (int t = 0; t < count; t++) {
-          int tile = first + t, n = tile / perImage, ty = tile % perImage / tilesW, tx = tile % tilesW;
-          int y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft;
-          if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
-            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
-          } else {
-            padTile(g, alpha, input, n, y0, x0, patch);
-            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
-          }
-          int oy = 2 * ty, ox = 2 * tx, dy = n * g.outSize() + oy * outRow + ox * outC;
+        inputTiles(k, g, input, first, count, perImage, tilesW, tmp, patch, v, vStride);
+        for (int t = 0; t < count; t++) { // dM[ξ][t] = (A·dY·Aᵀ)[ξ], a sliver of channels at a time
+          int tile = first + t, n = tile / perImage, oy = 2 * (tile % perImage / tilesW), ox = 2 * (tile % tilesW);
+          int dy = n * g.outSize() + oy * outRow + ox * outC;
           for (int sl = 0; sl < slivers; sl++) {
             k.winogradOutputBackward(r, dOut, dy + sl * nr, outRow, outC, Math.min(nr, outC - sl * nr),
                 Math.min(2, g.outH - oy), Math.min(2, g.outW - ox), tmp, dm, (sl * chunk + t) * nr, mStride);
@@ -394,25 +371,8 @@ public final class Winograd {
       int last = n1 * perImage;
       for (int first = n0 * perImage; first < last; first += chunk) {
         int count = Math.min(chunk, last - first), groups = Convolution.ceilDiv(count, mr);
-        for (int t = 0; t < count; t++) { // V[ξ][t][c] = (Bᵀ·d·B)[ξ]
-          int tile = first + t, n = tile / perImage, ty = tile % perImage / tilesW, tx = tile % tilesW;
-          int y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft;
-          if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
-            k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
-          } else {
-            padTile(g, alpha, input, n, y0, x0, patch);
-            k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
-          }
-        }
-        for (int xi = 0; xi < xis; xi++) { // M[ξ] (tiles, np) = V[ξ] (tiles, inC) · U[ξ] (inC, np)
-          for (int sl = 0; sl < slivers; sl++) {
-            int uOff = (xi * slivers + sl) * inC * nr;
-            for (int gr = 0; gr < groups; gr++) {
-              mk.tileRowMajorAStore(inC, v, xi * vStride + gr * mr * inC, inC, u, uOff, acc, m,
-                  xi * mStride + gr * mr * np + sl * nr, np);
-            }
-          }
-        }
+        inputTiles(k, g, input, first, count, perImage, tilesW, tmp, patch, v, vStride);
+        products(mk, xis, slivers, inC, groups, v, vStride, u, acc, m, mStride);
         for (int t = 0; t < count; t++) { // out = relu?(Aᵀ·M·A + bias), clipped at the output's edges
           int tile = first + t, n = tile / perImage, oy = 2 * (tile % perImage / tilesW), ox = 2 * (tile % tilesW);
           k.winogradOutput(r, m, t * np, mStride, outC, bias, relu, tmp, out,
@@ -500,6 +460,44 @@ public final class Winograd {
       }
     }
     return u;
+  }
+
+  /**
+   * {@code V[ξ][t][c] = (Bᵀ·d·B)[ξ]} into {@code v[ξ·vStride + t·inC + c]} for tiles {@code [first, first + count)} of
+   * a grid {@code tilesW} tiles wide, {@code perImage} per image: tile {@code (ty, tx)} reads the α×α window at
+   * {@code (2ty − padTop, 2tx − padLeft)}, from a zero-padded copy where it leaves the image.
+   */
+  private static void inputTiles(Kernels k, ConvGeometry g, float[] input, int first, int count, int perImage,
+      int tilesW, float[] tmp, float[] patch, float[] v, int vStride) {
+    int r = g.kH, alpha = r + 1, inC = g.inC;
+    for (int t = 0; t < count; t++) {
+      int tile = first + t, n = tile / perImage, ty = tile % perImage / tilesW, tx = tile % tilesW;
+      int y0 = 2 * ty - g.padTop, x0 = 2 * tx - g.padLeft;
+      if (y0 >= 0 && x0 >= 0 && y0 + alpha <= g.inH && x0 + alpha <= g.inW) {
+        k.winogradInput(r, input, ((n * g.inH + y0) * g.inW + x0) * inC, g.inW * inC, inC, tmp, v, t * inC, vStride);
+      } else {
+        padTile(g, alpha, input, n, y0, x0, patch);
+        k.winogradInput(r, patch, 0, alpha * inC, inC, tmp, v, t * inC, vStride);
+      }
+    }
+  }
+
+  /**
+   * {@code M[ξ] (tiles, np) = V[ξ] (tiles, inC) · U[ξ] (inC, np)} for {@code groups} micro-kernel row groups of
+   * tiles, each tile stored from the registers: {@code m[ξ·mStride + t·np + j]}, {@code np = slivers·nr}.
+   */
+  private static void products(MicroKernel mk, int xis, int slivers, int inC, int groups, float[] v, int vStride,
+      float[] u, float[] acc, float[] m, int mStride) {
+    int mr = mk.mr(), nr = mk.nr(), np = slivers * nr;
+    for (int xi = 0; xi < xis; xi++) {
+      for (int sl = 0; sl < slivers; sl++) {
+        int uOff = (xi * slivers + sl) * inC * nr;
+        for (int gr = 0; gr < groups; gr++) {
+          mk.tileRowMajorAStore(inC, v, xi * vStride + gr * mr * inC, inC, u, uOff, acc, m,
+              xi * mStride + gr * mr * np + sl * nr, np);
+        }
+      }
+    }
   }
 
   /** The α×α window at {@code (y0, x0)} of image {@code n}, zeros outside the image, into {@code patch} (α rows of α·inC). */

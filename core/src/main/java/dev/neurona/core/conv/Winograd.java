@@ -229,7 +229,7 @@ public final class Winograd {
     int vStride = skew(chunk * inC), mStride = skew(slivers * chunk * nr); // ξ apart
     int images = Convolution.ceilDiv(batch, Math.min(batch, KERNEL_BLOCKS));
     int blocks = Convolution.ceilDiv(batch, images);
-    float[] partials = new float[blocks * size];
+    float[] partials = Convolution.scratch(PARTIALS, blocks * size); // every block's first chunk overwrites its dU
     Parallel.forChunks(batch, images, (blk, n0, n1) -> {
       // v: the chunk's V[ξ][t][c] (plus a row group's overhang past the last channel); dm: dM[ξ][sliver][t][nr]
       float[] v = Convolution.scratch(V, xis * vStride + mr), dm = Convolution.scratch(M, xis * mStride);
@@ -328,6 +328,9 @@ public final class Winograd {
   static boolean supportsKernelGradient(ConvGeometry g) {
     return supports(g);
   }
+
+  /** The calling thread's per-block kernel gradients for {@link #backwardKernel}, reused across calls. */
+  private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
 
   /** Each thread's convolution output for {@link #forwardMaxPoolTraining}'s images in hand. */
   private static final ThreadLocal<float[]> CONV = ThreadLocal.withInitial(() -> new float[0]);

@@ -355,13 +355,10 @@ public class ScalarKernels implements Kernels {
     }
   }
 
-  /**
-   * {@link #winogradMaxPool} of F(2, 3) for channels {@code [from, to)}: {@code Aᵀ = [1 1 1 0; 0 1 −1 −1]}.
-   */
-  protected static void winograd3MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
-      float[] tmp, float[] out, int outOff, int from, int to) {
+  /** F(2, 3)'s {@code tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]} (2 rows of 4 columns of channels) for channels {@code [from, to)}. */
+  protected static void atM3(float[] m, int mOff, int mStride, int channels, float[] tmp, int from, int to) {
     int a = 4 * mStride, s = 4 * channels;
-    for (int b = 0; b < 4; b++) { // tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]
+    for (int b = 0; b < 4; b++) {
       int col = mOff + b * mStride;
       for (int c = from; c < to; c++) {
         float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
@@ -369,6 +366,29 @@ public class ScalarKernels implements Kernels {
         tmp[s + b * channels + c] = m1 - m2 - m3;
       }
     }
+  }
+
+  /** F(2, 5)'s {@code tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]} (2 rows of 6 columns of channels) for channels {@code [from, to)}. */
+  protected static void atM5(float[] m, int mOff, int mStride, int channels, float[] tmp, int from, int to) {
+    int a = 6 * mStride, s = 6 * channels;
+    for (int b = 0; b < 6; b++) {
+      int col = mOff + b * mStride;
+      for (int c = from; c < to; c++) {
+        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
+        float m4 = m[col + 4 * a + c], m5 = m[col + 5 * a + c];
+        tmp[b * channels + c] = m0 + m1 + m2 + m3 + m4;
+        tmp[s + b * channels + c] = m1 - m2 + 2 * m3 - 0.5f * m4 + m5;
+      }
+    }
+  }
+
+  /**
+   * {@link #winogradMaxPool} of F(2, 3) for channels {@code [from, to)}: {@code Aᵀ = [1 1 1 0; 0 1 −1 −1]}.
+   */
+  protected static void winograd3MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
+      float[] tmp, float[] out, int outOff, int from, int to) {
+    int s = 4 * channels;
+    atM3(m, mOff, mStride, channels, tmp, from, to);
     for (int c = from; c < to; c++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then the max, bias, ReLU
       float p = Float.NEGATIVE_INFINITY;
       for (int i = 0; i < 2; i++) {
@@ -390,16 +410,8 @@ public class ScalarKernels implements Kernels {
    */
   protected static void winograd5MaxPool(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff, int from, int to) {
-    int a = 6 * mStride, s = 6 * channels;
-    for (int b = 0; b < 6; b++) {
-      int col = mOff + b * mStride;
-      for (int c = from; c < to; c++) {
-        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
-        float m4 = m[col + 4 * a + c], m5 = m[col + 5 * a + c];
-        tmp[b * channels + c] = m0 + m1 + m2 + m3 + m4;
-        tmp[s + b * channels + c] = m1 - m2 + 2 * m3 - 0.5f * m4 + m5;
-      }
-    }
+    int s = 6 * channels;
+    atM5(m, mOff, mStride, channels, tmp, from, to);
     for (int c = from; c < to; c++) {
       float p = Float.NEGATIVE_INFINITY;
       for (int i = 0; i < 2; i++) {
@@ -438,15 +450,8 @@ public class ScalarKernels implements Kernels {
   /** {@link #winogradOutput} of F(2, 3) for channels {@code [from, to)}: the sums of {@link #winograd3MaxPool}. */
   protected static void winograd3Output(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols, int from, int to) {
-    int a = 4 * mStride, s = 4 * channels;
-    for (int b = 0; b < 4; b++) { // tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]
-      int col = mOff + b * mStride;
-      for (int c = from; c < to; c++) {
-        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
-        tmp[b * channels + c] = m0 + m1 + m2;
-        tmp[s + b * channels + c] = m1 - m2 - m3;
-      }
-    }
+    int s = 4 * channels;
+    atM3(m, mOff, mStride, channels, tmp, from, to);
     for (int i = 0; i < rows; i++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then bias, ReLU
       for (int c = from; c < to; c++) {
         int t = i * s + c;
@@ -464,16 +469,8 @@ public class ScalarKernels implements Kernels {
   /** {@link #winogradOutput} of F(2, 5) for channels {@code [from, to)}: the sums of {@link #winograd5MaxPool}. */
   protected static void winograd5Output(float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols, int from, int to) {
-    int a = 6 * mStride, s = 6 * channels;
-    for (int b = 0; b < 6; b++) {
-      int col = mOff + b * mStride;
-      for (int c = from; c < to; c++) {
-        float m0 = m[col + c], m1 = m[col + a + c], m2 = m[col + 2 * a + c], m3 = m[col + 3 * a + c];
-        float m4 = m[col + 4 * a + c], m5 = m[col + 5 * a + c];
-        tmp[b * channels + c] = m0 + m1 + m2 + m3 + m4;
-        tmp[s + b * channels + c] = m1 - m2 + 2 * m3 - 0.5f * m4 + m5;
-      }
-    }
+    int s = 6 * channels;
+    atM5(m, mOff, mStride, channels, tmp, from, to);
     for (int i = 0; i < rows; i++) {
       for (int c = from; c < to; c++) {
         int t = i * s + c;

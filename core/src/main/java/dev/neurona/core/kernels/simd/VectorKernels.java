@@ -1777,19 +1777,8 @@ public final class VectorKernels extends ScalarKernels {
       winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff);
       return;
     }
-    int a = 6 * mStride, s = 6 * channels, end = channels < L ? 0 : channels;
-    for (int b = 0; b < 6; b++) { // the scalar kernel's sums, L channels at a time
-      int col = mOff + b * mStride;
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
-        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
-        FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
-        FloatVector t0 = m0.add(m1).add(m2).add(m3).add(m4), t1 = m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5);
-        t0.intoArray(tmp, b * channels + c); // both computed before the first store, as in bt
-        t1.intoArray(tmp, s + b * channels + c);
-      }
-    }
+    int s = 6 * channels, end = channels < L ? 0 : channels;
+    atM5Lanes(m, mOff, mStride, channels, end, tmp); // the scalar kernel's sums, L channels at a time
     for (int c0 = 0; c0 < end; c0 += L) {
       int c = Math.min(c0, channels - L); // the last block ends at the last channel
       FloatVector p0 = aRows(tmp, c, channels), p1 = aRows(tmp, s + c, channels);
@@ -1800,29 +1789,53 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
+  /**
+   * {@link ScalarKernels#atM3}'s sums for channels {@code [0, end)}, L at a time (the last block shifted as in
+   * {@link #winogradInput}; {@code end} 0 or {@code channels}). Both rows' vectors computed before the first store, as
+   * in {@link #bt}.
+   */
+  private static void atM3Lanes(float[] m, int mOff, int mStride, int channels, int end, float[] tmp) {
+    int a = 4 * mStride, s = 4 * channels;
+    for (int b = 0; b < 4; b++) {
+      int col = mOff + b * mStride;
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L);
+        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
+        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
+        FloatVector t0 = m0.add(m1).add(m2), t1 = m1.sub(m2).sub(m3);
+        t0.intoArray(tmp, b * channels + c);
+        t1.intoArray(tmp, s + b * channels + c);
+      }
+    }
+  }
+
+  /** {@link ScalarKernels#atM5}'s sums, as {@link #atM3Lanes}. */
+  private static void atM5Lanes(float[] m, int mOff, int mStride, int channels, int end, float[] tmp) {
+    int a = 6 * mStride, s = 6 * channels;
+    for (int b = 0; b < 6; b++) {
+      int col = mOff + b * mStride;
+      for (int c0 = 0; c0 < end; c0 += L) {
+        int c = Math.min(c0, channels - L);
+        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
+        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
+        FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
+        FloatVector t0 = m0.add(m1).add(m2).add(m3).add(m4), t1 = m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5);
+        t0.intoArray(tmp, b * channels + c);
+        t1.intoArray(tmp, s + b * channels + c);
+      }
+    }
+  }
+
   /** The scalar kernel's sums, L channels at a time (the last block shifted as in {@link #winogradInput}). */
   @Override
   public void winogradOutput(int r, float[] m, int mOff, int mStride, int channels, float[] bias, boolean relu,
       float[] tmp, float[] out, int outOff, int rowStride, int rows, int cols) {
     winogradClip("winogradOutput", rows, cols);
-    int alpha = winogradSize(r) + 1, a = alpha * mStride, s = alpha * channels, end = channels < L ? 0 : channels;
-    for (int b = 0; b < alpha; b++) { // tmp[i][b] = Σ_a Aᵀ[i][a]·M[a][b]
-      int col = mOff + b * mStride;
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        FloatVector m0 = FloatVector.fromArray(S, m, col + c), m1 = FloatVector.fromArray(S, m, col + a + c);
-        FloatVector m2 = FloatVector.fromArray(S, m, col + 2 * a + c), m3 = FloatVector.fromArray(S, m, col + 3 * a + c);
-        if (r == 3) {
-          FloatVector t0 = m0.add(m1).add(m2), t1 = m1.sub(m2).sub(m3);
-          t0.intoArray(tmp, b * channels + c); // both computed before the first store, as in bt
-          t1.intoArray(tmp, s + b * channels + c);
-        } else {
-          FloatVector m4 = FloatVector.fromArray(S, m, col + 4 * a + c), m5 = FloatVector.fromArray(S, m, col + 5 * a + c);
-          FloatVector t0 = m0.add(m1).add(m2).add(m3).add(m4), t1 = m1.sub(m2).add(m3.mul(2)).sub(m4.mul(0.5f)).add(m5);
-          t0.intoArray(tmp, b * channels + c);
-          t1.intoArray(tmp, s + b * channels + c);
-        }
-      }
+    int alpha = winogradSize(r) + 1, s = alpha * channels, end = channels < L ? 0 : channels;
+    if (r == 3) {
+      atM3Lanes(m, mOff, mStride, channels, end, tmp);
+    } else {
+      atM5Lanes(m, mOff, mStride, channels, end, tmp);
     }
     for (int i = 0; i < rows; i++) { // Y[i][j] = Σ_b tmp[i][b]·Aᵀ[j][b], then bias, ReLU
       for (int c0 = 0; c0 < end; c0 += L) {

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * 3×3 and 5×5 stride-1 convolutions with Winograd's minimal filtering F(2×2, r×r) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
- * Networks", 2016): each 2×2 block of convolution outputs, the window one pooled value comes from, is
- * computed from an {@code α×α} input tile ({@code α = r + 1}) with {@code α²} multiplications per
- * channel pair instead of {@code 4r²}: 16 instead of 36 for 3×3, 36 instead of 100 for 5×5.
+ * 3×3 and 5×5 stride-1 convolutions with Winograd's minimal filtering F(2×2, r×r) (Lavin and Gray, "Fast
+ * Algorithms for Convolutional Neural Networks", 2016): each 2×2 block of convolution outputs (when pooled, the
+ * window one pooled value comes from) is computed from an {@code α×α} input tile ({@code α = r + 1}) with
+ * {@code α²} multiplications per channel pair instead of {@code 4r²}: 16 instead of 36 for 3×3, 36 instead of 100
+ * for 5×5.
  *
  * <p>For one tile {@code d} (α×α, per input channel) and one filter {@code g} (r×r):
  * {@code Y = Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A} (2×2), the sum running over input channels inside the
@@ -88,13 +89,11 @@ public final class Winograd {
   }
 
   /**
-   * True for a 3×3 or 5×5 stride-1 convolution of at least {@link #MIN_IN_CHANNELS} input channels
-   * pooled 2×2 with stride 2 and no padding (partial windows at an odd edge dropped, as "valid" pooling
-   * does).
+   * True for a convolution {@link #supports} takes, pooled 2×2 with stride 2 and no padding (partial windows at an
+   * odd edge dropped, as "valid" pooling does): what {@link #forwardMaxPool} (inference) takes.
    */
   static boolean applies(ConvGeometry g, ConvGeometry pool) {
-    return (g.kH == 3 || g.kH == 5) && g.kW == g.kH && g.strideH == 1 && g.strideW == 1 && g.inC >= MIN_IN_CHANNELS
-        && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2 && pool.padTop == 0
+    return supports(g) && pool.kH == 2 && pool.kW == 2 && pool.strideH == 2 && pool.strideW == 2 && pool.padTop == 0
         && pool.padLeft == 0 && 2 * pool.outH <= g.outH && 2 * pool.outW <= g.outW;
   }
 

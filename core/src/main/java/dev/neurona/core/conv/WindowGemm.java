@@ -139,12 +139,30 @@ final class WindowGemm {
     ConvGeometry t = g.transposed();
     MicroKernel mk = tiles(t);
     boolean gather = !narrows(t) && gathers(t);
-    int kH = g.kH, kW = g.kW, inC = g.inC, outC = g.outC;
-    float[] bp = pack(mk, kH * kW * outC, inC, (k, c) -> {
-      int tap = k / outC, o = k - tap * outC, ky = tap / kW, kx = tap - ky * kW;
-      return kernel[(((kH - 1 - ky) * kW + (kW - 1 - kx)) * inC + c) * outC + o];
-    });
+    float[] turned = turnedKernel(g, kernel);
+    float[] bp = pack(mk, g.kH * g.kW * g.outC, g.inC, (k, c) -> turned[k * g.inC + c]);
     return new WindowGemm(g.transposed(), mk, bp, gather);
+  }
+
+  /**
+   * The kernel of the input gradient's convolution ({@link ConvGeometry#transposed}): {@code kernel (kH, kW, inC,
+   * outC)} turned 180° with its channels swapped, {@code K' (ky, kx, o, c) = K (kH-1-ky, kW-1-kx, c, o)}, as a new
+   * {@code (kH, kW, outC, inC)} array. {@link #inputGradient} packs it; {@link Winograd#backwardInput} transforms it.
+   */
+  static float[] turnedKernel(ConvGeometry g, float[] kernel) {
+    int kH = g.kH, kW = g.kW, inC = g.inC, outC = g.outC;
+    float[] turned = new float[kH * kW * outC * inC];
+    for (int ky = 0; ky < kH; ky++) {
+      for (int kx = 0; kx < kW; kx++) {
+        int to = (ky * kW + kx) * outC * inC, from = ((kH - 1 - ky) * kW + (kW - 1 - kx)) * inC * outC;
+        for (int c = 0; c < inC; c++) {
+          for (int o = 0; o < outC; o++) {
+            turned[to + o * inC + c] = kernel[from + c * outC + o];
+          }
+        }
+      }
+    }
+    return turned;
   }
 
   private interface Element {

@@ -154,7 +154,7 @@ public final class Winograd {
    */
   static void forward(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias, boolean relu,
       float[] output) {
-    Tiles t = new Tiles(g, filters(g, kernel, Gemm.kernel().nr(), Convolution.ceilDiv(g.outC, Gemm.kernel().nr())));
+    Tiles t = Tiles.of(g, kernel);
     Parallel.forRange(batch, 1, (from, to) -> t.convolve(input, bias, relu, from, to, output, 0));
   }
 
@@ -167,7 +167,7 @@ public final class Winograd {
   static void forwardMaxPoolTraining(ConvGeometry g, int batch, float[] input, float[] kernel, float[] bias,
       boolean relu, ConvGeometry pool, float[] output, int[] argmax) {
     Kernels k = KernelProvider.kernels();
-    Tiles t = new Tiles(g, filters(g, kernel, Gemm.kernel().nr(), Convolution.ceilDiv(g.outC, Gemm.kernel().nr())));
+    Tiles t = Tiles.of(g, kernel);
     int imageOut = g.outSize(), pooledOut = pool.outSize(), group = Math.max(1, Convolution.ceilDiv(t.chunk, t.perImage));
     Parallel.forRange(batch, 1, (from, to) -> {
       float[] conv = Convolution.scratch(CONV, group * imageOut);
@@ -190,19 +190,7 @@ public final class Winograd {
    */
   static void backwardInput(ConvGeometry g, int batch, float[] dOut, float[] kernel, float[] dInput) {
     ConvGeometry gt = g.transposed();
-    int r = g.kH, inC = g.inC, outC = g.outC;
-    float[] flipped = new float[g.patchSize() * outC]; // (kH, kW, outC, inC), turned 180°
-    for (int y = 0; y < r; y++) {
-      for (int x = 0; x < r; x++) {
-        int to = ((r - 1 - y) * r + (r - 1 - x)) * outC * inC;
-        for (int c = 0; c < inC; c++) {
-          int from = ((y * r + x) * inC + c) * outC;
-          for (int o = 0; o < outC; o++) {
-            flipped[to + o * inC + c] = kernel[from + o];
-          }
-        }
-      }
-    }
+    float[] flipped = WindowGemm.turnedKernel(g, kernel); // (kH, kW, outC, inC)
     int nr = Gemm.kernel().nr();
     Tiles t = new Tiles(gt, transform(gt, flipped, nr, Convolution.ceilDiv(gt.outC, nr)));
     Parallel.forRange(batch, 1, (from, to) -> t.convolve(dOut, null, false, from, to, dInput, 0));
@@ -345,6 +333,12 @@ public final class Winograd {
     final ConvGeometry g;
     final float[] u;
     final int r, alpha, xis, mr, nr, slivers, np, tilesW, perImage, chunk;
+
+    /** The tiles of {@code g} with the transformed filters of {@code kernel} ({@link #filters}, kept between calls). */
+    static Tiles of(ConvGeometry g, float[] kernel) {
+      int nr = Gemm.kernel().nr();
+      return new Tiles(g, filters(g, kernel, nr, Convolution.ceilDiv(g.outC, nr)));
+    }
 
     Tiles(ConvGeometry g, float[] u) {
       MicroKernel mk = Gemm.kernel();

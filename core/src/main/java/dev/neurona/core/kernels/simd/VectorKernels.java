@@ -1645,7 +1645,7 @@ public final class VectorKernels extends ScalarKernels {
   private static void winograd3Input(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
       int vOff, int vStride) {
     if (!REGISTER_TILES) {
-      winograd3InputByColumns(d, dOff, rowStride, channels, tmp, v, vOff, vStride);
+      winograd3InputHalves(d, dOff, rowStride, channels, tmp, v, vOff, vStride);
       return;
     }
     int end = channels < L ? 0 : channels, r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
@@ -1701,43 +1701,104 @@ public final class VectorKernels extends ScalarKernels {
     }
   }
 
-  /** Whether {@link #winograd3Input} holds its tile in registers: from JDK 25 on (see {@link #winograd3InputByColumns}). */
+  /** Whether {@link #winograd3Input} holds its tile in registers: from JDK 25 on (see {@link #winograd3InputHalves}). */
   private static final boolean REGISTER_TILES = Runtime.version().feature() >= 25;
 
   /**
-   * {@link #winograd3Input} before JDK 25: each column's transform to {@code tmp}, then each row's from it ({@link #bt3}).
-   * JDK 17's C2 did not intrinsify the last of the register tile's 16 stores in a network's predict (perf: 24% of the
-   * time in {@code VectorSupport.store} as plain Java, flowers' second convolution 30 ms against 22).
+   * {@link #winograd3Input} before JDK 25: the same sums in two halves, V's rows 0–7 ({@link #inputRows01}) and
+   * 8–15 ({@link #inputRows23}), each from 12 of the tile's 16 vectors (24 loads and 16 stores a tile).
+   * JDK 17's C2 stops inlining once a compilation has parsed {@code NodeCountInliningCutoff} nodes
+   * ({@code -XX:+PrintInlining}), and each Vector API operation parses into many: with the whole tile in one method
+   * its last stores ran as plain Java ({@code VectorSupport.store}, flowers' second convolution 30 ms against 22).
+   * Each half stays under the cutoff and takes arrays, not vectors, so a half the caller does not inline is a
+   * plain call. {@code Alternate forwardpool:flowers2,128} JDK 17: 0.80–0.90 of the time of transforming column by
+   * column through {@code tmp} (32 loads and 32 stores a tile), flowers3 0.94–0.95; JDK 25 keeps the register tile
+   * (the halves there: 1.02).
    */
-  private static void winograd3InputByColumns(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
+  private static void winograd3InputHalves(float[] d, int dOff, int rowStride, int channels, float[] tmp, float[] v,
       int vOff, int vStride) {
-    int s = 4 * channels, end = channels < L ? 0 : channels;
-    for (int x = 0; x < 4; x++) {
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        bt3(d, dOff + x * channels + c, rowStride, tmp, x * channels + c, s);
-      }
-    }
-    for (int a = 0; a < 4; a++) {
-      for (int c0 = 0; c0 < end; c0 += L) {
-        int c = Math.min(c0, channels - L); // the last block ends at the last channel
-        bt3(tmp, a * s + c, channels, v, vOff + 4 * a * vStride + c, vStride);
-      }
+    int end = channels < L ? 0 : channels;
+    for (int c0 = 0; c0 < end; c0 += L) {
+      int c = Math.min(c0, channels - L); // the last block ends at the last channel
+      inputRows01(d, dOff + c, rowStride, channels, v, vOff + c, vStride);
+      inputRows23(d, dOff + c, rowStride, channels, v, vOff + c + 8 * vStride, vStride);
     }
     if (channels < L) { // fewer channels than lanes: the scalar sums
       winograd3Input(d, dOff, rowStride, channels, tmp, v, vOff, vStride, 0, channels);
     }
   }
 
-  /** One column of F(2, 3)'s {@code Bᵀ·x} for L channels, all four computed before the first store (see {@link #bt}). */
-  private static void bt3(float[] src, int off, int step, float[] dst, int dOff, int dStep) {
-    FloatVector d0 = FloatVector.fromArray(S, src, off), d1 = FloatVector.fromArray(S, src, off + step);
-    FloatVector d2 = FloatVector.fromArray(S, src, off + 2 * step), d3 = FloatVector.fromArray(S, src, off + 3 * step);
-    FloatVector r0 = d0.sub(d2), r1 = d1.add(d2), r2 = d2.sub(d1), r3 = d1.sub(d3);
-    r0.intoArray(dst, dOff);
-    r1.intoArray(dst, dOff + dStep);
-    r2.intoArray(dst, dOff + 2 * dStep);
-    r3.intoArray(dst, dOff + 3 * dStep);
+  /**
+   * V's first two rows for L channels at {@code o}: {@code t[0][x] = d[0][x] − d[2][x]} and {@code t[1][x] = d[1][x] +
+   * d[2][x]} for the four columns x, then each row's transform along x (as {@link #winograd3Input}).
+   */
+  private static void inputRows01(float[] d, int o, int rowStride, int channels, float[] v, int w, int vStride) {
+    int r1 = rowStride, r2 = 2 * rowStride;
+    FloatVector y0 = FloatVector.fromArray(S, d, o), y1 = FloatVector.fromArray(S, d, o + r1);
+    FloatVector y2 = FloatVector.fromArray(S, d, o + r2);
+    FloatVector t00 = y0.sub(y2), t10 = y1.add(y2);
+    o += channels;
+    y0 = FloatVector.fromArray(S, d, o);
+    y1 = FloatVector.fromArray(S, d, o + r1);
+    y2 = FloatVector.fromArray(S, d, o + r2);
+    FloatVector t01 = y0.sub(y2), t11 = y1.add(y2);
+    o += channels;
+    y0 = FloatVector.fromArray(S, d, o);
+    y1 = FloatVector.fromArray(S, d, o + r1);
+    y2 = FloatVector.fromArray(S, d, o + r2);
+    FloatVector t02 = y0.sub(y2), t12 = y1.add(y2);
+    o += channels;
+    y0 = FloatVector.fromArray(S, d, o);
+    y1 = FloatVector.fromArray(S, d, o + r1);
+    y2 = FloatVector.fromArray(S, d, o + r2);
+    FloatVector t03 = y0.sub(y2), t13 = y1.add(y2);
+    // Each row's transform along x, (t0 − t2, t1 + t2, t2 − t1, t1 − t3), all eight before the first store (see bt).
+    FloatVector p0 = t00.sub(t02), p1 = t01.add(t02), p2 = t02.sub(t01), p3 = t01.sub(t03);
+    FloatVector q0 = t10.sub(t12), q1 = t11.add(t12), q2 = t12.sub(t11), q3 = t11.sub(t13);
+    p0.intoArray(v, w);
+    p1.intoArray(v, w + vStride);
+    p2.intoArray(v, w + 2 * vStride);
+    p3.intoArray(v, w + 3 * vStride);
+    w += 4 * vStride;
+    q0.intoArray(v, w);
+    q1.intoArray(v, w + vStride);
+    q2.intoArray(v, w + 2 * vStride);
+    q3.intoArray(v, w + 3 * vStride);
+  }
+
+  /** V's last two rows: {@code t[2][x] = d[2][x] − d[1][x]}, {@code t[3][x] = d[1][x] − d[3][x]} (see {@link #inputRows01}). */
+  private static void inputRows23(float[] d, int o, int rowStride, int channels, float[] v, int w, int vStride) {
+    int r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
+    FloatVector y1 = FloatVector.fromArray(S, d, o + r1), y2 = FloatVector.fromArray(S, d, o + r2);
+    FloatVector y3 = FloatVector.fromArray(S, d, o + r3);
+    FloatVector t20 = y2.sub(y1), t30 = y1.sub(y3);
+    o += channels;
+    y1 = FloatVector.fromArray(S, d, o + r1);
+    y2 = FloatVector.fromArray(S, d, o + r2);
+    y3 = FloatVector.fromArray(S, d, o + r3);
+    FloatVector t21 = y2.sub(y1), t31 = y1.sub(y3);
+    o += channels;
+    y1 = FloatVector.fromArray(S, d, o + r1);
+    y2 = FloatVector.fromArray(S, d, o + r2);
+    y3 = FloatVector.fromArray(S, d, o + r3);
+    FloatVector t22 = y2.sub(y1), t32 = y1.sub(y3);
+    o += channels;
+    y1 = FloatVector.fromArray(S, d, o + r1);
+    y2 = FloatVector.fromArray(S, d, o + r2);
+    y3 = FloatVector.fromArray(S, d, o + r3);
+    FloatVector t23 = y2.sub(y1), t33 = y1.sub(y3);
+    // Each row's transform along x, (t0 − t2, t1 + t2, t2 − t1, t1 − t3), all eight before the first store (see bt).
+    FloatVector p0 = t20.sub(t22), p1 = t21.add(t22), p2 = t22.sub(t21), p3 = t21.sub(t23);
+    FloatVector q0 = t30.sub(t32), q1 = t31.add(t32), q2 = t32.sub(t31), q3 = t31.sub(t33);
+    p0.intoArray(v, w);
+    p1.intoArray(v, w + vStride);
+    p2.intoArray(v, w + 2 * vStride);
+    p3.intoArray(v, w + 3 * vStride);
+    w += 4 * vStride;
+    q0.intoArray(v, w);
+    q1.intoArray(v, w + vStride);
+    q2.intoArray(v, w + 2 * vStride);
+    q3.intoArray(v, w + 3 * vStride);
   }
 
   /**

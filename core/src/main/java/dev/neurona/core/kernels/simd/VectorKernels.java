@@ -1219,30 +1219,27 @@ public final class VectorKernels extends ScalarKernels {
    */
   private static void convKernelGradWide(float[] src, int[] corners, int from, int to, int[] taps, int nTaps,
       float[] dOut, int dOff, int outC, float beta, float[] dK, int dkOff) {
+    float[] acc = new float[16 * L]; // a tile's accumulators on their way to dK (gradFlushWide)
     if (runsOfEight(taps, nTaps, outC)) { // windows of whole runs, as convKernelGradRuns says: eight taps by 32 channels
       for (int t = 0; t < nTaps; t += 8) {
-        gradTileRun8x32(src, corners, from, to, taps[t], dOut, dOff, outC, beta, dK, dkOff + t * outC);
+        gradTileRun8x32(src, corners, from, to, taps[t], dOut, dOff, outC, beta, dK, dkOff + t * outC, acc);
       }
       return;
     }
-    float[] lanes = null;
     int o = 0;
     boolean fives = nTaps >= 10 && nTaps % 5 == 0 && runsOfFive(taps, nTaps); // 5×5 on one channel
     while (o < outC && outC >= 16) {
       int skip = Math.max(0, o + 16 - outC), at = o - skip;
-      if (skip > 0) {
-        lanes = new float[16];
-      }
       int t = 0;
       if (fives) { // three runs a pass, or two
         for (int runs = nTaps / 5; runs > 0; ) {
           int take = runs == 2 || runs == 4 ? 2 : 3;
           if (take == 3) {
             gradTileRuns5x3(src, corners, from, to, taps[t], taps[t + 5], taps[t + 10], dOut, dOff + at, outC, beta, dK,
-                dkOff + t * outC + at, skip, lanes);
+                dkOff + t * outC + at, skip, acc);
           } else {
             gradTileRuns5x2(src, corners, from, to, taps[t], taps[t + 5], dOut, dOff + at, outC, beta, dK,
-                dkOff + t * outC + at, skip, lanes);
+                dkOff + t * outC + at, skip, acc);
           }
           t += 5 * take;
           runs -= take;
@@ -1250,19 +1247,19 @@ public final class VectorKernels extends ScalarKernels {
       }
       for (int end = t + 9 * ninesFor(nTaps - t); t < end; t += 9) {
         if (contiguous(taps, t, 9)) {
-          gradTileRun9(src, corners, from, to, taps[t], dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+          gradTileRun9(src, corners, from, to, taps[t], dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
         } else {
-          gradTileWide9(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+          gradTileWide9(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
         }
       }
       for (; t + 8 <= nTaps; t += 8) {
-        gradTileWide8(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+        gradTileWide8(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
       }
       for (; t + 4 <= nTaps; t += 4) {
-        gradTileWide4(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+        gradTileWide4(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
       }
       for (; t < nTaps; t++) {
-        gradTileWide1(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+        gradTileWide1(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
       }
       o = at + 16;
     }
@@ -1322,7 +1319,7 @@ public final class VectorKernels extends ScalarKernels {
    * broadcasts per pixel, the GEMM tile's sixteen multiply-adds per ten loads.
    */
   private static void gradTileRun8x32(float[] src, int[] corners, int from, int to, int t0, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k) {
+      int outC, float beta, float[] dK, int k, float[] acc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
@@ -1356,22 +1353,23 @@ public final class VectorKernels extends ScalarKernels {
       c70 = x7.fma(g0, c70);
       c71 = x7.fma(g1, c71);
     }
-    gradStoreWide(c00, beta, dK, k, 0, null);
-    gradStoreWide(c01, beta, dK, k + L, 0, null);
-    gradStoreWide(c10, beta, dK, k + outC, 0, null);
-    gradStoreWide(c11, beta, dK, k + outC + L, 0, null);
-    gradStoreWide(c20, beta, dK, k + 2 * outC, 0, null);
-    gradStoreWide(c21, beta, dK, k + 2 * outC + L, 0, null);
-    gradStoreWide(c30, beta, dK, k + 3 * outC, 0, null);
-    gradStoreWide(c31, beta, dK, k + 3 * outC + L, 0, null);
-    gradStoreWide(c40, beta, dK, k + 4 * outC, 0, null);
-    gradStoreWide(c41, beta, dK, k + 4 * outC + L, 0, null);
-    gradStoreWide(c50, beta, dK, k + 5 * outC, 0, null);
-    gradStoreWide(c51, beta, dK, k + 5 * outC + L, 0, null);
-    gradStoreWide(c60, beta, dK, k + 6 * outC, 0, null);
-    gradStoreWide(c61, beta, dK, k + 6 * outC + L, 0, null);
-    gradStoreWide(c70, beta, dK, k + 7 * outC, 0, null);
-    gradStoreWide(c71, beta, dK, k + 7 * outC + L, 0, null);
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, 1 * L);
+    c10.intoArray(acc, 2 * L);
+    c11.intoArray(acc, 3 * L);
+    c20.intoArray(acc, 4 * L);
+    c21.intoArray(acc, 5 * L);
+    c30.intoArray(acc, 6 * L);
+    c31.intoArray(acc, 7 * L);
+    c40.intoArray(acc, 8 * L);
+    c41.intoArray(acc, 9 * L);
+    c50.intoArray(acc, 10 * L);
+    c51.intoArray(acc, 11 * L);
+    c60.intoArray(acc, 12 * L);
+    c61.intoArray(acc, 13 * L);
+    c70.intoArray(acc, 14 * L);
+    c71.intoArray(acc, 15 * L);
+    gradFlushWide(acc, 8, 2, beta, dK, k, outC, 0);
   }
 
   /** Whether the taps are runs of five consecutive offsets (a 5×5 window on one channel). */
@@ -1386,7 +1384,7 @@ public final class VectorKernels extends ScalarKernels {
 
   /** Three runs of five consecutive taps from {@code r0}, {@code r1}, {@code r2} by 16 channels: fifteen accumulators ({@link #gradTileRun9}). */
   private static void gradTileRuns5x3(float[] src, int[] corners, int from, int to, int r0, int r1, int r2,
-      float[] dOut, int d, int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      float[] dOut, int d, int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
     FloatVector c8 = FloatVector.zero(S), c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -1410,26 +1408,27 @@ public final class VectorKernels extends ScalarKernels {
       c13 = FloatVector.broadcast(S, src[e + 3]).fma(g, c13);
       c14 = FloatVector.broadcast(S, src[e + 4]).fma(g, c14);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
-    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
-    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
-    gradStoreWide(c4, beta, dK, k + 4 * outC, skip, lanes);
-    gradStoreWide(c5, beta, dK, k + 5 * outC, skip, lanes);
-    gradStoreWide(c6, beta, dK, k + 6 * outC, skip, lanes);
-    gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
-    gradStoreWide(c8, beta, dK, k + 8 * outC, skip, lanes);
-    gradStoreWide(c9, beta, dK, k + 9 * outC, skip, lanes);
-    gradStoreWide(c10, beta, dK, k + 10 * outC, skip, lanes);
-    gradStoreWide(c11, beta, dK, k + 11 * outC, skip, lanes);
-    gradStoreWide(c12, beta, dK, k + 12 * outC, skip, lanes);
-    gradStoreWide(c13, beta, dK, k + 13 * outC, skip, lanes);
-    gradStoreWide(c14, beta, dK, k + 14 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 1 * L);
+    c2.intoArray(acc, 2 * L);
+    c3.intoArray(acc, 3 * L);
+    c4.intoArray(acc, 4 * L);
+    c5.intoArray(acc, 5 * L);
+    c6.intoArray(acc, 6 * L);
+    c7.intoArray(acc, 7 * L);
+    c8.intoArray(acc, 8 * L);
+    c9.intoArray(acc, 9 * L);
+    c10.intoArray(acc, 10 * L);
+    c11.intoArray(acc, 11 * L);
+    c12.intoArray(acc, 12 * L);
+    c13.intoArray(acc, 13 * L);
+    c14.intoArray(acc, 14 * L);
+    gradFlushWide(acc, 15, 1, beta, dK, k, outC, skip);
   }
 
   /** Two runs of five consecutive taps from {@code r0}, {@code r1} by 16 channels: ten accumulators. */
   private static void gradTileRuns5x2(float[] src, int[] corners, int from, int to, int r0, int r1, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
     FloatVector c8 = FloatVector.zero(S), c9 = FloatVector.zero(S);
@@ -1447,16 +1446,17 @@ public final class VectorKernels extends ScalarKernels {
       c8 = FloatVector.broadcast(S, src[b + 3]).fma(g, c8);
       c9 = FloatVector.broadcast(S, src[b + 4]).fma(g, c9);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
-    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
-    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
-    gradStoreWide(c4, beta, dK, k + 4 * outC, skip, lanes);
-    gradStoreWide(c5, beta, dK, k + 5 * outC, skip, lanes);
-    gradStoreWide(c6, beta, dK, k + 6 * outC, skip, lanes);
-    gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
-    gradStoreWide(c8, beta, dK, k + 8 * outC, skip, lanes);
-    gradStoreWide(c9, beta, dK, k + 9 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 1 * L);
+    c2.intoArray(acc, 2 * L);
+    c3.intoArray(acc, 3 * L);
+    c4.intoArray(acc, 4 * L);
+    c5.intoArray(acc, 5 * L);
+    c6.intoArray(acc, 6 * L);
+    c7.intoArray(acc, 7 * L);
+    c8.intoArray(acc, 8 * L);
+    c9.intoArray(acc, 9 * L);
+    gradFlushWide(acc, 10, 1, beta, dK, k, outC, skip);
   }
 
   /** Whether {@code taps[t..t+n)} are n consecutive offsets: one window row's run (3×3 on three channels: 9). */
@@ -1475,7 +1475,7 @@ public final class VectorKernels extends ScalarKernels {
    * register (with nine arbitrary taps the loop spent ~6 instructions on each load's index and check).
    */
   private static void gradTileRun9(float[] src, int[] corners, int from, int to, int t0, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
     FloatVector c8 = FloatVector.zero(S);
@@ -1492,20 +1492,21 @@ public final class VectorKernels extends ScalarKernels {
       c7 = FloatVector.broadcast(S, src[b + 7]).fma(g, c7);
       c8 = FloatVector.broadcast(S, src[b + 8]).fma(g, c8);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
-    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
-    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
-    gradStoreWide(c4, beta, dK, k + 4 * outC, skip, lanes);
-    gradStoreWide(c5, beta, dK, k + 5 * outC, skip, lanes);
-    gradStoreWide(c6, beta, dK, k + 6 * outC, skip, lanes);
-    gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
-    gradStoreWide(c8, beta, dK, k + 8 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 1 * L);
+    c2.intoArray(acc, 2 * L);
+    c3.intoArray(acc, 3 * L);
+    c4.intoArray(acc, 4 * L);
+    c5.intoArray(acc, 5 * L);
+    c6.intoArray(acc, 6 * L);
+    c7.intoArray(acc, 7 * L);
+    c8.intoArray(acc, 8 * L);
+    gradFlushWide(acc, 9, 1, beta, dK, k, outC, skip);
   }
 
   /** Taps t..t+8 by 16 channels: nine accumulators, one dOut vector and nine broadcasts per pixel. */
   private static void gradTileWide9(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3], t4 = taps[t + 4], t5 = taps[t + 5], t6 = taps[t + 6], t7 = taps[t + 7], t8 = taps[t + 8];
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
@@ -1523,20 +1524,21 @@ public final class VectorKernels extends ScalarKernels {
       c7 = FloatVector.broadcast(S, src[c + t7]).fma(g, c7);
       c8 = FloatVector.broadcast(S, src[c + t8]).fma(g, c8);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
-    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
-    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
-    gradStoreWide(c4, beta, dK, k + 4 * outC, skip, lanes);
-    gradStoreWide(c5, beta, dK, k + 5 * outC, skip, lanes);
-    gradStoreWide(c6, beta, dK, k + 6 * outC, skip, lanes);
-    gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
-    gradStoreWide(c8, beta, dK, k + 8 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 1 * L);
+    c2.intoArray(acc, 2 * L);
+    c3.intoArray(acc, 3 * L);
+    c4.intoArray(acc, 4 * L);
+    c5.intoArray(acc, 5 * L);
+    c6.intoArray(acc, 6 * L);
+    c7.intoArray(acc, 7 * L);
+    c8.intoArray(acc, 8 * L);
+    gradFlushWide(acc, 9, 1, beta, dK, k, outC, skip);
   }
 
   /** Taps t..t+7 by 16 channels: eight accumulators, one dOut vector and eight broadcasts per pixel. */
   private static void gradTileWide8(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3], t4 = taps[t + 4], t5 = taps[t + 5], t6 = taps[t + 6], t7 = taps[t + 7];
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
@@ -1552,19 +1554,20 @@ public final class VectorKernels extends ScalarKernels {
       c6 = FloatVector.broadcast(S, src[c + t6]).fma(g, c6);
       c7 = FloatVector.broadcast(S, src[c + t7]).fma(g, c7);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
-    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
-    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
-    gradStoreWide(c4, beta, dK, k + 4 * outC, skip, lanes);
-    gradStoreWide(c5, beta, dK, k + 5 * outC, skip, lanes);
-    gradStoreWide(c6, beta, dK, k + 6 * outC, skip, lanes);
-    gradStoreWide(c7, beta, dK, k + 7 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 1 * L);
+    c2.intoArray(acc, 2 * L);
+    c3.intoArray(acc, 3 * L);
+    c4.intoArray(acc, 4 * L);
+    c5.intoArray(acc, 5 * L);
+    c6.intoArray(acc, 6 * L);
+    c7.intoArray(acc, 7 * L);
+    gradFlushWide(acc, 8, 1, beta, dK, k, outC, skip);
   }
 
   /** Taps t..t+3 by 16 channels: four accumulators, one dOut vector and four broadcasts per pixel. */
   private static void gradTileWide4(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
     FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
     for (int q = from; q < to; q++) {
@@ -1575,15 +1578,16 @@ public final class VectorKernels extends ScalarKernels {
       c2 = FloatVector.broadcast(S, src[c + t2]).fma(g, c2);
       c3 = FloatVector.broadcast(S, src[c + t3]).fma(g, c3);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
-    gradStoreWide(c1, beta, dK, k + outC, skip, lanes);
-    gradStoreWide(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStoreWide(c3, beta, dK, k + 3 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 1 * L);
+    c2.intoArray(acc, 2 * L);
+    c3.intoArray(acc, 3 * L);
+    gradFlushWide(acc, 4, 1, beta, dK, k, outC, skip);
   }
 
   /** One tap by 16 channels: one accumulator, one dOut vector and one broadcast per pixel. */
   private static void gradTileWide1(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     int t0 = taps[t];
     FloatVector c0 = FloatVector.zero(S);
     for (int q = from; q < to; q++) {
@@ -1591,20 +1595,37 @@ public final class VectorKernels extends ScalarKernels {
       FloatVector g = FloatVector.fromArray(S, dOut, d + q * outC);
       c0 = FloatVector.broadcast(S, src[c + t0]).fma(g, c0);
     }
-    gradStoreWide(c0, beta, dK, k, skip, lanes);
+    c0.intoArray(acc, 0);
+    gradFlushWide(acc, 1, 1, beta, dK, k, outC, skip);
   }
 
-  /** {@code dK[k..k+16) = sums}, or {@code sums + beta·dK}, for lanes {@code skip..16} only (through {@code lanes}) when skip > 0. */
-  private static void gradStoreWide(FloatVector sums, float beta, float[] dK, int k, int skip, float[] lanes) {
-    if (skip == 0) {
-      (beta == 0f ? sums : sums.add(FloatVector.fromArray(S, dK, k).mul(beta))).intoArray(dK, k);
-      return;
-    }
-    sums.intoArray(lanes, 0);
-    for (int j = skip; j < 16; j++) {
-      dK[k + j] = beta == 0f ? lanes[j] : lanes[j] + beta * dK[k + j];
+  /**
+   * Writes a tile's accumulators to {@code dK}: the tile stored them in {@code acc}, L floats each, {@code rows} taps
+   * by {@code cols} vectors of channels, and accumulator (i, j) goes to {@code dK[k + i·outC + j·L ..]}, as the sums or
+   * {@code sums + beta·dK}, lanes {@code skip..L} only when skip > 0 (one column). The tiles store their accumulators
+   * with plain {@code intoArray}s and leave the rest to this method, whose arguments are arrays: JDK 17's C2 stops
+   * inlining in a compilation once it has parsed {@code NodeCountInliningCutoff} nodes ({@code -XX:+LogCompilation}),
+   * and with a store helper taking each accumulator (fifteen calls in {@link #gradTileRuns5x3}) the last calls were
+   * left out of line, their vectors boxed and stored as plain Java ({@code VectorSupport.store}: 8% of a flowers
+   * training step in some JVM runs and not in others).
+   */
+  private static void gradFlushWide(float[] acc, int rows, int cols, float beta, float[] dK, int k, int outC, int skip) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        int a = (i * cols + j) * L, at = k + i * outC + j * L;
+        if (skip > 0) {
+          for (int l = skip; l < L; l++) {
+            dK[at + l] = beta == 0f ? acc[a + l] : acc[a + l] + beta * dK[at + l];
+          }
+        } else if (beta == 0f) {
+          FloatVector.fromArray(S, acc, a).intoArray(dK, at);
+        } else {
+          FloatVector.fromArray(S, acc, a).add(FloatVector.fromArray(S, dK, at).mul(beta)).intoArray(dK, at);
+        }
+      }
     }
   }
+
 
   /**
    * L channels at a time; when the channels are not a multiple of L the last block shifts left to end at

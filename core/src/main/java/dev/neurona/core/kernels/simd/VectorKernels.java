@@ -1864,7 +1864,8 @@ public final class VectorKernels extends ScalarKernels {
     for (int c0 = 0; c0 < end; c0 += L) {
       int c = Math.min(c0, channels - L); // the last block ends at the last channel
       FloatVector p0 = aRows(tmp, c, channels), p1 = aRows(tmp, s + c, channels);
-      biasReluStore(p0.max(p1), bias, c, relu, out, outOff + c);
+      p0.max(p1).intoArray(out, outOff + c); // all L lanes, the shifted last block's too, before biasRelu reads them
+      biasRelu(bias, c, relu, out, outOff + c);
     }
     if (channels < L) { // fewer channels than lanes: the scalar sums
       winograd5MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
@@ -2045,6 +2046,18 @@ public final class VectorKernels extends ScalarKernels {
     }
     if (channels < L) { // fewer channels than lanes: the scalar sums
       winograd3MaxPool(m, mOff, mStride, channels, bias, relu, tmp, out, outOff, 0, channels);
+    }
+  }
+
+  /**
+   * {@code out[o..o+L) = relu?(out + bias[c..])} in place: {@link #biasReluStore} of a vector already stored, with
+   * arrays for arguments. {@link #winogradMaxPool}'s F(2, 5) pooling follows {@link #atM5Lanes} and two {@link #aRows}
+   * in one compilation, where C2 (JDK 17 and 25, benchmarks' {@code InliningReport}) reached
+   * {@code NodeCountInliningCutoff} and called {@code biasReluStore} out of line, a boxed vector per pooled pixel.
+   */
+  private static void biasRelu(float[] bias, int c, boolean relu, float[] out, int o) {
+    if (bias != null || relu) {
+      biasReluStore(FloatVector.fromArray(S, out, o), bias, c, relu, out, o);
     }
   }
 

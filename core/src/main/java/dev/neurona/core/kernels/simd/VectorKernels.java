@@ -732,30 +732,27 @@ public final class VectorKernels extends ScalarKernels {
       return;
     }
     int o = 0;
+    float[] acc = new float[8 * 8]; // a tile's accumulators on their way to dK (gradFlush)
     // 16 channels at a time: four taps per pass over the pixels, then single taps.
     for (; L >= 8 && o + 16 <= outC; o += 16) {
       int t = 0;
       for (; t + 4 <= nTaps; t += 4) {
-        gradTile4x16(src, corners, from, to, taps, t, dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+        gradTile4x16(src, corners, from, to, taps, t, dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o, acc);
       }
       for (; t < nTaps; t++) {
-        gradTile1x16(src, corners, from, to, taps[t], dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o);
+        gradTile1x16(src, corners, from, to, taps[t], dOut, dOff + o, outC, beta, dK, dkOff + t * outC + o, acc);
       }
     }
-    float[] lanes = null;
     while (L >= 8 && o < outC && outC >= 8) {
       // Then 8: the last group, when fewer than 8 channels are left, shifts left to end at outC and
       // writes only the lanes not written yet (each lane is its own chain: the same bits).
       int skip = Math.max(0, o + 8 - outC), at = o - skip;
-      if (skip > 0 && lanes == null) {
-        lanes = new float[8];
-      }
       int t = 0;
       for (; t + 4 <= nTaps; t += 4) {
-        gradTile4(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+        gradTile4(src, corners, from, to, taps, t, dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
       }
       for (; t < nTaps; t++) {
-        gradTile1(src, corners, from, to, taps[t], dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, lanes);
+        gradTile1(src, corners, from, to, taps[t], dOut, dOff + at, outC, beta, dK, dkOff + t * outC + at, skip, acc);
       }
       o = at + 8;
     }
@@ -780,7 +777,7 @@ public final class VectorKernels extends ScalarKernels {
 
   /** Taps t..t+3 by 16 channels: eight accumulators, two dOut vectors and four broadcasts per pixel. */
   private static void gradTile4x16(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k) {
+      int outC, float beta, float[] dK, int k, float[] acc) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
     FloatVector c00 = FloatVector.zero(W), c01 = FloatVector.zero(W), c10 = FloatVector.zero(W);
     FloatVector c11 = FloatVector.zero(W), c20 = FloatVector.zero(W), c21 = FloatVector.zero(W);
@@ -802,19 +799,20 @@ public final class VectorKernels extends ScalarKernels {
       c30 = x3.fma(g0, c30);
       c31 = x3.fma(g1, c31);
     }
-    gradStore(c00, beta, dK, k);
-    gradStore(c01, beta, dK, k + 8);
-    gradStore(c10, beta, dK, k + outC);
-    gradStore(c11, beta, dK, k + outC + 8);
-    gradStore(c20, beta, dK, k + 2 * outC);
-    gradStore(c21, beta, dK, k + 2 * outC + 8);
-    gradStore(c30, beta, dK, k + 3 * outC);
-    gradStore(c31, beta, dK, k + 3 * outC + 8);
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, 8);
+    c10.intoArray(acc, 2 * 8);
+    c11.intoArray(acc, 3 * 8);
+    c20.intoArray(acc, 4 * 8);
+    c21.intoArray(acc, 5 * 8);
+    c30.intoArray(acc, 6 * 8);
+    c31.intoArray(acc, 7 * 8);
+    gradFlush(acc, 4, 2, beta, dK, k, outC, 0);
   }
 
   /** One tap by 16 channels. */
   private static void gradTile1x16(float[] src, int[] corners, int from, int to, int tap, float[] dOut, int d, int outC,
-      float beta, float[] dK, int k) {
+      float beta, float[] dK, int k, float[] acc) {
     FloatVector c0 = FloatVector.zero(W), c1 = FloatVector.zero(W);
     for (int q = from; q < to; q++) {
       int dq = d + q * outC;
@@ -822,13 +820,14 @@ public final class VectorKernels extends ScalarKernels {
       c0 = x.fma(FloatVector.fromArray(W, dOut, dq), c0);
       c1 = x.fma(FloatVector.fromArray(W, dOut, dq + 8), c1);
     }
-    gradStore(c0, beta, dK, k);
-    gradStore(c1, beta, dK, k + 8);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 8);
+    gradFlush(acc, 1, 2, beta, dK, k, outC, 0);
   }
 
   /** Taps t..t+3 by 8 channels: four accumulators, one dOut vector and four broadcasts per pixel. */
   private static void gradTile4(float[] src, int[] corners, int from, int to, int[] taps, int t, float[] dOut, int d,
-      int outC, float beta, float[] dK, int k, int skip, float[] lanes) {
+      int outC, float beta, float[] dK, int k, int skip, float[] acc) {
     int t0 = taps[t], t1 = taps[t + 1], t2 = taps[t + 2], t3 = taps[t + 3];
     FloatVector c0 = FloatVector.zero(W), c1 = FloatVector.zero(W), c2 = FloatVector.zero(W), c3 = FloatVector.zero(W);
     for (int q = from; q < to; q++) {
@@ -839,36 +838,39 @@ public final class VectorKernels extends ScalarKernels {
       c2 = FloatVector.broadcast(W, src[c + t2]).fma(g, c2);
       c3 = FloatVector.broadcast(W, src[c + t3]).fma(g, c3);
     }
-    gradStore(c0, beta, dK, k, skip, lanes);
-    gradStore(c1, beta, dK, k + outC, skip, lanes);
-    gradStore(c2, beta, dK, k + 2 * outC, skip, lanes);
-    gradStore(c3, beta, dK, k + 3 * outC, skip, lanes);
+    c0.intoArray(acc, 0);
+    c1.intoArray(acc, 8);
+    c2.intoArray(acc, 2 * 8);
+    c3.intoArray(acc, 3 * 8);
+    gradFlush(acc, 4, 1, beta, dK, k, outC, skip);
   }
 
   /** One tap by 8 channels. */
   private static void gradTile1(float[] src, int[] corners, int from, int to, int tap, float[] dOut, int d, int outC,
-      float beta, float[] dK, int k, int skip, float[] lanes) {
+      float beta, float[] dK, int k, int skip, float[] acc) {
     FloatVector c0 = FloatVector.zero(W);
     for (int q = from; q < to; q++) {
       c0 = FloatVector.broadcast(W, src[corners[q] + tap]).fma(FloatVector.fromArray(W, dOut, d + q * outC), c0);
     }
-    gradStore(c0, beta, dK, k, skip, lanes);
+    c0.intoArray(acc, 0);
+    gradFlush(acc, 1, 1, beta, dK, k, outC, skip);
   }
 
-  /** {@code dK[k..k+8) = sums}, or {@code sums + beta·dK}: the GEMM's update with alpha = 1. */
-  private static void gradStore(FloatVector sums, float beta, float[] dK, int k) {
-    (beta == 0f ? sums : sums.add(FloatVector.fromArray(W, dK, k).mul(beta))).intoArray(dK, k);
-  }
-
-  /** As above for lanes {@code skip..8} only (through {@code lanes}), or all of them when skip is 0. */
-  private static void gradStore(FloatVector sums, float beta, float[] dK, int k, int skip, float[] lanes) {
-    if (skip == 0) {
-      gradStore(sums, beta, dK, k);
-      return;
-    }
-    sums.intoArray(lanes, 0);
-    for (int j = skip; j < 8; j++) {
-      dK[k + j] = beta == 0f ? lanes[j] : lanes[j] + beta * dK[k + j];
+  /** {@link #gradFlushWide} for the 256-bit tiles (8 lanes, species {@code W}). */
+  private static void gradFlush(float[] acc, int rows, int cols, float beta, float[] dK, int k, int outC, int skip) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        int a = (i * cols + j) * 8, at = k + i * outC + j * 8;
+        if (skip > 0) {
+          for (int l = skip; l < 8; l++) {
+            dK[at + l] = beta == 0f ? acc[a + l] : acc[a + l] + beta * dK[at + l];
+          }
+        } else if (beta == 0f) {
+          FloatVector.fromArray(W, acc, a).intoArray(dK, at);
+        } else {
+          FloatVector.fromArray(W, acc, a).add(FloatVector.fromArray(W, dK, at).mul(beta)).intoArray(dK, at);
+        }
+      }
     }
   }
 
@@ -1354,7 +1356,7 @@ public final class VectorKernels extends ScalarKernels {
       c71 = x7.fma(g1, c71);
     }
     c00.intoArray(acc, 0);
-    c01.intoArray(acc, 1 * L);
+    c01.intoArray(acc, L);
     c10.intoArray(acc, 2 * L);
     c11.intoArray(acc, 3 * L);
     c20.intoArray(acc, 4 * L);
@@ -1409,7 +1411,7 @@ public final class VectorKernels extends ScalarKernels {
       c14 = FloatVector.broadcast(S, src[e + 4]).fma(g, c14);
     }
     c0.intoArray(acc, 0);
-    c1.intoArray(acc, 1 * L);
+    c1.intoArray(acc, L);
     c2.intoArray(acc, 2 * L);
     c3.intoArray(acc, 3 * L);
     c4.intoArray(acc, 4 * L);
@@ -1447,7 +1449,7 @@ public final class VectorKernels extends ScalarKernels {
       c9 = FloatVector.broadcast(S, src[b + 4]).fma(g, c9);
     }
     c0.intoArray(acc, 0);
-    c1.intoArray(acc, 1 * L);
+    c1.intoArray(acc, L);
     c2.intoArray(acc, 2 * L);
     c3.intoArray(acc, 3 * L);
     c4.intoArray(acc, 4 * L);
@@ -1493,7 +1495,7 @@ public final class VectorKernels extends ScalarKernels {
       c8 = FloatVector.broadcast(S, src[b + 8]).fma(g, c8);
     }
     c0.intoArray(acc, 0);
-    c1.intoArray(acc, 1 * L);
+    c1.intoArray(acc, L);
     c2.intoArray(acc, 2 * L);
     c3.intoArray(acc, 3 * L);
     c4.intoArray(acc, 4 * L);
@@ -1525,7 +1527,7 @@ public final class VectorKernels extends ScalarKernels {
       c8 = FloatVector.broadcast(S, src[c + t8]).fma(g, c8);
     }
     c0.intoArray(acc, 0);
-    c1.intoArray(acc, 1 * L);
+    c1.intoArray(acc, L);
     c2.intoArray(acc, 2 * L);
     c3.intoArray(acc, 3 * L);
     c4.intoArray(acc, 4 * L);
@@ -1555,7 +1557,7 @@ public final class VectorKernels extends ScalarKernels {
       c7 = FloatVector.broadcast(S, src[c + t7]).fma(g, c7);
     }
     c0.intoArray(acc, 0);
-    c1.intoArray(acc, 1 * L);
+    c1.intoArray(acc, L);
     c2.intoArray(acc, 2 * L);
     c3.intoArray(acc, 3 * L);
     c4.intoArray(acc, 4 * L);
@@ -1579,7 +1581,7 @@ public final class VectorKernels extends ScalarKernels {
       c3 = FloatVector.broadcast(S, src[c + t3]).fma(g, c3);
     }
     c0.intoArray(acc, 0);
-    c1.intoArray(acc, 1 * L);
+    c1.intoArray(acc, L);
     c2.intoArray(acc, 2 * L);
     c3.intoArray(acc, 3 * L);
     gradFlushWide(acc, 4, 1, beta, dK, k, outC, skip);

@@ -740,11 +740,24 @@ final class BlockedGemm {
           dst[d + r] = 0f;
         }
       }
-    } else if (rows == 4 && mr == 4 || rows == 6 && mr == 6) {
-      // A full sliver of the AVX2 kernels, written in order, one element from each row per k step
-      // (the loop below writes every mr-th float: ~5 cycles an element, 4–8% of SGEMM 1024³).
+    } else if (rows == mr && (mr == 4 || mr == 6 || mr == 8)) {
+      // A full sliver, written in order, one element from each row per k step (the loop below writes every
+      // mr-th float: ~5 cycles an element, 4–8% of SGEMM 1024³ on AVX2; with the AVX-512 kernel's eight rows,
+      // 10% of it on two threads, where each thread packs all of A).
       int s0 = aOff + i0 * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
-      if (mr == 4) {
+      if (mr == 8) {
+        int s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
+        for (int p = 0, d = dOff; p < kc; p++, d += 8) {
+          dst[d] = a[s0 + p];
+          dst[d + 1] = a[s1 + p];
+          dst[d + 2] = a[s2 + p];
+          dst[d + 3] = a[s3 + p];
+          dst[d + 4] = a[s4 + p];
+          dst[d + 5] = a[s5 + p];
+          dst[d + 6] = a[s6 + p];
+          dst[d + 7] = a[s7 + p];
+        }
+      } else if (mr == 4) {
         for (int p = 0, d = dOff; p < kc; p++, d += 4) {
           dst[d] = a[s0 + p];
           dst[d + 1] = a[s1 + p];
